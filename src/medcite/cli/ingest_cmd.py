@@ -1,0 +1,81 @@
+"""`medcite ingest PATH...`"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from medcite.cli.context import get_context
+from medcite.cli.output import JsonOption, print_json
+from medcite.ingest.pipeline import FileOutcome, ingest_paths
+from medcite.ingest.walk import iter_candidates
+from medcite.models import SourceKind
+from medcite.search.embeddings import get_embedder
+
+
+def ingest(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to add to the knowledge base.")],
+    kind: Annotated[
+        SourceKind | None, typer.Option("--kind", help="Override the detected source kind for these files.")
+    ] = None,
+    no_embed: Annotated[
+        bool, typer.Option("--no-embed", help="Skip dense vectors (BM25 search only).")
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Re-ingest files even when unchanged.")] = False,
+    json_out: JsonOption = False,
+) -> None:
+    """Add documents (Markdown, HTML, PDF, JATS, PubMed XML, SPL drug labels) to the knowledge base.
+
+    Unchanged files are skipped; changed files replace their old version atomically; a bad file is
+    reported with its reason and the others are still ingested.
+    """
+    app = get_context(ctx)
+    settings = app.settings
+    embed = settings.ingest.embed and not no_embed
+    embedder = get_embedder(settings.search.embedder) if embed else None
+    total = sum(1 for _ in iter_candidates(list(paths), settings.ingest.follow_symlinks))
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=app.err,
+        transient=True,
+        disable=json_out or total < 2,
+    ) as progress:
+        task = progress.add_task("Ingesting", total=total)
+
+        def on_file(outcome: FileOutcome) -> None:
+            progress.advance(task)
+            if outcome.status == "failed" and not json_out:
+                app.err.print(f"[yellow]skipped[/] {outcome.path}: {outcome.reason}", highlight=False)
+
+        report = ingest_paths(paths, app.store, settings, embedder, kind=kind, force=force, on_file=on_file)
+
+    if json_out:
+        print_json(
+            {
+                "files": len(report.outcomes),
+                "added": report.count("added"),
+                "replaced": report.count("replaced"),
+                "unchanged": report.count("unchanged"),
+                "duplicate": report.count("duplicate"),
+                "failed": [{"path": o.path, "reason": o.reason} for o in report.failed],
+                "chunks": report.chunks,
+                "outcomes": [o.__dict__ for o in report.outcomes],
+            }
+        )
+    else:
+        app.console.print(
+            f"{len(report.outcomes)} files: {report.count('added')} added, "
+            f"{report.count('replaced')} replaced, "
+            f"{report.skipped} skipped (unchanged or duplicate), {len(report.failed)} failed; "
+            f"{report.chunks} chunks stored.",
+            highlight=False,
+        )
+    if report.failed and len(report.failed) == len(report.outcomes):
+        raise typer.Exit(3)

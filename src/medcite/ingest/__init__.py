@@ -1,0 +1,1 @@
+"""Turn files into sources and chunks in the store."""

@@ -1,0 +1,1 @@
+"""Hybrid search over the knowledge base: BM25, dense vectors, fusion and clinical rerank."""

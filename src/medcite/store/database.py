@@ -1,0 +1,124 @@
+"""Open the database, bring its schema up to date, and hand out sessions.
+
+The same code serves SQLite (embedded default) and PostgreSQL (shared deployments).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from medcite.errors import StoreError
+from medcite.store.tables import KnowledgeBaseState
+
+_ALEMBIC_INI = Path(__file__).with_name("alembic.ini")
+
+
+def _alembic_config() -> Config:
+    return Config(str(_ALEMBIC_INI))
+
+
+def head_revision() -> str:
+    """The newest migration shipped with this release."""
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine; for SQLite, make sure the folder exists and set safe pragmas."""
+    if url.startswith("sqlite:///"):
+        db_path = Path(url.removeprefix("sqlite:///"))
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Store:
+    """A migrated database plus a session factory."""
+
+    def __init__(self, url: str, *, migrate: bool = True) -> None:
+        self.url = url
+        try:
+            self.engine = make_engine(url)
+            if migrate:
+                self.upgrade()
+        except SQLAlchemyError as exc:
+            raise StoreError(
+                f"Cannot open the database at {_redact(url)}: {exc.__class__.__name__}: {exc}"
+            ) from exc
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def current_revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def upgrade(self) -> None:
+        """Apply pending migrations (cheap check first: start-up stays fast)."""
+        if self.current_revision() == head_revision():
+            return
+        cfg = _alembic_config()
+        with self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session inside one transaction: committed on success, rolled back on any error."""
+        session = self._sessions()
+        try:
+            with session.begin():
+                yield session
+        except SQLAlchemyError as exc:
+            raise StoreError(f"Database error: {exc.__class__.__name__}: {exc}") from exc
+        finally:
+            session.close()
+
+    def kb_version(self) -> int:
+        with self.session() as s:
+            return int(s.scalar(select(KnowledgeBaseState.version).where(KnowledgeBaseState.id == 1)) or 0)
+
+    @staticmethod
+    def bump_kb_version(session: Session) -> None:
+        """Mark the knowledge base changed; call inside the transaction that changed it."""
+        session.execute(
+            update(KnowledgeBaseState)
+            .where(KnowledgeBaseState.id == 1)
+            .values(version=KnowledgeBaseState.version + 1, updated_at=datetime.now(UTC))
+        )
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _redact(url: str) -> str:
+    """Hide a password in a database URL before it reaches a message or a log."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}:***@{host}"
+    return url

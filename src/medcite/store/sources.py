@@ -1,0 +1,251 @@
+"""Knowledge-base records: add, replace, list and remove sources with their chunks.
+
+A source and all its chunks change in one transaction, and every change bumps the
+knowledge-base version so derived search indexes know to refresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+from sqlalchemy import delete, func, select
+
+from medcite.errors import NotFoundError
+from medcite.models import ChunkDraft, SourceKind, SourceMeta
+from medcite.store.database import Store
+from medcite.store.tables import ChunkRow, SourceRow
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    id: int
+    origin: str
+    title: str
+    kind: SourceKind
+    format: str
+    year: int | None
+    chunks: int
+    ingested_at: datetime
+
+
+@dataclass(frozen=True)
+class IndexedChunk:
+    """A chunk with the source fields search needs for filtering, ranking and citing."""
+
+    chunk_id: int
+    source_id: int
+    text: str
+    section_path: tuple[str, ...]
+    char_start: int
+    char_end: int
+    page: int | None
+    is_table: bool
+    source_title: str
+    source_kind: SourceKind
+    year: int | None
+    specialty: str | None
+
+
+def find_by_origin(store: Store, origin: str) -> tuple[int, str] | None:
+    """(source id, content hash) for an origin, or None."""
+    with store.session() as s:
+        row = s.execute(
+            select(SourceRow.id, SourceRow.content_hash).where(SourceRow.origin == origin)
+        ).first()
+        return (row[0], row[1]) if row else None
+
+
+def find_by_hash(store: Store, content_hash: str) -> str | None:
+    """The origin already holding this exact content, if any."""
+    with store.session() as s:
+        return s.scalar(select(SourceRow.origin).where(SourceRow.content_hash == content_hash).limit(1))
+
+
+def replace_source(
+    store: Store,
+    *,
+    origin: str,
+    content_hash: str,
+    fmt: str,
+    meta: SourceMeta,
+    kind: SourceKind,
+    kind_overridden: bool,
+    text: str,
+    chunks: Sequence[ChunkDraft],
+    embeddings: np.ndarray | None = None,
+    embedding_model: str | None = None,
+) -> int:
+    """Insert a source, or replace the one at `origin`, with its chunks, atomically."""
+    if embeddings is not None and len(embeddings) != len(chunks):
+        raise ValueError("one embedding per chunk is required")
+    with store.session() as s:
+        s.execute(delete(SourceRow).where(SourceRow.origin == origin))
+        s.flush()
+        row = SourceRow(
+            origin=origin,
+            content_hash=content_hash,
+            format=fmt,
+            kind=kind.value,
+            kind_overridden=kind_overridden,
+            title=meta.title or origin.rsplit("/", 1)[-1],
+            authors=list(meta.authors),
+            organisation=meta.organisation,
+            journal=meta.journal,
+            publisher=meta.publisher,
+            year=meta.year,
+            pmid=meta.pmid,
+            doi=meta.doi,
+            url=meta.url,
+            licence=meta.licence,
+            specialty=meta.specialty,
+            status=meta.status,
+            meta={"keywords": meta.keywords, "evidence_grade": meta.evidence_grade, **meta.extra},
+            text=text,
+            ingested_at=datetime.now(UTC),
+        )
+        s.add(row)
+        s.flush()
+        s.add_all(
+            ChunkRow(
+                source_id=row.id,
+                ordinal=c.ordinal,
+                section_path=list(c.section_path),
+                text=c.text,
+                char_start=c.char_start,
+                char_end=c.char_end,
+                page=c.page,
+                is_table=c.is_table,
+                embedding=None if embeddings is None else embeddings[i].astype(np.float32).tobytes(),
+                embedding_model=None if embeddings is None else embedding_model,
+            )
+            for i, c in enumerate(chunks)
+        )
+        Store.bump_kb_version(s)
+        return row.id
+
+
+def remove_source(store: Store, source_id: int) -> str:
+    """Delete a source and its chunks; returns its title. Raises NotFoundError."""
+    with store.session() as s:
+        row = s.get(SourceRow, source_id)
+        if row is None:
+            raise NotFoundError(f"No source with id {source_id}. See `medcite sources list`.")
+        title = row.title
+        s.execute(delete(ChunkRow).where(ChunkRow.source_id == source_id))
+        s.delete(row)
+        Store.bump_kb_version(s)
+        return title
+
+
+def list_sources(store: Store, kind: SourceKind | None = None) -> list[SourceSummary]:
+    with store.session() as s:
+        counts = (
+            select(ChunkRow.source_id, func.count(ChunkRow.id).label("n"))
+            .group_by(ChunkRow.source_id)
+            .subquery()
+        )
+        query = (
+            select(SourceRow, func.coalesce(counts.c.n, 0))
+            .outerjoin(counts, counts.c.source_id == SourceRow.id)
+            .order_by(SourceRow.id)
+        )
+        if kind is not None:
+            query = query.where(SourceRow.kind == kind.value)
+        return [
+            SourceSummary(
+                id=r.id,
+                origin=r.origin,
+                title=r.title,
+                kind=SourceKind(r.kind),
+                format=r.format,
+                year=r.year,
+                chunks=int(n),
+                ingested_at=r.ingested_at,
+            )
+            for r, n in s.execute(query)
+        ]
+
+
+def get_source(store: Store, source_id: int) -> SourceRow:
+    """A detached source row with its chunks loaded."""
+    with store.session() as s:
+        row = s.get(SourceRow, source_id)
+        if row is None:
+            raise NotFoundError(f"No source with id {source_id}. See `medcite sources list`.")
+        _ = list(row.chunks)
+        s.expunge(row)
+        return row
+
+
+def count_chunks(store: Store) -> int:
+    with store.session() as s:
+        return int(s.scalar(select(func.count(ChunkRow.id))) or 0)
+
+
+def iter_indexed_chunks(store: Store, batch: int = 5000) -> Iterator[IndexedChunk]:
+    """All chunks in id order with their source fields, streamed in batches."""
+    last_id = 0
+    while True:
+        with store.session() as s:
+            rows = s.execute(
+                select(
+                    ChunkRow.id,
+                    ChunkRow.source_id,
+                    ChunkRow.text,
+                    ChunkRow.section_path,
+                    ChunkRow.char_start,
+                    ChunkRow.char_end,
+                    ChunkRow.page,
+                    ChunkRow.is_table,
+                    SourceRow.title,
+                    SourceRow.kind,
+                    SourceRow.year,
+                    SourceRow.specialty,
+                )
+                .join(SourceRow, SourceRow.id == ChunkRow.source_id)
+                .where(ChunkRow.id > last_id)
+                .order_by(ChunkRow.id)
+                .limit(batch)
+            ).all()
+        if not rows:
+            return
+        for r in rows:
+            yield IndexedChunk(
+                chunk_id=r[0],
+                source_id=r[1],
+                text=r[2],
+                section_path=tuple(r[3] or ()),
+                char_start=r[4],
+                char_end=r[5],
+                page=r[6],
+                is_table=bool(r[7]),
+                source_title=r[8],
+                source_kind=SourceKind(r[9]),
+                year=r[10],
+                specialty=r[11],
+            )
+        last_id = rows[-1][0]
+
+
+def load_embeddings(store: Store, chunk_ids: Sequence[int], dim: int, model: str) -> np.ndarray:
+    """Vectors for the given chunks in that order; zero rows where a chunk has none for `model`."""
+    out = np.zeros((len(chunk_ids), dim), dtype=np.float32)
+    position = {cid: i for i, cid in enumerate(chunk_ids)}
+    last_id = 0
+    while True:
+        with store.session() as s:
+            rows = s.execute(
+                select(ChunkRow.id, ChunkRow.embedding, ChunkRow.embedding_model)
+                .where(ChunkRow.id > last_id)
+                .order_by(ChunkRow.id)
+                .limit(5000)
+            ).all()
+        if not rows:
+            return out
+        for cid, blob, name in rows:
+            if blob is not None and name == model and cid in position:
+                out[position[cid]] = np.frombuffer(blob, dtype=np.float32)
+        last_id = rows[-1][0]

@@ -1,0 +1,1 @@
+"""Text utilities shared by ingest, search and answers: sentences, normalisation, tokens."""
