@@ -63,23 +63,9 @@ app.add_typer(sources_cmd.app, name="sources")
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the app, print MedCite errors as one line, exit with the error's code."""
+    """Entry point: typer handles usage errors; MedCite errors print one line and exit with their code."""
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv)
     except MedCiteError as exc:
         Console(stderr=True).print(f"[bold red]Error:[/] {exc}", highlight=False)
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        Console(stderr=True).print("Interrupted. Work already committed is kept; re-run to continue.")
-        sys.exit(130)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        sys.exit(1)
-    except Exception as exc:  # click usage errors and the like
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise

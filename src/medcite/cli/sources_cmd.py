@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -44,7 +44,7 @@ def show_cmd(
     """Show a source's citation metadata (and optionally its chunks)."""
     ctxo = get_context(ctx)
     row = get_source(ctxo.store, source_id)
-    data = {
+    data: dict[str, Any] = {
         "id": row.id,
         "title": row.title,
         "kind": row.kind,

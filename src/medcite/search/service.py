@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from medcite.config import Settings
 from medcite.errors import InputError
-from medcite.models import SearchHit
+from medcite.models import SearchHit, SourceKind
 from medcite.search.backend import Filters, SearchBackend
 from medcite.search.embeddings import Embedder, get_embedder
 from medcite.search.expansion import Expansion, expand_query
@@ -41,7 +41,8 @@ def make_backend(settings: Settings, store: Store) -> SearchBackend:
     if settings.search.backend == "postgres":
         from medcite.search.postgres import PostgresBackend
 
-        return PostgresBackend(store, embedder_name)
+        backend: SearchBackend = PostgresBackend(store, embedder_name)
+        return backend
     from medcite.errors import ConfigError
 
     raise ConfigError(f"Unknown search backend {settings.search.backend!r}; use 'embedded' or 'postgres'.")
@@ -78,18 +79,19 @@ class SearchService:
 
         expansion = expand_query(query) if self.settings.search.expand_abbreviations else Expansion(query, ())
         n = max(self.settings.search.candidates, k)
-        rankings = []
+        named: dict[str, list[tuple[int, float]]] = {}
         if mode in ("hybrid", "bm25"):
             t = time.perf_counter()
-            rankings.append(self.backend.lexical(expansion.expanded, n, filters))
+            named["bm25"] = self.backend.lexical(expansion.expanded, n, filters)
             timings["bm25"] = _ms(t)
         if mode in ("hybrid", "dense") and self.backend.has_vectors:
             t = time.perf_counter()
             vector = self.embedder.embed_query(query)
             timings["embed_query"] = _ms(t)
             t = time.perf_counter()
-            rankings.append(self.backend.dense(vector, n, filters))
+            named["dense"] = self.backend.dense(vector, n, filters)
             timings["dense"] = _ms(t)
+        rankings = list(named.values())
         t = time.perf_counter()
         fused = (
             reciprocal_rank_fusion(rankings, k=self.settings.search.rrf_k)
@@ -108,13 +110,13 @@ class SearchService:
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:k]
         timings["fuse_rerank"] = _ms(t)
         t = time.perf_counter()
-        hits = self._hits(ranked, rankings)
+        hits = self._hits(ranked, named)
         timings["fetch"] = _ms(t)
         timings["total"] = _ms(t0)
         return SearchResult(query=query, hits=hits, expansion=expansion, mode=mode, timings_ms=timings)
 
     def _hits(
-        self, ranked: list[tuple[int, float]], rankings: list[list[tuple[int, float]]]
+        self, ranked: list[tuple[int, float]], named: dict[str, list[tuple[int, float]]]
     ) -> list[SearchHit]:
         if not ranked:
             return []
@@ -139,20 +141,13 @@ class SearchService:
                     .where(ChunkRow.id.in_(ids))
                 )
             }
-        per_retriever = [dict(r) for r in rankings]
-        names = ["bm25", "dense"] if len(rankings) == 2 else ["bm25" if rankings and rankings[0] else "dense"]
+        per_retriever = {name: dict(ranking) for name, ranking in named.items()}
         hits = []
-        from medcite.models import SourceKind
-
         for cid, score in ranked:
             r = rows.get(cid)
             if r is None:
                 continue
-            parts = {
-                name: ranking[cid]
-                for name, ranking in zip(names, per_retriever, strict=False)
-                if cid in ranking
-            }
+            parts = {name: by_id[cid] for name, by_id in per_retriever.items() if cid in by_id}
             hits.append(
                 SearchHit(
                     chunk_id=cid,
