@@ -141,3 +141,46 @@ def test_dense_and_hybrid_with_the_real_embedder(store: Store, data_dir: Path, k
     hybrid = service.search("wheeze not controlled on inhaler", mode="hybrid", k=3)
     assert hybrid.hits[0].source_title.startswith("Asthma")
     assert set(hybrid.hits[0].scores) <= {"bm25", "dense"}
+
+
+def test_reingest_encodes_only_changed_chunks(store: Store, data_dir: Path, tmp_path: Path) -> None:
+    from medcite.ingest.pipeline import embedding_text, prepare_document, store_prepared
+    from medcite.search.embeddings import Embedder
+    from medcite.search.vector_cache import embed_with_reuse
+
+    settings = load_settings(data_dir=data_dir)
+    real = get_embedder(settings.search.embedder)
+
+    class CountingEmbedder(Embedder):
+        """The real model, counting how many passages it is asked to encode."""
+
+        name = real.name
+        dim = real.dim
+        encoded = 0
+
+        def _encode(self, texts, role):  # type: ignore[no-untyped-def]
+            CountingEmbedder.encoded += len(texts)
+            return real._encode(texts, role)
+
+    embedder = CountingEmbedder()
+    doc = tmp_path / "a.md"
+    doc.write_text(DOCS["anticoag.md"])
+    first = prepare_document(doc, doc.read_bytes(), settings)
+    store_prepared(store, first, embedder)
+    assert CountingEmbedder.encoded == len(first.chunks)
+    doc.write_text(DOCS["anticoag.md"] + "\n# Monitoring\nCheck kidney function at least once a year.\n")
+    second = prepare_document(doc, doc.read_bytes(), settings)
+    CountingEmbedder.encoded = 0
+    store_prepared(store, second, embedder)
+    assert CountingEmbedder.encoded == 1
+    # reused vectors equal freshly computed ones
+    texts = [embedding_text(second.meta.title, c) for c in second.chunks]
+    fresh, n = embed_with_reuse(real, texts, {})
+    assert n == len(texts)
+    from medcite.store.sources import vectors_for_origin
+
+    stored = {text: blob for _, _, text, blob in vectors_for_origin(store, second.origin, real.name)}
+    import numpy as np
+
+    for i, chunk in enumerate(second.chunks):
+        assert np.allclose(np.frombuffer(stored[chunk.text], dtype=np.float32), fresh[i], atol=1e-5)

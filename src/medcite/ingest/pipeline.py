@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from medcite.config import Settings
 from medcite.errors import DocumentTooLargeError, EmptyDocumentError, InputError, MedCiteError
@@ -20,8 +22,9 @@ from medcite.ingest.loaders import load_document
 from medcite.ingest.walk import Candidate, iter_candidates
 from medcite.models import ChunkDraft, SourceKind, SourceMeta
 from medcite.search.embeddings import Embedder
+from medcite.search.vector_cache import embed_with_reuse, vector_key
 from medcite.store import Store
-from medcite.store.sources import find_by_hash, find_by_origin, replace_source
+from medcite.store.sources import find_by_hash, find_by_origin, replace_source, vectors_for_origin
 
 
 @dataclass
@@ -100,10 +103,23 @@ def embedding_text(title: str, chunk: ChunkDraft) -> str:
     return f"{head} {chunk.text}"
 
 
-def store_prepared(store: Store, doc: PreparedDocument, embedder: Embedder | None) -> int:
+def store_prepared(
+    store: Store,
+    doc: PreparedDocument,
+    embedder: Embedder | None,
+    known_vectors: Mapping[str, np.ndarray] | None = None,
+) -> int:
+    """Embed (reusing vectors for unchanged text) and store one prepared document atomically."""
     embeddings = None
     if embedder is not None:
-        embeddings = embedder.embed_passages([embedding_text(doc.meta.title, c) for c in doc.chunks])
+        known = dict(known_vectors or {})
+        for title, section_path, text, blob in vectors_for_origin(store, doc.origin, embedder.name):
+            draft = ChunkDraft(0, section_path, text, 0, 0)
+            known[vector_key(embedder.name, embedding_text(title, draft))] = np.frombuffer(
+                blob, dtype=np.float32
+            )
+        texts = [embedding_text(doc.meta.title, c) for c in doc.chunks]
+        embeddings, _encoded = embed_with_reuse(embedder, texts, known)
     return replace_source(
         store,
         origin=doc.origin,

@@ -249,3 +249,21 @@ def load_embeddings(store: Store, chunk_ids: Sequence[int], dim: int, model: str
             if blob is not None and name == model and cid in position:
                 out[position[cid]] = np.frombuffer(blob, dtype=np.float32)
         last_id = rows[-1][0]
+
+
+def vectors_for_origin(
+    store: Store, origin: str, model: str
+) -> list[tuple[str, tuple[str, ...], str, bytes]]:
+    """(source title, section path, chunk text, vector bytes) already stored for an origin.
+
+    Re-ingesting an edited document reuses these for unchanged chunks instead of re-encoding them.
+    """
+    with store.session() as s:
+        rows = s.execute(
+            select(SourceRow.title, ChunkRow.section_path, ChunkRow.text, ChunkRow.embedding)
+            .join(SourceRow, SourceRow.id == ChunkRow.source_id)
+            .where(
+                SourceRow.origin == origin, ChunkRow.embedding_model == model, ChunkRow.embedding.is_not(None)
+            )
+        ).all()
+    return [(r[0], tuple(r[1] or ()), r[2], r[3]) for r in rows if r[3] is not None]
