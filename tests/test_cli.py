@@ -12,6 +12,7 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from medcite.cli import app
+from medcite.store.database import head_revision
 
 FIXTURES = Path(__file__).parent / "fixtures"
 runner = CliRunner()
@@ -100,3 +101,14 @@ def test_bad_config_file_is_reported(tmp_path: Path) -> None:
     config.write_text("[search]\nk = 'many'\n")
     result = _medcite("--config", str(config), "sources", "list", data_dir=tmp_path / "d")
     assert result.returncode == 2 and "Invalid settings" in result.stderr
+
+
+def test_doctor_reports_each_check(tmp_path: Path) -> None:
+    data = ["--data-dir", str(tmp_path / "d")]
+    runner.invoke(app, [*data, "ingest", "--no-embed", str(FIXTURES / "ra_guideline.md")])
+    result = runner.invoke(app, [*data, "doctor", "--json"])
+    assert result.exit_code == 0, result.output
+    checks = {c["name"]: c for c in json.loads(result.output)}
+    assert checks["database"]["ok"] and head_revision() in checks["database"]["detail"]
+    assert checks["knowledge base"]["detail"].startswith("1 sources")
+    assert checks["embedding model"]["ok"] and "e5-small" in checks["embedding model"]["detail"]

@@ -68,7 +68,7 @@ class Store:
                 self.upgrade()
         except SQLAlchemyError as exc:
             raise StoreError(
-                f"Cannot open the database at {_redact(url)}: {exc.__class__.__name__}: {exc}"
+                f"Cannot open the database at {redact_url(url)}: {exc.__class__.__name__}: {exc}"
             ) from exc
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
@@ -114,7 +114,7 @@ class Store:
         self.engine.dispose()
 
 
-def _redact(url: str) -> str:
+def redact_url(url: str) -> str:
     """Hide a password in a database URL before it reaches a message or a log."""
     if "@" in url and "://" in url:
         scheme, rest = url.split("://", 1)
