@@ -177,9 +177,11 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     ok = runner.invoke(app, ["library", "check"])
     assert ok.exit_code == 0, ok.output
     assert "0 errors" in ok.output
-    write(tmp_path, "rheumatology/gout-flare.md", VALID.replace("glucocorticoid [r1].", "glucocorticoid."))
+    write(
+        tmp_path, "rheumatology/gout-flare.md", VALID.replace("glucocorticoid [r1].", "glucocorticoid [r7].")
+    )
     bad = runner.invoke(app, ["library", "check", str(tmp_path)])
     assert bad.exit_code == 1
-    assert "uncited sentence" in bad.output and "1 errors" in bad.output
+    assert "[r7] does not match any reference id" in bad.output and "1 errors" in bad.output
     as_json = runner.invoke(app, ["library", "check", str(tmp_path), "--json"])
     assert as_json.exit_code == 1 and '"ok": false' in as_json.output

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from medcite.cli.context import get_context
 from medcite.cli.output import JsonOption, print_json
@@ -50,11 +51,15 @@ def check_cmd(
     else:
         for problem in report.problems:
             style = "red" if problem.severity == "error" else "yellow"
-            ctxo.console.print(f"[{style}]{problem}[/]", highlight=False)
+            ctxo.console.print(f"[{style}]{escape(str(problem))}[/]", highlight=False, soft_wrap=True)
         summary = (
             f"{report.topics} topics, {report.questions} questions checked in {report.root} "
             f"(library {LIBRARY_VERSION}): {len(report.errors)} errors, {len(report.warnings)} warnings."
         )
-        ctxo.console.print(summary if report.ok else f"[bold red]{summary}[/]", highlight=False)
+        ctxo.console.print(
+            escape(summary) if report.ok else f"[bold red]{escape(summary)}[/]",
+            highlight=False,
+            soft_wrap=True,
+        )
     if not report.ok:
         raise typer.Exit(1)
