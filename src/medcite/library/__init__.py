@@ -1,0 +1,28 @@
+"""The starter library: guideline summaries written by MedCite editors, shipped as package data.
+
+`LIBRARY_VERSION` is the one place the library's version is set; every topic's front matter
+repeats it (the checker enforces that) so an answer's provenance can name the version it drew on.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+LIBRARY_VERSION = "2026.11.0"
+
+__all__ = ["LIBRARY_VERSION", "library_path", "questions_path"]
+
+
+def _package_dir() -> Path:
+    return Path(str(resources.files("medcite.library")))
+
+
+def library_path() -> Path:
+    """Folder of topic files (`topics/<specialty>/<slug>.md`), the thing to ingest."""
+    return _package_dir() / "topics"
+
+
+def questions_path() -> Path:
+    """Clinician-style evaluation questions: one or more per topic, with the expected topic slug."""
+    return _package_dir() / "questions.yaml"
