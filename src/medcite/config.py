@@ -54,6 +54,10 @@ class SearchSettings(_Section):
     rerank: bool = Field(True, description="Apply clinical rerank features (kind, section role, recency).")
 
 
+class LibrarySettings(_Section):
+    enabled: bool = Field(True, description="Index and answer from the shipped starter library.")
+
+
 class StoreSettings(_Section):
     database_url: str | None = Field(
         None, description="SQLAlchemy URL; default is SQLite in the data directory. postgresql+psycopg://..."
@@ -72,6 +76,7 @@ class Settings(BaseSettings):
     ingest: IngestSettings = Field(default_factory=IngestSettings)  # type: ignore[arg-type]
     search: SearchSettings = Field(default_factory=SearchSettings)  # type: ignore[arg-type]
     store: StoreSettings = Field(default_factory=StoreSettings)  # type: ignore[arg-type]
+    library: LibrarySettings = Field(default_factory=LibrarySettings)  # type: ignore[arg-type]
 
     @classmethod
     def settings_customise_sources(

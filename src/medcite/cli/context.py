@@ -33,6 +33,27 @@ class AppContext:
             self._store = Store(self.settings.database_url)
         return self._store
 
+    def knowledge_base(self) -> Store:
+        """The store with the starter library indexed (first use) and in step with this release."""
+        from medcite.library.bootstrap import ensure_library
+        from medcite.search.embeddings import get_embedder
+
+        settings = self.settings
+        embedder = get_embedder(settings.search.embedder) if settings.ingest.embed else None
+        with self.err.status("Indexing the starter library (first use only)...") as status:
+
+            def on_topic(origin: str) -> None:
+                status.update(f"Indexing the starter library: {origin.removeprefix('library:')}")
+
+            sync = ensure_library(self.store, settings, embedder, on_topic=on_topic)
+        if sync.changed:
+            self.err.print(
+                f"Starter library: {len(sync.added)} topics added, {len(sync.updated)} updated, "
+                f"{len(sync.removed)} removed in {sync.seconds:.1f} s.",
+                highlight=False,
+            )
+        return self.store
+
 
 def get_context(ctx: typer.Context) -> AppContext:
     obj = ctx.find_root().obj

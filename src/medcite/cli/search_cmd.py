@@ -31,7 +31,7 @@ def search(
     app = get_context(ctx)
     if mode not in ("hybrid", "bm25", "dense"):
         raise typer.BadParameter("mode must be hybrid, bm25 or dense", param_hint="--mode")
-    service = SearchService(app.settings, app.store)
+    service = SearchService(app.settings, app.knowledge_base())
     filters = Filters(kinds=tuple(kind or ()), year_min=year_min, specialty=specialty)
     result = service.search(query, k=k, filters=filters, mode=_mode(mode))
     if json_out:

@@ -1,0 +1,136 @@
+"""Index the starter library into the knowledge base on first use, and keep it in step with the package.
+
+Library topics are stored like any other source, with origin ``library:<relative path>``. Each run
+compares the shipped files' content hashes with the stored ones, so a new MedCite release updates
+changed topics, drops withdrawn ones and leaves the rest alone. Vectors for the shipped text come
+from a pack built by the maintainers (`medcite library build-vectors`), so first use does not spend
+minutes encoding on two CPU cores; only text missing from the pack is encoded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import select
+
+from medcite.config import Settings
+from medcite.ingest.pipeline import embedding_text, prepare_document, store_prepared
+from medcite.library import library_path
+from medcite.search.embeddings import Embedder
+from medcite.search.vector_cache import vector_key
+from medcite.store import Store
+from medcite.store.sources import remove_source
+from medcite.store.tables import SourceRow
+
+ORIGIN_PREFIX = "library:"
+VECTOR_PACK = "vectors.npz"
+
+
+@dataclass
+class LibrarySync:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+def library_files(root: Path | None = None) -> dict[str, Path]:
+    """Shipped topic files by origin."""
+    base = root or library_path()
+    if not base.is_dir():
+        return {}
+    return {f"{ORIGIN_PREFIX}{p.relative_to(base).as_posix()}": p for p in sorted(base.rglob("*.md"))}
+
+
+def vector_pack_path(root: Path | None = None) -> Path:
+    return (root or library_path()).parent / VECTOR_PACK
+
+
+def load_vector_pack(path: Path, model: str) -> dict[str, np.ndarray]:
+    """Vectors shipped for library text, keyed by `vector_key(model, text)`; empty when absent."""
+    if not path.is_file():
+        return {}
+    with np.load(path, allow_pickle=False) as pack:
+        if str(pack["model"]) != model:
+            return {}
+        return {str(k): v.astype(np.float32) for k, v in zip(pack["keys"], pack["vectors"], strict=True)}
+
+
+def library_texts(settings: Settings, root: Path | None = None) -> list[str]:
+    """Every text the embedder sees for the shipped library, in a stable order."""
+    texts: list[str] = []
+    for origin, path in library_files(root).items():
+        doc = prepare_document(path, path.read_bytes(), settings, origin=origin)
+        texts.extend(embedding_text(doc.meta.title, c) for c in doc.chunks)
+    return texts
+
+
+def build_vector_pack(settings: Settings, embedder: Embedder, root: Path | None = None) -> tuple[Path, int]:
+    """Encode the shipped library and write the pack next to it (a maintainer step before a release)."""
+    texts = library_texts(settings, root)
+    known = load_vector_pack(vector_pack_path(root), embedder.name)
+    keys = [vector_key(embedder.name, t) for t in texts]
+    missing = [i for i, k in enumerate(keys) if k not in known]
+    if missing:
+        fresh = embedder.embed_passages([texts[i] for i in missing])
+        for row, i in enumerate(missing):
+            known[keys[i]] = fresh[row]
+    unique = sorted(set(keys))
+    vectors = (
+        np.stack([known[k] for k in unique]).astype(np.float16) if unique else np.zeros((0, embedder.dim))
+    )
+    path = vector_pack_path(root)
+    np.savez_compressed(path, model=np.array(embedder.name), keys=np.array(unique), vectors=vectors)
+    return path, len(missing)
+
+
+def ensure_library(
+    store: Store,
+    settings: Settings,
+    embedder: Embedder | None,
+    on_topic: Callable[[str], None] | None = None,
+    root: Path | None = None,
+) -> LibrarySync:
+    """Make the stored library match the shipped one (or remove it when the library is disabled)."""
+    started = time.perf_counter()
+    sync = LibrarySync()
+    shipped = library_files(root) if settings.library.enabled else {}
+    with store.session() as s:
+        stored = {
+            origin: (sid, digest)
+            for sid, origin, digest in s.execute(
+                select(SourceRow.id, SourceRow.origin, SourceRow.content_hash).where(
+                    SourceRow.origin.startswith(ORIGIN_PREFIX)
+                )
+            )
+        }
+    for origin, (source_id, _) in stored.items():
+        if origin not in shipped:
+            remove_source(store, source_id)
+            sync.removed.append(origin)
+    pack: dict[str, np.ndarray] | None = None
+    for origin, path in shipped.items():
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if origin in stored and stored[origin][1] == digest:
+            sync.unchanged += 1
+            continue
+        if pack is None:
+            pack = load_vector_pack(vector_pack_path(root), embedder.name) if embedder else {}
+        doc = prepare_document(path, data, settings, origin=origin)
+        store_prepared(store, doc, embedder, known_vectors=pack)
+        (sync.updated if origin in stored else sync.added).append(origin)
+        if on_topic is not None:
+            on_topic(origin)
+    sync.seconds = time.perf_counter() - started
+    return sync
