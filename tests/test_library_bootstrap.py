@@ -93,7 +93,7 @@ def test_vector_pack_means_no_encoding_on_first_use(tmp_path: Path, store: Store
 
 
 def test_shipped_vector_pack_covers_the_shipped_library(tmp_path: Path) -> None:
-    """Fails when topics change without `medcite library build-vectors` (first use would encode for minutes)."""
+    """Fails when topics change without `medcite library build-vectors`: first use would be slow."""
     settings = load_settings(data_dir=tmp_path / "d")
     if not library_files():
         pytest.skip("no library topics shipped")
