@@ -100,3 +100,39 @@ def test_shipped_vector_pack_covers_the_shipped_library(tmp_path: Path) -> None:
     pack = load_vector_pack(vector_pack_path(), "e5-small")
     missing = [t for t in library_texts(settings) if vector_key("e5-small", t) not in pack]
     assert not missing, f"{len(missing)} library passages lack vectors: run `medcite library build-vectors`"
+
+
+def test_local_folder_is_synced_and_takes_precedence(tmp_path: Path, store: Store) -> None:
+    from medcite.library.bootstrap import sync_local_folders
+    from medcite.search.service import SearchService
+
+    local = tmp_path / "hospital"
+    local.mkdir()
+    protocol = local / "af.md"
+    protocol.write_text(
+        "---\ntitle: Our hospital AF protocol\nkind: guideline\n---\n# Recommendations\n"
+        "Start oral anticoagulation for atrial fibrillation when the stroke risk score is raised; "
+        "use the hospital formulary anticoagulant.\n"
+    )
+    root = tmp_path / "lib" / "topics"
+    _write_topic(
+        root.parent, "af", "Atrial fibrillation anticoagulation",
+        "Start oral anticoagulation for atrial fibrillation with a raised stroke risk score.",
+    )  # fmt: skip
+    plain = load_settings(data_dir=tmp_path / "d", ingest={"embed": False})
+    settings = load_settings(
+        data_dir=tmp_path / "d", ingest={"embed": False}, library={"local_folders": [local]}
+    )
+    ensure_library(store, settings, None, root=root)
+    sync = sync_local_folders(store, settings, None)
+    assert sync.added == [str(protocol)]
+
+    query = "oral anticoagulation atrial fibrillation stroke risk score"
+    without = SearchService(plain, store).search(query, mode="bm25").hits
+    assert without[0].source_title == "Atrial fibrillation anticoagulation"
+    with_local = SearchService(settings, store).search(query, mode="bm25").hits
+    assert with_local[0].source_title == "Our hospital AF protocol"
+
+    protocol.unlink()
+    assert sync_local_folders(store, settings, None).removed == [str(protocol.resolve())]
+    assert [s.title for s in list_sources(store)] == ["Atrial fibrillation anticoagulation"]

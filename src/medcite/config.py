@@ -56,6 +56,11 @@ class SearchSettings(_Section):
 
 class LibrarySettings(_Section):
     enabled: bool = Field(True, description="Index and answer from the shipped starter library.")
+    local_folders: list[Path] = Field(
+        default_factory=list,
+        description="Your own topic folders (e.g. hospital protocols): kept in sync like the library and "
+        "ranked above it when both match a question.",
+    )
 
 
 class StoreSettings(_Section):

@@ -35,7 +35,7 @@ class AppContext:
 
     def knowledge_base(self) -> Store:
         """The store with the starter library indexed (first use) and in step with this release."""
-        from medcite.library.bootstrap import ensure_library
+        from medcite.library.bootstrap import ensure_library, sync_local_folders
         from medcite.search.embeddings import get_embedder
 
         settings = self.settings
@@ -46,6 +46,13 @@ class AppContext:
                 status.update(f"Indexing the starter library: {origin.removeprefix('library:')}")
 
             sync = ensure_library(self.store, settings, embedder, on_topic=on_topic)
+            local = sync_local_folders(self.store, settings, embedder)
+        if local.changed:
+            self.err.print(
+                f"Local folders: {len(local.added)} added, {len(local.updated)} updated, "
+                f"{len(local.removed)} removed.",
+                highlight=False,
+            )
         if sync.changed:
             self.err.print(
                 f"Starter library: {len(sync.added)} topics added, {len(sync.updated)} updated, "

@@ -134,3 +134,32 @@ def ensure_library(
             on_topic(origin)
     sync.seconds = time.perf_counter() - started
     return sync
+
+
+def sync_local_folders(store: Store, settings: Settings, embedder: Embedder | None) -> LibrarySync:
+    """Keep the configured local protocol folders in the knowledge base: new and changed files are
+    ingested, files deleted from a folder are removed from the knowledge base."""
+    from medcite.ingest.pipeline import ingest_paths, origin_for
+
+    started = time.perf_counter()
+    sync = LibrarySync()
+    folders = [f for f in settings.library.local_folders if f.is_dir()]
+    if not folders:
+        return sync
+    report = ingest_paths(folders, store, settings, embedder)
+    for outcome in report.outcomes:
+        if outcome.status == "added":
+            sync.added.append(outcome.path)
+        elif outcome.status == "replaced":
+            sync.updated.append(outcome.path)
+        elif outcome.status == "unchanged":
+            sync.unchanged += 1
+    prefixes = tuple(origin_for(f) + "/" for f in folders)
+    with store.session() as s:
+        stored = s.execute(select(SourceRow.id, SourceRow.origin)).all()
+    for source_id, origin in stored:
+        if origin.startswith(prefixes) and not Path(origin).exists():
+            remove_source(store, source_id)
+            sync.removed.append(origin)
+    sync.seconds = time.perf_counter() - started
+    return sync

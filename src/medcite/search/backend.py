@@ -37,6 +37,7 @@ class ChunkInfo:
     section_path: tuple[str, ...]
     source_title: str
     is_table: bool
+    origin: str = ""
 
 
 class SearchBackend(ABC):

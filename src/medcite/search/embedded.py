@@ -228,11 +228,12 @@ class EmbeddedBackend(SearchBackend):
                     ChunkRow.section_path,
                     SourceRow.title,
                     ChunkRow.is_table,
+                    SourceRow.origin,
                 )
                 .join(SourceRow, SourceRow.id == ChunkRow.source_id)
                 .where(ChunkRow.id.in_(chunk_ids))
             ).all()
         return {
-            r[0]: ChunkInfo(r[0], r[1], SourceKind(r[2]), r[3], tuple(r[4] or ()), r[5], bool(r[6]))
+            r[0]: ChunkInfo(r[0], r[1], SourceKind(r[2]), r[3], tuple(r[4] or ()), r[5], bool(r[6]), r[7])
             for r in rows
         }

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from sqlalchemy import select
@@ -21,6 +23,7 @@ from medcite.store.tables import ChunkRow, SourceRow
 
 Mode = Literal["hybrid", "bm25", "dense"]
 MAX_QUERY_CHARS = 4000
+LOCAL_PRECEDENCE = 1.5  # multiplier for local protocols: enough to lead among on-topic passages
 
 
 @dataclass
@@ -55,6 +58,7 @@ class SearchService:
         self.backend = backend or make_backend(settings, store)
         self.weights = RerankWeights()
         self._embedder: Embedder | None = None
+        self._local_prefixes: tuple[str, ...] | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -103,7 +107,9 @@ class SearchService:
         infos = self.backend.info(candidates)
         if self.settings.search.rerank and candidates:
             scores = {
-                cid: scores[cid] * clinical_boost(infos[cid], self.weights)
+                cid: scores[cid]
+                * clinical_boost(infos[cid], self.weights)
+                * self._precedence(infos[cid].origin)
                 for cid in candidates
                 if cid in infos
             }
@@ -114,6 +120,14 @@ class SearchService:
         timings["fetch"] = _ms(t)
         timings["total"] = _ms(t0)
         return SearchResult(query=query, hits=hits, expansion=expansion, mode=mode, timings_ms=timings)
+
+    def _precedence(self, origin: str) -> float:
+        """Local protocol folders (settings.library.local_folders) rank above everything else that matches."""
+        if self._local_prefixes is None:
+            self._local_prefixes = tuple(
+                str(Path(os.path.realpath(folder))) + os.sep for folder in self.settings.library.local_folders
+            )
+        return LOCAL_PRECEDENCE if self._local_prefixes and origin.startswith(self._local_prefixes) else 1.0
 
     def _hits(
         self, ranked: list[tuple[int, float]], named: dict[str, list[tuple[int, float]]]
