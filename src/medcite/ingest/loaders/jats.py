@@ -232,4 +232,6 @@ def _section_title(el: etree._Element) -> str:
 def _caption(el: etree._Element) -> str:
     label = text_content(el.find("label"))
     caption = text_content(el.find("caption"), _NOISE)
-    return f"{label}. {caption}".strip(". ") if label and caption else caption or label
+    if label and caption:
+        return f"{label.rstrip('.: ')}. {caption}"
+    return caption or label
