@@ -120,3 +120,16 @@ def test_mmwr_compilation_keeps_reports_headings_and_tables() -> None:
     assert "Top of page" not in discussion.text
     intro = next(s for s in doc.sections if "Drug overdose is the leading cause" in s.text)
     assert intro.path[0].startswith(opioid) and "Summary" not in intro.path
+
+
+def test_xhtml_with_xml_declaration_and_side_boxes() -> None:
+    xhtml = b"""\xef\xbb\xbf<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE html><html xmlns="http://www.w3.org/1999/xhtml"><head><title>Sepsis bundle</title></head>
+<body><h1>Sepsis bundle</h1>
+<div class="card"><div class="card-header">Tables</div><p><a href="#t1">Table 1</a></p></div>
+<p>Give antibiotics within one hour of recognition.</p></body></html>"""
+    doc = load_html(Path("sepsis.xhtml"), xhtml)
+    assert doc.meta.title == "Sepsis bundle"
+    assert [(s.path, s.text) for s in doc.sections] == [
+        (("Sepsis bundle",), "Give antibiotics within one hour of recognition.")
+    ]

@@ -127,3 +127,21 @@ def test_bad_pdfs_do_not_stop_the_others(store: Store, bm25_settings: Settings, 
     assert status["b-truncated.pdf"][0] == "failed" and "truncated" in status["b-truncated.pdf"][1]
     assert status["c-fake.pdf"][0] == "failed" and "not a PDF" in status["c-fake.pdf"][1]
     assert [s.format for s in list_sources(store)] == ["pdf"]
+
+
+def test_two_column_page_is_read_column_by_column() -> None:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", "", 10)
+    left = " ".join(f"Left column sentence {i} about anticoagulation." for i in range(40))
+    right = " ".join(f"Right column sentence {i} about renal dosing." for i in range(40))
+    top = pdf.get_y()
+    pdf.multi_cell(85, 5, left)
+    pdf.set_xy(115, top)
+    pdf.multi_cell(85, 5, right)
+    doc = load_pdf(Path("columns.pdf"), bytes(pdf.output()))
+    text = "\n".join(s.text for s in doc.sections)
+    # Merged lines would interleave the columns; read column by column, each runs in order.
+    positions = [text.index(f"Left column sentence {i} ") for i in range(40)]
+    positions += [text.index(f"Right column sentence {i} ") for i in range(40)]
+    assert positions == sorted(positions)

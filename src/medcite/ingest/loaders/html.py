@@ -46,12 +46,13 @@ _BLOCKS = frozenset({
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_SENTENCE_END = re.compile(r"[.!?](\s|$)")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _DOI = re.compile(r"\b(10\.\d{4,9}/\S+)")
 
 
 def load_html(path: Path, data: bytes) -> ParsedDocument:
-    text = decode_html(data)
+    text = _XML_DECLARATION.sub("", decode_html(data), count=1)  # XHTML: lxml refuses str + encoding
     try:
         tree = lxml.html.document_fromstring(text, parser=_parser())
     except (etree.ParserError, ValueError) as exc:
@@ -198,6 +199,9 @@ def clean_boilerplate(root: etree._Element) -> None:
             doomed.append(el)
     for el in doomed:
         _remove(el)
+    for el in list(root.iter("div", "section", "aside")):
+        if el.getparent() is not None and _is_link_box(el):
+            _remove(el)
     for el in list(root.iter("p", "div", "li", "ul", "ol")):
         if el.getparent() is not None and _is_link_list(el):
             _remove(el)
@@ -226,6 +230,16 @@ def _is_link_list(el: etree._Element) -> bool:
         return False
     linked = sum(len(text_content(a)) for a in el.iter("a"))
     return linked / len(text) > 0.7
+
+
+def _is_link_box(el: etree._Element) -> bool:
+    """A small side box of labels and links ("Tables: Table 1, Table 2", "Related materials: PDF")."""
+    text = text_content(el)
+    if not text or len(text) >= 80 or _SENTENCE_END.search(text):
+        return False
+    if el.find(".//a[@href]") is None or el.find(".//table") is not None:
+        return False
+    return not any(h.tag in _HEADINGS for h in el.iter())
 
 
 def _remove(el: etree._Element) -> None:
