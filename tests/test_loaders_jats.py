@@ -114,3 +114,12 @@ def test_every_shared_pmc_article_parses_with_doi_and_body() -> None:
         assert doc.meta.pmid and doc.meta.pmid.isdigit(), path.name
         assert sum(len(s.text) for s in doc.sections) > 5000, path.name
         assert not any("References" in s.path for s in doc.sections), path.name
+
+
+@pytest.mark.shared_data
+def test_pmc_efetch_wrapper_with_one_article() -> None:
+    path = shared_path("connectors", "ncbi_eutils_biopython", "xml", "efetch_pmc.xml")
+    doc = load_jats(path, path.read_bytes())
+    assert doc.meta.pmid == "34527728" and doc.meta.doi == "10.1183/23120541.50193-2021"
+    assert doc.meta.extra["pmcid"] == "PMC8435807" and doc.meta.journal == "ERJ Open Research"
+    assert "error in table 2" in doc.sections[0].text

@@ -28,6 +28,13 @@ _PUB_DATE_PREFERENCE = ("epub", "ppub", "pub", "collection", "epub-ppub")
 
 def load_jats(path: Path, data: bytes) -> ParsedDocument:
     root = parse_xml(data, "JATS article")
+    if localname(root) == "pmc-articleset":  # what PMC efetch returns: a wrapper around articles
+        articles = [a for a in root if localname(a) == "article"]
+        if len(articles) != 1:
+            raise MalformedDocumentError(
+                f"the PMC article set holds {len(articles)} articles; save one article per file"
+            )
+        root = articles[0]
     if localname(root) != "article":
         raise MalformedDocumentError(f"not a JATS article (root element is <{localname(root)}>)")
     meta = jats_meta(root)
