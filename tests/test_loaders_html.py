@@ -133,3 +133,14 @@ def test_xhtml_with_xml_declaration_and_side_boxes() -> None:
     assert [(s.path, s.text) for s in doc.sections] == [
         (("Sepsis bundle",), "Give antibiotics within one hour of recognition.")
     ]
+
+
+def test_text_without_tags_is_read() -> None:
+    doc = load_html(Path("plain.html"), b"Take 500 mg every 8 hours.")
+    assert [(s.path, s.text) for s in doc.sections] == [((), "Take 500 mg every 8 hours.")]
+
+
+def test_html_beyond_parser_limits_is_refused_not_truncated() -> None:
+    deep = b"<html><body>" + b"<div>" * 400 + b"deep text" + b"</div>" * 400 + b"<p>after</p></body></html>"
+    with pytest.raises(MalformedDocumentError, match=r"parser gave up at line 1 \(Excessive depth"):
+        load_html(Path("deep.html"), deep)

@@ -46,6 +46,7 @@ _BLOCKS = frozenset({
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_PARSE_HUGE_HINT = re.compile(r",? (?:try|use) XML_PARSE_HUGE(?: option)?")
 _SENTENCE_END = re.compile(r"[.!?](\s|$)")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _DOI = re.compile(r"\b(10\.\d{4,9}/\S+)")
@@ -53,15 +54,24 @@ _DOI = re.compile(r"\b(10\.\d{4,9}/\S+)")
 
 def load_html(path: Path, data: bytes) -> ParsedDocument:
     text = _XML_DECLARATION.sub("", decode_html(data), count=1)  # XHTML: lxml refuses str + encoding
+    parser = _parser()
     try:
-        tree = lxml.html.document_fromstring(text, parser=_parser())
-    except (etree.ParserError, ValueError) as exc:
+        tree = lxml.html.document_fromstring(text, parser=parser)
+    except (etree.LxmlError, ValueError) as exc:
         raise MalformedDocumentError(f"cannot parse HTML: {exc}") from exc
+    fatal = [e for e in parser.error_log if e.level_name == "FATAL"]
+    if fatal:  # libxml2 stops at its safety limits (nesting depth, text size) and drops the rest
+        message = _PARSE_HUGE_HINT.sub("", " ".join(fatal[0].message.split()))
+        raise MalformedDocumentError(
+            f"the HTML parser gave up at line {fatal[0].line} ({message}); the rest of the page would be lost"
+        )
     meta = html_meta(tree)
     root = main_content(tree)
     clean_boilerplate(root)
     builder = SectionBuilder()
-    _Walker(builder).walk(root)
+    walker = _Walker(builder)
+    walker.walk(root)
+    walker.flush()
     sections = builder.build()
     if not sections:
         raise EmptyDocumentError("no readable text in the HTML (after removing navigation and scripts)")

@@ -56,7 +56,7 @@ def load_pdf(path: Path, data: bytes) -> ParsedDocument:
         raise _pdf_error(exc) from exc
     with pdf:
         try:
-            pages = [_read_page(page) for page in pdf.pages]
+            pages = [_read_page_and_close(page) for page in pdf.pages]
             info: dict[str, Any] = dict(pdf.metadata or {})
         except Exception as exc:
             raise _pdf_error(exc) from exc
@@ -110,6 +110,14 @@ def _pdf_error(exc: Exception) -> MalformedDocumentError:
 
 
 _Page = tuple[list[_Line], list[_Table]]
+
+
+def _read_page_and_close(page: Any) -> _Page:
+    """Read one page, then free pdfplumber's per-page caches (long PDFs stay flat in memory)."""
+    try:
+        return _read_page(page)
+    finally:
+        page.close()
 
 
 def _read_page(page: Any) -> _Page:
