@@ -157,6 +157,9 @@ class _Text:
                 self.flush()
                 caption = text_content(child.find("v:caption", NS))
                 self.builder.table(self.path, table_rows(child), caption)
+                # Cell footnotes are left out of the rows (they would break them); keep them as notes.
+                for note in child.iter(f"{{{V3}}}footnote"):
+                    self.builder.paragraph(self.path, "Note: " + text_content(note))
             elif name in _BLOCKS:
                 self.flush()
                 self.walk(child)

@@ -11,7 +11,7 @@ from lxml import etree
 from medcite.ingest.loaders.xmlsafe import localname, text_content
 
 _ROW_GROUPS = ("thead", "tbody", "tfoot")
-_CELL_NOISE = frozenset({"script", "style", "img", "graphic", "renderMultiMedia"})
+_CELL_NOISE = frozenset({"script", "style", "img", "graphic", "renderMultiMedia", "footnote"})
 _MAX_SPAN = 50
 
 
