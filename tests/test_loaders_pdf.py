@@ -145,3 +145,40 @@ def test_two_column_page_is_read_column_by_column() -> None:
     positions = [text.index(f"Left column sentence {i} ") for i in range(40)]
     positions += [text.index(f"Right column sentence {i} ") for i in range(40)]
     assert positions == sorted(positions)
+
+
+class _BookPdf(FPDF):
+    """Pages with a running head whose chapter changes and a page number in the footer."""
+
+    chapter = "Chapter 1: Dosing"
+
+    def header(self) -> None:
+        self.set_font("Helvetica", "", 9)
+        self.cell(0, 8, f"{self.chapter} {self.page_no() + 10}", new_x="LMARGIN", new_y="NEXT")
+
+    def footer(self) -> None:
+        self.set_y(-15)
+        self.set_font("Helvetica", "", 9)
+        self.cell(0, 8, f"Page {self.page_no()} of 6", align="C")
+
+
+BODY = [
+    "Start apixaban at 5 mg twice daily.",
+    "Reduce to 2.5 mg when two criteria are met.",
+    "Avoid in severe hepatic impairment.",
+    "Check creatinine clearance before starting.",
+    "Recheck renal function every year.",
+    "Stop 48 hours before high-risk surgery.",
+]
+
+
+def test_running_heads_and_page_numbers_are_dropped() -> None:
+    pdf = _BookPdf()
+    for number, sentence in enumerate(BODY, start=1):
+        if number == 5:  # two pages only: caught by the page-number offset, not by repetition
+            pdf.chapter = "Chapter 2: Monitoring"
+        pdf.add_page()
+        pdf.set_font("Helvetica", "", 11)
+        pdf.multi_cell(0, 6, sentence)
+    doc = load_pdf(Path("book.pdf"), bytes(pdf.output()))
+    assert [(s.page, s.text) for s in doc.sections] == list(enumerate(BODY, start=1))

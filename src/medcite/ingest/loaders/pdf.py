@@ -22,9 +22,12 @@ from medcite.ingest.loaders.sections import SectionBuilder
 from medcite.models import ParsedDocument, SourceMeta
 
 _EOF_WINDOW = 2048
+# Word gaps relative to font size: the fixed 3 pt default glues words of tightly set PDFs together.
+_TEXT_OPTIONS: dict[str, Any] = {"x_tolerance_ratio": 0.15}
 _TABLE_CAPTION = re.compile(r"^(table|tab\.)\s*[\dIVX]+[.:]?\s", re.IGNORECASE)
 _PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?$", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
+_EDGE_NUMBER = re.compile(r"^(\d{1,4})\s|\s(\d{1,4})$")
 _JUNK_TITLE = re.compile(r"^(microsoft word|untitled|document\d*$)|\.(docx?|pdf|indd|tex)$", re.IGNORECASE)
 _YEAR = re.compile(r"(1[89]\d\d|20\d\d)")
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)")
@@ -134,7 +137,7 @@ def _read_page(page: Any) -> _Page:
     text_page = page.filter(outside) if boxes else page
     lines: list[_Line] = []
     for region in _columns(text_page):
-        for raw in region.extract_text_lines(strip=True, return_chars=True):
+        for raw in region.extract_text_lines(strip=True, return_chars=True, **_TEXT_OPTIONS):
             text = " ".join(raw["text"].split())
             chars = [c for c in raw["chars"] if c["text"].strip()]
             if not text or not chars:
@@ -151,7 +154,10 @@ def _read_page(page: Any) -> _Page:
             )
     page_tables = []
     for table in tables:
-        rows = [[" ".join((cell or "").split()).replace("|", "/") for cell in row] for row in table.extract()]
+        rows = [
+            [" ".join((cell or "").split()).replace("|", "/") for cell in row]
+            for row in table.extract(**_TEXT_OPTIONS)
+        ]
         rows = [r for r in rows if any(r)]
         if rows:
             page_tables.append(_Table(top=float(table.bbox[1]), rows=rows))
@@ -183,22 +189,39 @@ def _columns(page: Any) -> list[Any]:
 
 
 def _drop_running_lines(pages: list[_Page]) -> None:
-    """Remove page numbers and lines repeated near the top/bottom edge of most pages."""
-    if len(pages) < 3:
-        for lines, _ in pages:
-            lines[:] = [ln for ln in lines if not _PAGE_NUMBER.match(ln.text)]
-        return
+    """Remove page numbers and running heads/feet near the top or bottom edge of pages.
+
+    A running line is either repeated on many pages (digits ignored), or carries a number that
+    moves in step with the page ("Chapter 2: Methods 7" on the 10th page, "... 8" on the 11th):
+    the same page-minus-number offset on three or more pages marks a printed page number.
+    """
     edge_counts: Counter[str] = Counter()
-    for lines, _ in pages:
-        keys = {_DIGITS.sub("#", ln.text.lower()) for ln in lines if _at_edge(ln)}
-        edge_counts.update(keys)
-    repeated = {k for k, n in edge_counts.items() if n >= max(3, len(pages) // 2)}
-    for lines, _ in pages:
-        lines[:] = [ln for ln in lines if not (_at_edge(ln) and _is_running(ln, repeated))]
+    offsets: Counter[int] = Counter()
+    for index, (lines, _) in enumerate(pages):
+        edge = [ln for ln in lines if _at_edge(ln)]
+        edge_counts.update({_DIGITS.sub("#", ln.text.lower()) for ln in edge})
+        offsets.update({index - n for ln in edge if (n := _page_number_in(ln.text)) is not None})
+    needed = 3 if len(pages) >= 6 else max(len(pages), 2)
+    repeated = {k for k, n in edge_counts.items() if n >= needed}
+    page_offsets = {o for o, n in offsets.items() if n >= needed}
+    for index, (lines, _) in enumerate(pages):
+        lines[:] = [
+            ln for ln in lines if not (_at_edge(ln) and _is_running(ln, index, repeated, page_offsets))
+        ]
 
 
-def _is_running(line: _Line, repeated: set[str]) -> bool:
-    return _DIGITS.sub("#", line.text.lower()) in repeated or bool(_PAGE_NUMBER.match(line.text))
+def _page_number_in(text: str) -> int | None:
+    match = _EDGE_NUMBER.search(text)
+    if match is None:
+        return None
+    return int(match.group(1) or match.group(2))
+
+
+def _is_running(line: _Line, index: int, repeated: set[str], page_offsets: set[int]) -> bool:
+    if _PAGE_NUMBER.match(line.text) or _DIGITS.sub("#", line.text.lower()) in repeated:
+        return True
+    number = _page_number_in(line.text)
+    return number is not None and index - number in page_offsets
 
 
 def _at_edge(line: _Line) -> bool:
