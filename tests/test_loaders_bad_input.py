@@ -60,6 +60,7 @@ def _chunks(store: Store) -> int:
             "<html><body><p>Caf\xe9 dose</p></body></html>".encode("latin-1"),
             "declares no charset",
         ),
+        ("comment-only.html", b"<!-- nothing here -->", "no elements or text"),
         ("scripts-only.html", b"<html><body><script>var a = 1;</script></body></html>", "no readable text"),
         ("not-jats.nxml", b"<?xml version='1.0'?><root><p>hello</p></root>", "not a JATS article"),
         (

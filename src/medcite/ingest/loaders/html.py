@@ -14,7 +14,6 @@ import codecs
 import re
 from pathlib import Path
 
-import lxml.html
 from lxml import etree
 
 from medcite.errors import EmptyDocumentError, MalformedDocumentError
@@ -56,9 +55,11 @@ def load_html(path: Path, data: bytes) -> ParsedDocument:
     text = _XML_DECLARATION.sub("", decode_html(data), count=1)  # XHTML: lxml refuses str + encoding
     parser = _parser()
     try:
-        tree = lxml.html.document_fromstring(text, parser=parser)
+        tree = etree.fromstring(text, parser=parser)
     except (etree.LxmlError, ValueError) as exc:
         raise MalformedDocumentError(f"cannot parse HTML: {exc}") from exc
+    if tree is None:
+        raise EmptyDocumentError("the HTML has no elements or text (only comments or a doctype?)")
     fatal = [e for e in parser.error_log if e.level_name == "FATAL"]
     if fatal:  # libxml2 stops at its safety limits (nesting depth, text size) and drops the rest
         message = _PARSE_HUGE_HINT.sub("", " ".join(fatal[0].message.split()))
@@ -81,8 +82,9 @@ def load_html(path: Path, data: bytes) -> ParsedDocument:
     return ParsedDocument(meta=meta, sections=sections, format="html")
 
 
-def _parser() -> lxml.html.HTMLParser:
-    return lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+def _parser() -> etree.HTMLParser:
+    """Plain lxml elements (not lxml.html's proxy classes, which cost a lookup per element)."""
+    return etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
 
 
 def decode_html(data: bytes) -> str:
@@ -233,10 +235,23 @@ def _is_furniture(el: etree._Element, name: str) -> bool:
     return not any(a.tag in ("article", "section") for a in el.iterancestors())
 
 
+def _short_text(el: etree._Element, limit: int) -> str | None:
+    """The element's text if it is at most `limit` characters, else None (stops reading early)."""
+    total = 0
+    parts = []
+    for piece in el.itertext():
+        total += len(piece)
+        if total > limit * 4 and len(" ".join("".join(parts).split())) > limit:
+            return None
+        parts.append(piece)
+    text = " ".join("".join(parts).split())
+    return text if len(text) <= limit else None
+
+
 def _is_link_list(el: etree._Element) -> bool:
     """Short blocks that are nearly all link text: 'Top of page', menus, share bars."""
-    text = text_content(el)
-    if not text or len(text) > 300 or el.find(".//table") is not None:
+    text = _short_text(el, 300)
+    if not text or el.find(".//table") is not None:
         return False
     linked = sum(len(text_content(a)) for a in el.iter("a"))
     return linked / len(text) > 0.7
@@ -244,8 +259,8 @@ def _is_link_list(el: etree._Element) -> bool:
 
 def _is_link_box(el: etree._Element) -> bool:
     """A small side box of labels and links ("Tables: Table 1, Table 2", "Related materials: PDF")."""
-    text = text_content(el)
-    if not text or len(text) >= 80 or _SENTENCE_END.search(text):
+    text = _short_text(el, 79)
+    if not text or _SENTENCE_END.search(text):
         return False
     if el.find(".//a[@href]") is None or el.find(".//table") is not None:
         return False
