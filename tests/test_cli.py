@@ -43,7 +43,8 @@ def test_every_command_has_help(path: list[str]) -> None:
     assert (getattr(cmd, "help", None) or "").strip(), f"{path} has no help text"
 
 
-def test_ingest_list_show_search_remove(tmp_path: Path) -> None:
+def test_ingest_list_show_search_remove(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MEDCITE_LIBRARY__ENABLED", "false")  # only the fixture in this knowledge base
     data = ["--data-dir", str(tmp_path / "d")]
     result = runner.invoke(app, [*data, "ingest", "--no-embed", "--json", str(FIXTURES / "ra_guideline.md")])
     assert result.exit_code == 0, result.output
@@ -61,7 +62,7 @@ def test_ingest_list_show_search_remove(tmp_path: Path) -> None:
 
     found = runner.invoke(app, [*data, "search", "MTX inadequate response", "--mode", "bm25", "--json"])
     assert found.exit_code == 0, found.output
-    hits = json.loads(found.output)["hits"]
+    hits = json.loads(found.stdout)["hits"]
     assert hits[0]["section"] == "Recommendations > Inadequate response to methotrexate"
 
     removed = runner.invoke(app, [*data, "sources", "remove", str(source_id), "--yes"])
