@@ -51,7 +51,8 @@ def compose_answer(store: Store, sources: dict[str, int]) -> dict[str, Any]:
         {
             "id": "s1",
             "section": "bottom_line",
-            "text": "Start colchicine 1.2 mg at the first sign of a flare, followed by 0.6 mg one hour later.",
+            "text": "Start colchicine 1.2 mg at the first sign of a flare, "
+            "followed by 0.6 mg one hour later.",
             "citations": [1],
         },
         {

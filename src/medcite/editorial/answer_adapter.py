@@ -126,7 +126,7 @@ def render_sections(answer: dict[str, Any]) -> list[str]:
         lines.append(f"## {section.replace('_', ' ').capitalize() or 'Statements'}")
         for s in items:
             cites = "".join(f"[{n}]" for n in s.citations)
-            lines.append(f"- ({s.id}) {s.text} {cites}".rstrip())
+            lines.append(f"{s.id}: {s.text} {cites}".rstrip())
     return lines
 
 
