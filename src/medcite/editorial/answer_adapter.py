@@ -140,3 +140,9 @@ def validate(answer: dict[str, Any]) -> None:
     numbers = [r.n for r in references(answer)]
     if len(numbers) != len(set(numbers)):
         raise InputError("Reference numbers must be unique within an answer.")
+    for statement in statements(answer):
+        dangling = [n for n in statement.citations if n not in numbers]
+        if dangling:
+            raise InputError(
+                f"Statement {statement.id} cites {dangling}, which the answer's references do not list."
+            )
