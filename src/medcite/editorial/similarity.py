@@ -40,7 +40,7 @@ _GROUPS: dict[str, frozenset[str]] = {
         "acute": "acute exacerbation exacerbations flare flares attack attacks",
         "stable": "stable maintenance",
         "first_line": "first initial",
-        "refractory": "refractory fails fail failed failure failing resistant inadequate next",
+        "refractory": "refractory fails fail failed failing resistant inadequate next",
         "start": "start starting started initiate initiating initiation begin",
         "stop": "stop stopping stopped discontinue discontinuing discontinuation cease",
         "continue": "continue continuing continued keep",
