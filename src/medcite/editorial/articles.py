@@ -107,7 +107,7 @@ def find_reusable(
         query = query / (np.linalg.norm(query) or 1.0)
         best_id, best_sim = None, -1.0
         for article_id, other_question, blob in candidates:
-            vector = np.frombuffer(blob, dtype=np.float32)
+            vector = np.frombuffer(blob or b"", dtype=np.float32)
             if vector.shape != query.shape or not compatible(normalised_question, other_question):
                 continue
             sim = float(vector @ query / (np.linalg.norm(vector) or 1.0))
