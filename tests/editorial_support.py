@@ -78,3 +78,58 @@ def add_team(store: Store) -> None:
     add_user(store, "eddie", UserRole.EDITOR)
     add_user(store, "cleo", UserRole.CLINICIAN)
     add_user(store, "ada", UserRole.ADMIN)
+
+
+def as_article_layout(flat: dict[str, Any]) -> dict[str, Any]:
+    """The same answer in the answer pipeline's AnswerArticle JSON layout (sections, passages)."""
+    by_id = {
+        s["id"]: {"text": s["text"], "citations": s["citations"], "lead": None, "role": None}
+        for s in flat["statements"]
+    }
+    references = [
+        {
+            "number": r["n"],
+            "source_id": r["source_id"],
+            "kind": "Guideline",
+            "title": "fixture",
+            "passages": [
+                {
+                    "chunk_id": r["chunk_id"],
+                    "section_path": [],
+                    "char_start": 0,
+                    "char_end": 1,
+                    "text": r["text"],
+                }
+            ],
+        }
+        for r in flat["references"]
+    ]
+    return {
+        "schema_version": "1.0",
+        "question": QUESTION,
+        "intent": "treatment_choice",
+        "audience": "clinician",
+        "title": flat["title"],
+        "warnings": [{"kind": "pending_review", "text": "Content pending human review.", "citations": []}],
+        "bottom_line": [by_id["s1"]],
+        "treatment_algorithm": [by_id["s2"]],
+        "specific_recommendation": [],
+        "evidence_supporting": [],
+        "important_considerations": {
+            "monitoring": [by_id["s3"]],
+            "alternatives": [],
+            "cautions": [],
+            "multidisciplinary": [],
+        },
+        "closing_rationale": None,
+        "found_but_not_recommended": [],
+        "references": references,
+        "review": {
+            "status": "Submitted",
+            "version": 1,
+            "last_updated": None,
+            "reviewers": [],
+            "editorial_policy": "/editorial-policy",
+        },
+        "disclaimer": "For professionals.",
+    }

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, text, update
 
-from editorial_support import QUESTION, add_team, compose_answer, ingest_fixtures
+from editorial_support import QUESTION, add_team, as_article_layout, compose_answer, ingest_fixtures
 from medcite import editorial as ed
 from medcite.config import Settings
 from medcite.editorial.transitions import RULES, check_action
@@ -232,3 +232,41 @@ def test_policy_document_describes_every_rule_and_role() -> None:
         assert status.label in policy
     for role in UserRole:
         assert role.value in policy
+
+
+def test_answer_pipeline_layout_is_edited_in_place_and_served_with_its_review_state(
+    store: Store, bm25_settings: Settings, tmp_path: Path
+) -> None:
+    sources = ingest_fixtures(store, bm25_settings, tmp_path / "docs")
+    add_team(store)
+    answer = as_article_layout(compose_answer(store, sources))
+    article = ed.save_new_article(
+        store, question=QUESTION, answer=answer, audience="clinician", kb_version=store.kb_version()
+    )
+    from medcite.editorial import answer_adapter
+
+    assert [(s.id, s.section) for s in answer_adapter.statements(answer)] == [
+        ("s1", "bottom_line"),
+        ("s2", "treatment_algorithm"),
+        ("s3", "monitoring"),
+    ]
+    pending = article.served_answer()
+    assert [w["kind"] for w in pending["warnings"]] == ["pending_review"]
+    assert pending["warnings"][0]["text"] == article.banner
+    ed.start(store, article.id, "rita")
+    with pytest.raises(VerificationError, match="6 do not appear"):
+        ed.edit_statement(store, article.id, "s3", "rita", citations=[4])
+    edited = ed.edit_statement(
+        store, article.id, "s3", "rita", text="Once the target is reached, check serum urate every 6 months."
+    )
+    monitoring = edited.answer["important_considerations"]["monitoring"][0]
+    assert monitoring["text"].startswith("Once the target") and monitoring["lead"] is None
+    assert "+s3: Once the target is reached" in ed.diff_versions(store, article.id)
+    approved = ed.approve(store, article.id, "rita")
+    served = approved.served_answer()
+    assert served["warnings"] == []
+    assert served["review"]["status"] == "Approved" and served["review"]["reviewers"] == ["rita"]
+    assert served["review"]["version"] == 2 and served["review"]["editorial_policy"] == "/editorial-policy"
+    assert served["review"]["approved_at"] == approved.approved_at.isoformat()  # type: ignore[union-attr]
+    # Staleness works from this layout's references too.
+    assert ed.mark_stale_for_sources(store, [sources["gout_summary.md"]]) == [article.id]

@@ -136,7 +136,7 @@ def show_cmd(
     for ref in answer_adapter.references(answer):
         passage = ref.text if len(ref.text) <= 300 else ref.text[:300].rsplit(" ", 1)[0] + " ..."
         out.print(
-            f"  [{ref.n}] (source {ref.source_id}, chunk {ref.chunk_id}) {passage}",
+            f"  [{ref.n}] (source {ref.source_id}, chunk {', '.join(map(str, ref.chunk_ids))}) {passage}",
             highlight=False,
             markup=False,
         )
