@@ -100,9 +100,9 @@ def list_cmd(
             a.question[:70],
         )
     app_ctx.console.print(table)
-    app_ctx.console.print(
-        f"{len(articles)} articles ({', '.join(s.label for s in statuses)}). {POLICY_NOTE}", highlight=False
-    )
+    noun = "article" if len(articles) == 1 else "articles"
+    which = ", ".join(s.label for s in statuses)
+    app_ctx.console.print(f"{len(articles)} {noun} ({which}). {POLICY_NOTE}", highlight=False)
 
 
 @app.command("show")
