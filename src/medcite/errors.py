@@ -68,3 +68,27 @@ class MissingDependencyError(MedCiteError):
     """An optional component is not installed; the message names the pip extra."""
 
     exit_code = 2
+
+
+class EditorialError(MedCiteError):
+    """A review action is not allowed as asked (wrong role, wrong status, unverifiable edit)."""
+
+    exit_code = 7
+
+
+class PermissionDeniedError(EditorialError):
+    """The acting user's role does not allow this action; the message names the roles that do."""
+
+
+class InvalidTransitionError(EditorialError):
+    """The article's status does not allow this action; the message names the actions that are allowed."""
+
+
+class VerificationError(EditorialError):
+    """An edit would break a citation (unsupported text, a number not in the passage, a missing reference)."""
+
+
+class ConflictError(MedCiteError):
+    """Someone else changed the record since it was read (optimistic locking); reload and retry."""
+
+    exit_code = 8

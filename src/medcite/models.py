@@ -116,3 +116,41 @@ class SearchHit:
     @property
     def section(self) -> str:
         return " > ".join(self.section_path)
+
+
+class ReviewStatus(StrEnum):
+    """Where an answer article stands in editorial review (stored value; `label` is what users see)."""
+
+    SUBMITTED = "submitted"
+    UNDER_REVIEW = "under_review"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    NEEDS_REREVIEW = "needs_rereview"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return _STATUS_LABELS[self]
+
+
+_STATUS_LABELS = {
+    ReviewStatus.SUBMITTED: "Submitted",
+    ReviewStatus.UNDER_REVIEW: "Under review",
+    ReviewStatus.APPROVED: "Approved",
+    ReviewStatus.REJECTED: "Rejected",
+    ReviewStatus.NEEDS_REREVIEW: "Needs re-review",
+    ReviewStatus.WITHDRAWN: "Withdrawn",
+}
+
+
+class UserRole(StrEnum):
+    """What a user may do; each role can do everything the roles before it can."""
+
+    CLINICIAN = "clinician"
+    REVIEWER = "reviewer"
+    EDITOR = "editor"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        return list(UserRole).index(self)

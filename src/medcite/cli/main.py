@@ -10,7 +10,16 @@ import typer
 from rich.console import Console
 
 from medcite import __version__
-from medcite.cli import doctor_cmd, ingest_cmd, library_admin_cmd, library_cmd, search_cmd, sources_cmd
+from medcite.cli import (
+    doctor_cmd,
+    ingest_cmd,
+    library_admin_cmd,
+    library_cmd,
+    review_cmd,
+    search_cmd,
+    sources_cmd,
+    users_cmd,
+)
 from medcite.cli.context import AppContext
 from medcite.errors import MedCiteError
 
@@ -63,6 +72,8 @@ app.add_typer(sources_cmd.app, name="sources")
 app.add_typer(library_cmd.app, name="library")
 library_cmd.app.command("status")(library_admin_cmd.status)
 library_cmd.app.command("build-vectors")(library_admin_cmd.build_vectors)
+app.add_typer(review_cmd.app, name="review")
+app.add_typer(users_cmd.app, name="users")
 app.command("doctor")(doctor_cmd.doctor)
 
 

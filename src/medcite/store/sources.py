@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, select
 from medcite.errors import NotFoundError
 from medcite.models import ChunkDraft, SourceKind, SourceMeta
 from medcite.store.database import Store
+from medcite.store.staleness import mark_articles_stale
 from medcite.store.tables import ChunkRow, SourceRow
 
 
@@ -82,6 +83,7 @@ def replace_source(
     if embeddings is not None and len(embeddings) != len(chunks):
         raise ValueError("one embedding per chunk is required")
     with store.session() as s:
+        old_id = s.scalar(select(SourceRow.id).where(SourceRow.origin == origin))
         s.execute(delete(SourceRow).where(SourceRow.origin == origin))
         s.flush()
         row = SourceRow(
@@ -123,6 +125,11 @@ def replace_source(
             )
             for i, c in enumerate(chunks)
         )
+        if old_id is not None:  # articles citing the old content go back for review, same commit
+            reason = f"Source {old_id} ({origin}) was replaced by a changed version (now source {row.id})."
+            mark_articles_stale(
+                s, [old_id], reason=reason, origins=[origin], new_hashes={origin: content_hash}
+            )
         Store.bump_kb_version(s)
         return row.id
 
@@ -136,6 +143,8 @@ def remove_source(store: Store, source_id: int) -> str:
         title = row.title
         s.execute(delete(ChunkRow).where(ChunkRow.source_id == source_id))
         s.delete(row)
+        reason = f"Source {source_id} ({row.origin}) was removed."
+        mark_articles_stale(s, [source_id], reason=reason, origins=[row.origin])
         Store.bump_kb_version(s)
         return title
 
