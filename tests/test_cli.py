@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -71,12 +72,15 @@ def test_ingest_list_show_search_remove(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def _medcite(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    """Run the real entry point in a new process (library off: these tests are about the CLI itself)."""
     code = "from medcite.cli import main; main()"
+    env = {**os.environ, "MEDCITE_LIBRARY__ENABLED": "false"}
     return subprocess.run(
         [sys.executable, "-c", code, "--data-dir", str(data_dir), *args],
         capture_output=True,
         text=True,
         timeout=120,
+        env=env,
     )
 
 

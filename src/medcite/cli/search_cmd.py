@@ -8,6 +8,7 @@ import typer
 
 from medcite.cli.context import get_context
 from medcite.cli.output import JsonOption, print_json
+from medcite.errors import InputError
 from medcite.models import SourceKind
 from medcite.search.backend import Filters
 from medcite.search.service import Mode, SearchService
@@ -29,6 +30,8 @@ def search(
 ) -> None:
     """Find the passages that best match a query (hybrid BM25 + dense, clinical rerank)."""
     app = get_context(ctx)
+    if not query.strip():
+        raise InputError("The query is empty.")
     if mode not in ("hybrid", "bm25", "dense"):
         raise typer.BadParameter("mode must be hybrid, bm25 or dense", param_hint="--mode")
     service = SearchService(app.settings, app.knowledge_base())
