@@ -12,6 +12,7 @@ from loader_support import (
     ingest_single,
 )
 from medcite.config import Settings
+from medcite.ingest.classify import classify_kind
 from medcite.ingest.loaders.jats import load_jats
 from medcite.models import SourceKind
 from medcite.store import Store
@@ -123,3 +124,20 @@ def test_pmc_efetch_wrapper_with_one_article() -> None:
     assert doc.meta.pmid == "34527728" and doc.meta.doi == "10.1183/23120541.50193-2021"
     assert doc.meta.extra["pmcid"] == "PMC8435807" and doc.meta.journal == "ERJ Open Research"
     assert "error in table 2" in doc.sections[0].text
+
+
+@pytest.mark.parametrize(
+    ("article_type", "kind"),
+    [
+        ("meta-analysis", SourceKind.SYSTEMATIC_REVIEW),
+        ("review-article", SourceKind.REVIEW),
+        ("practice-guideline", SourceKind.GUIDELINE),
+        ("research-article", SourceKind.ARTICLE),
+    ],
+)
+def test_article_type_sets_the_kind(article_type: str, kind: SourceKind) -> None:
+    xml = _jats_article().replace('article-type="practice-guideline"', f'article-type="{article_type}"')
+    xml = xml.replace("Anticoagulant dosing in atrial fibrillation", "Apixaban and renal function")
+    doc = load_jats(Path("a.nxml"), xml.encode())
+    assert doc.meta.extra["publication_types"] == [article_type]
+    assert classify_kind(doc) is kind

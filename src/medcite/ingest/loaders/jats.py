@@ -87,7 +87,7 @@ def jats_meta(root: etree._Element) -> SourceMeta:
     extra: dict[str, object] = {}
     if ids.get("pmc"):
         extra["pmcid"] = "PMC" + ids["pmc"].removeprefix("PMC")
-    types = [root.get("article-type", "").replace("-", " ")]
+    types = [root.get("article-type", "")]
     types += [
         text_content(s)
         for s in article_meta.iterfind("article-categories/subj-group[@subj-group-type='heading']/subject")
