@@ -144,3 +144,16 @@ def test_html_beyond_parser_limits_is_refused_not_truncated() -> None:
     deep = b"<html><body>" + b"<div>" * 400 + b"deep text" + b"</div>" * 400 + b"<p>after</p></body></html>"
     with pytest.raises(MalformedDocumentError, match=r"parser gave up at line 1 \(Excessive depth"):
         load_html(Path("deep.html"), deep)
+
+
+def test_header_inside_main_content_is_kept() -> None:
+    html = b"""<html><body><header>SITE BANNER</header>
+    <main><header><h1>Hypertension in pregnancy</h1><p>Guideline committee, 2024</p></header>
+    <p>Treat blood pressure at or above 140/90 mmHg.</p></main><footer>SITE FOOTER</footer></body></html>"""
+    doc = load_html(Path("htn.html"), html)
+    assert [(s.path, s.text) for s in doc.sections] == [
+        (
+            ("Hypertension in pregnancy",),
+            "Guideline committee, 2024\n\nTreat blood pressure at or above 140/90 mmHg.",
+        )
+    ]

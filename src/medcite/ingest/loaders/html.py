@@ -229,10 +229,12 @@ def _is_hidden(el: etree._Element) -> bool:
 
 
 def _is_furniture(el: etree._Element, name: str) -> bool:
-    """A page-level <header>/<footer> (not one inside an article or section)."""
+    """A page-level <header>/<footer> (not one inside the main content, an article or a section)."""
     if name not in _PAGE_FURNITURE:
         return False
-    return not any(a.tag in ("article", "section") for a in el.iterancestors())
+    return not any(
+        a.tag in ("article", "section", "main") or a.get("role") == "main" for a in el.iterancestors()
+    )
 
 
 def _short_text(el: etree._Element, limit: int) -> str | None:
@@ -341,7 +343,8 @@ class _Walker:
             saved = list(self.trail)
             self.walk(el)
             self.flush()
-            if self.trail != saved and self.emitted > self.emitted_at_heading:
+            boxed = name not in ("header", "hgroup")  # a header's heading titles what follows it
+            if boxed and self.trail != saved and self.emitted > self.emitted_at_heading:
                 self.trail = saved
 
     def heading(self, level: int, title: str) -> None:
