@@ -240,7 +240,7 @@ def _is_furniture(el: etree._Element, name: str) -> bool:
 def _short_text(el: etree._Element, limit: int) -> str | None:
     """The element's text if it is at most `limit` characters, else None (stops reading early)."""
     total = 0
-    parts = []
+    parts: list[str] = []
     for piece in el.itertext():
         total += len(piece)
         if total > limit * 4 and len(" ".join("".join(parts).split())) > limit:

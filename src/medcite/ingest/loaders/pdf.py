@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pdfplumber
+
 from medcite.errors import EmptyDocumentError, MalformedDocumentError
 from medcite.ingest.loaders.sections import SectionBuilder
 from medcite.models import ParsedDocument, SourceMeta
@@ -51,8 +53,6 @@ class _Table:
 
 def load_pdf(path: Path, data: bytes) -> ParsedDocument:
     check_pdf_container(data)
-    import pdfplumber  # imported here: most ingests never meet a PDF
-
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:
@@ -83,7 +83,7 @@ def check_pdf_container(data: bytes) -> None:
     """Cheap structural checks with clear reasons, before any parser runs."""
     if not data.strip():
         raise EmptyDocumentError("the PDF file is empty")
-    if not data.lstrip()[:1024].startswith(b"%PDF-") and b"%PDF-" not in data[:1024]:
+    if b"%PDF-" not in data[:1024]:
         raise MalformedDocumentError("not a PDF (no %PDF- header)")
     if b"%%EOF" not in data[-_EOF_WINDOW:]:
         raise MalformedDocumentError(
@@ -94,14 +94,13 @@ def check_pdf_container(data: bytes) -> None:
 def _pdf_error(exc: Exception) -> MalformedDocumentError:
     """Map pdfminer/pdfplumber exceptions to one clear line."""
     chain: list[BaseException] = [exc]
-    while chain[-1].__cause__ is not None or chain[-1].__context__ is not None:
-        nxt = chain[-1].__cause__ or chain[-1].__context__
-        assert nxt is not None
-        chain.append(nxt)
-        if len(chain) > 5:
+    while len(chain) < 6:
+        cause = chain[-1].__cause__ or chain[-1].__context__
+        if cause is None:
             break
-    names = " ".join(type(e).__name__ for e in chain) + " " + " ".join(str(e) for e in chain)
-    if "Password" in names or "password" in names or "Encrypt" in names:
+        chain.append(cause)
+    described = " ".join(f"{type(e).__name__} {e}" for e in chain).lower()
+    if "password" in described or "encrypt" in described:
         return MalformedDocumentError(
             "encrypted PDF (needs a password to open); save an unencrypted copy and ingest that"
         )
