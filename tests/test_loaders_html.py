@@ -101,6 +101,8 @@ def test_declared_charset_is_honoured_and_undeclared_non_utf8_is_refused() -> No
     body = "<html><head>{}</head><body><p>Caf\xe9 au lait spots: check NF1.</p></body></html>"
     declared = body.format('<meta charset="windows-1252">').encode("cp1252")
     assert "Café au lait" in load_html(Path("a.html"), declared).sections[0].text
+    latin1_label = "<meta charset='ISO-8859-1'><p>Dose \u2013 5 mg</p>".encode("cp1252")
+    assert load_html(Path("c.html"), latin1_label).sections[0].text == "Dose \u2013 5 mg"  # read as cp1252
     with pytest.raises(MalformedDocumentError, match="declares no charset"):
         load_html(Path("b.html"), body.format("").encode("cp1252"))
 

@@ -105,6 +105,8 @@ def decode_html(data: bytes) -> str:
             codec = codecs.lookup(name)
         except LookupError as exc:
             raise MalformedDocumentError(f"the HTML declares an unknown charset {name!r}") from exc
+        if codec.name in ("iso8859-1", "latin-1", "ascii"):  # as browsers do (WHATWG): read as cp1252
+            return data.decode("cp1252", errors="replace")
         if codec.name != "utf-8":
             return data.decode(codec.name, errors="replace")
     try:
