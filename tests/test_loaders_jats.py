@@ -103,7 +103,7 @@ def test_real_pmc_article_metadata_and_nested_sections() -> None:
     assert doc.meta.licence and "Creative Commons Attribution" in doc.meta.licence
     assert ("Materials and Methods", "Laboratory tests") in {s.path for s in doc.sections}
     tables = [s for s in doc.sections if s.is_table]
-    assert len(tables) == 5 and all(s.path[-1].startswith("Table ") for s in tables)
+    assert len({s.path for s in tables}) == 5 and all(s.path[-1].startswith("Table ") for s in tables)
 
 
 @pytest.mark.shared_data

@@ -18,7 +18,7 @@ from lxml import etree
 
 from medcite.errors import EmptyDocumentError, MalformedDocumentError
 from medcite.ingest.loaders.sections import SectionBuilder
-from medcite.ingest.loaders.tables import table_rows
+from medcite.ingest.loaders.tables import table_grid
 from medcite.ingest.loaders.xmlsafe import text_content
 from medcite.models import ParsedDocument, SourceMeta
 
@@ -360,5 +360,6 @@ class _Walker:
     def table(self, el: etree._Element) -> None:
         caption_el = el.find("caption")
         caption = text_content(caption_el) if caption_el is not None else ""
-        self.builder.table(self.path, table_rows(el), caption)
+        rows, header_rows = table_grid(el)
+        self.builder.table(self.path, rows, caption, header_rows=header_rows)
         self.emitted += 1

@@ -14,7 +14,7 @@ from lxml import etree
 
 from medcite.errors import EmptyDocumentError, MalformedDocumentError
 from medcite.ingest.loaders.sections import SectionBuilder
-from medcite.ingest.loaders.tables import table_rows
+from medcite.ingest.loaders.tables import table_grid
 from medcite.ingest.loaders.xmlsafe import localname, parse_xml, text_content
 from medcite.models import ParsedDocument, SourceMeta
 
@@ -224,7 +224,8 @@ class _Body:
             self.builder.paragraph(path, caption)
             return
         for table in tables:
-            self.builder.table(path, table_rows(table), caption)
+            rows, header_rows = table_grid(table)
+            self.builder.table(path, rows, caption, header_rows=header_rows)
         foot = text_content(wrap.find("table-wrap-foot"), _NOISE)
         if foot:
             self.builder.paragraph(path, foot)

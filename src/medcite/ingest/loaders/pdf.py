@@ -298,7 +298,8 @@ class _Emitter:
                 if self.paragraph and _TABLE_CAPTION.match(self.paragraph[-1]):
                     caption = self.paragraph.pop()
                 self.flush()
-                self.builder.table(self.path, item.rows, caption, page=number)
+                # pdfplumber cannot tell header cells apart: the first row of a ruled table is taken.
+                self.builder.table(self.path, item.rows, caption, page=number, header_rows=1)
                 previous, previous_heading = None, False
                 continue
             level = _heading_level(item, self.body, self.sizes)

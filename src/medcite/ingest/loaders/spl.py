@@ -15,7 +15,7 @@ from lxml import etree
 
 from medcite.errors import EmptyDocumentError, MalformedDocumentError
 from medcite.ingest.loaders.sections import SectionBuilder
-from medcite.ingest.loaders.tables import table_rows
+from medcite.ingest.loaders.tables import table_grid
 from medcite.ingest.loaders.xmlsafe import localname, parse_xml, text_content
 from medcite.models import ParsedDocument, SourceMeta
 
@@ -156,7 +156,8 @@ class _Text:
             elif name == "table":
                 self.flush()
                 caption = text_content(child.find("v:caption", NS))
-                self.builder.table(self.path, table_rows(child), caption)
+                rows, header_rows = table_grid(child)
+                self.builder.table(self.path, rows, caption, header_rows=header_rows)
                 # Cell footnotes are left out of the rows (they would break them); keep them as notes.
                 for note in child.iter(f"{{{V3}}}footnote"):
                     self.builder.paragraph(self.path, "Note: " + text_content(note))
