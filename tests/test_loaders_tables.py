@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from loader_support import ingest_single
 from lxml import etree
 
+from loader_support import ingest_single
 from medcite.config import Settings
 from medcite.ingest.loaders.sections import TABLE_BLOCK_CHARS, table_blocks
 from medcite.ingest.loaders.tables import table_grid
