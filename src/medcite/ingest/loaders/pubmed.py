@@ -45,7 +45,7 @@ def load_pubmed(path: Path, data: bytes) -> ParsedDocument:
         raise EmptyDocumentError("the PubMed records have no title or abstract text")
     if single:
         return ParsedDocument(meta=metas[0], sections=sections, format="pubmed")
-    return ParsedDocument(meta=_set_meta(metas, path), sections=sections, format="pubmed")
+    return ParsedDocument(meta=_set_meta(metas), sections=sections, format="pubmed")
 
 
 def record_meta(record: etree._Element) -> SourceMeta:
@@ -118,7 +118,7 @@ def _abstract_sections(
         meta.licence = meta.licence or copyright_note
 
 
-def _set_meta(metas: list[SourceMeta], path: Path) -> SourceMeta:
+def _set_meta(metas: list[SourceMeta]) -> SourceMeta:
     """Metadata for a multi-article set: shared facts only, each article listed in `extra`."""
     first = metas[0]
     shared_types = set(first.extra.get("publication_types", []))
@@ -143,6 +143,5 @@ def _set_meta(metas: list[SourceMeta], path: Path) -> SourceMeta:
             "publication_types": sorted(shared_types),
             "pmids": [m.pmid for m in metas if m.pmid],
             "articles": articles,
-            "file": path.name,
         },
     )

@@ -96,11 +96,20 @@ def _title(brands: list[str], generics: list[str], doc_type: str, spl_title: str
     kind = doc_type.lower()
     if brands:
         generic = [g for g in generics if g.lower() not in (b.lower() for b in brands)]
-        name = brands[0] + (f" ({generic[0].lower()})" if generic else "")
+        name = brands[0] + (f" ({_common_noun_case(generic[0])})" if generic else "")
         return f"{name}: {kind}"
     if spl_title:
         return spl_title
     return kind.capitalize()
+
+
+def _common_noun_case(name: str) -> str:
+    """'Diphenhydramine HCl' -> 'diphenhydramine HCl': generic names are common nouns, symbols stay."""
+    words = []
+    for word in name.split():
+        plain = (word.isupper() and len(word) > 3) or (word[:1].isupper() and word[1:].islower())
+        words.append(word.lower() if plain else word)
+    return " ".join(words)
 
 
 def _tidy(name: str) -> str:
