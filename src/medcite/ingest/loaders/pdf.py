@@ -9,7 +9,9 @@ refused with a hint to OCR them first.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
 import re
 import statistics
 from collections import Counter
@@ -53,16 +55,21 @@ class _Table:
 
 def load_pdf(path: Path, data: bytes) -> ParsedDocument:
     check_pdf_container(data)
+    # pdfminer logs every recoverable oddity (missing font boxes, ...) as a warning; the ingest
+    # summary is the place for problems, so only its errors may reach the console.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:
         raise _pdf_error(exc) from exc
-    with pdf:
-        try:
-            pages = [_read_page_and_close(page) for page in pdf.pages]
-            info: dict[str, Any] = dict(pdf.metadata or {})
-        except Exception as exc:
-            raise _pdf_error(exc) from exc
+    try:
+        pages = [_read_page_and_close(page) for page in pdf.pages]
+        info: dict[str, Any] = dict(pdf.metadata or {})
+    except Exception as exc:
+        raise _pdf_error(exc) from exc
+    finally:
+        with contextlib.suppress(Exception):  # closing re-reads the page tree, which may be what broke
+            pdf.close()
     if not any(lines or tables for lines, tables in pages):
         raise EmptyDocumentError(
             "the PDF has no text layer (a scanned image?); run OCR first, e.g. `ocrmypdf in.pdf out.pdf`"
