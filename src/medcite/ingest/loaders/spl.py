@@ -59,14 +59,9 @@ def spl_meta(root: etree._Element) -> SourceMeta:
             generics.append(generic)
     code = root.find("v:code", NS)
     doc_type = (code.get("displayName") if code is not None else None) or "drug label"
-    effective = (
-        (root.find("v:effectiveTime", NS).get("value") or "")
-        if root.find("v:effectiveTime", NS) is not None
-        else ""
-    )
-    set_id_el = root.find("v:setId", NS)
-    set_id = set_id_el.get("root") if set_id_el is not None else None
-    version_el = root.find("v:versionNumber", NS)
+    effective = _attribute(root, "v:effectiveTime", "value")
+    set_id = _attribute(root, "v:setId", "root")
+    version = _attribute(root, "v:versionNumber", "value")
     organisation = text_content(root.find("v:author/v:assignedEntity/v:representedOrganization/v:name", NS))
     spl_title = text_content(root.find("v:title", NS))
     extra: dict[str, Any] = {
@@ -75,8 +70,8 @@ def spl_meta(root: etree._Element) -> SourceMeta:
     }
     if set_id:
         extra["set_id"] = set_id
-    if version_el is not None and version_el.get("value"):
-        extra["version"] = version_el.get("value")
+    if version:
+        extra["version"] = version
     if re.fullmatch(r"\d{8}.*", effective):
         extra["effective_date"] = f"{effective[:4]}-{effective[4:6]}-{effective[6:8]}"
     if spl_title:
@@ -89,6 +84,11 @@ def spl_meta(root: etree._Element) -> SourceMeta:
         url=f"https://dailymed.nlm.nih.gov/dailymed/lookup.cfm?setid={set_id}" if set_id else None,
         extra=extra,
     )
+
+
+def _attribute(root: etree._Element, path: str, name: str) -> str:
+    element = root.find(path, NS)
+    return (element.get(name) or "").strip() if element is not None else ""
 
 
 def _title(brands: list[str], generics: list[str], doc_type: str, spl_title: str) -> str:
