@@ -54,6 +54,9 @@ def _jats_article() -> str:
   <p>Offer a direct oral anticoagulant [<xref ref-type="bibr" rid="B1">1</xref>].</p>
   <sec><label>2.1</label><title>Dose reduction</title>
    <p>Reduce the dose only when criteria are met (<xref ref-type="table" rid="T1">Table 1</xref>).</p>
+   <p>In CHA<sub>2</sub>DS<sub>2</sub>-VASc 2 or more:<list list-type="bullet">
+    <list-item><p>offer apixaban</p></list-item><list-item><p>check renal function</p></list-item></list>
+    then review yearly.</p>
    <table-wrap id="T1"><label>Table 1</label><caption><p>Reduced doses</p></caption>
     <table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>
     <table-wrap-foot><fn><label>a</label><p>CrCl by Cockcroft-Gault.</p></fn></table-wrap-foot>
@@ -89,6 +92,10 @@ def test_jats_dose_table_round_trip_and_metadata(
     assert "Figure 1. Dose selection flow chart." in source.text
     assert "a CrCl by Cockcroft-Gault." in source.text
     assert "REFERENCE-NOISE" not in source.text
+    assert (
+        "In CHA2DS2-VASc 2 or more:\n\n- offer apixaban\n\n- check renal function\n\nthen review yearly."
+        in source.text
+    )
 
 
 @pytest.mark.shared_data

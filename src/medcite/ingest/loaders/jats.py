@@ -204,7 +204,7 @@ class _Body:
                 elif localname(child) == "fig":
                     self.builder.paragraph(path, _caption(child))
             else:
-                parts.append(text_content(child, _NOISE) + " ")
+                parts.append(text_content(child, _NOISE))
             parts.append(child.tail or "")
         self.builder.paragraph(path, " ".join("".join(parts).split()))
 
