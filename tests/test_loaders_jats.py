@@ -12,6 +12,7 @@ from loader_support import (
     ingest_single,
 )
 from medcite.config import Settings
+from medcite.ingest.classify import classify_kind
 from medcite.ingest.loaders.jats import load_jats
 from medcite.models import SourceKind
 from medcite.store import Store
@@ -53,6 +54,9 @@ def _jats_article() -> str:
   <p>Offer a direct oral anticoagulant [<xref ref-type="bibr" rid="B1">1</xref>].</p>
   <sec><label>2.1</label><title>Dose reduction</title>
    <p>Reduce the dose only when criteria are met (<xref ref-type="table" rid="T1">Table 1</xref>).</p>
+   <p>In CHA<sub>2</sub>DS<sub>2</sub>-VASc 2 or more:<list list-type="bullet">
+    <list-item><p>offer apixaban</p></list-item><list-item><p>check renal function</p></list-item></list>
+    then review yearly.</p>
    <table-wrap id="T1"><label>Table 1</label><caption><p>Reduced doses</p></caption>
     <table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>
     <table-wrap-foot><fn><label>a</label><p>CrCl by Cockcroft-Gault.</p></fn></table-wrap-foot>
@@ -88,6 +92,10 @@ def test_jats_dose_table_round_trip_and_metadata(
     assert "Figure 1. Dose selection flow chart." in source.text
     assert "a CrCl by Cockcroft-Gault." in source.text
     assert "REFERENCE-NOISE" not in source.text
+    assert (
+        "In CHA2DS2-VASc 2 or more:\n\n- offer apixaban\n\n- check renal function\n\nthen review yearly."
+        in source.text
+    )
 
 
 @pytest.mark.shared_data
@@ -102,7 +110,7 @@ def test_real_pmc_article_metadata_and_nested_sections() -> None:
     assert doc.meta.licence and "Creative Commons Attribution" in doc.meta.licence
     assert ("Materials and Methods", "Laboratory tests") in {s.path for s in doc.sections}
     tables = [s for s in doc.sections if s.is_table]
-    assert len(tables) == 5 and all(s.path[-1].startswith("Table ") for s in tables)
+    assert len({s.path for s in tables}) == 5 and all(s.path[-1].startswith("Table ") for s in tables)
 
 
 @pytest.mark.shared_data
@@ -123,3 +131,20 @@ def test_pmc_efetch_wrapper_with_one_article() -> None:
     assert doc.meta.pmid == "34527728" and doc.meta.doi == "10.1183/23120541.50193-2021"
     assert doc.meta.extra["pmcid"] == "PMC8435807" and doc.meta.journal == "ERJ Open Research"
     assert "error in table 2" in doc.sections[0].text
+
+
+@pytest.mark.parametrize(
+    ("article_type", "kind"),
+    [
+        ("meta-analysis", SourceKind.SYSTEMATIC_REVIEW),
+        ("review-article", SourceKind.REVIEW),
+        ("practice-guideline", SourceKind.GUIDELINE),
+        ("research-article", SourceKind.ARTICLE),
+    ],
+)
+def test_article_type_sets_the_kind(article_type: str, kind: SourceKind) -> None:
+    xml = _jats_article().replace('article-type="practice-guideline"', f'article-type="{article_type}"')
+    xml = xml.replace("Anticoagulant dosing in atrial fibrillation", "Apixaban and renal function")
+    doc = load_jats(Path("a.nxml"), xml.encode())
+    assert doc.meta.extra["publication_types"] == [article_type]
+    assert classify_kind(doc) is kind

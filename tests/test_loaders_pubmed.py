@@ -77,7 +77,7 @@ def test_set_of_several_articles_is_one_source_with_an_article_per_section() -> 
     assert doc.meta.extra["pmids"] == ["12091962", "9997"]
     assert doc.meta.pmid is None  # a set has no single PMID to cite
     titles = [s.path[0] for s in doc.sections]
-    assert titles[0] == "The treatment of AIDS behind the walls of correctional facilities"
-    assert titles[1].startswith("Magnetic studies of Chromatium flavocytochrome C552")
+    assert titles[0] == "PMID 12091962: The treatment of AIDS behind the walls of correctional facilities"
+    assert titles[1].startswith("PMID 9997: Magnetic studies of Chromatium flavocytochrome C552")
     assert doc.sections[0].path[-1] == "Title"  # no abstract: the title is indexed instead
     assert doc.sections[1].path[-1] == "Abstract"

@@ -46,9 +46,12 @@ def classify_kind(doc: ParsedDocument) -> SourceKind:
         return doc.meta.kind
     if doc.format == "spl":
         return SourceKind.DRUG_LABEL
-    publication_types = [str(t).lower() for t in doc.meta.extra.get("publication_types", [])]
+    # JATS article-type values are hyphenated ("meta-analysis", "review-article"); PubMed's are not.
+    publication_types = [
+        str(t).lower().replace("-", " ") for t in doc.meta.extra.get("publication_types", [])
+    ]
     for cue, kind in _PUBLICATION_TYPES:
-        if any(cue in t for t in publication_types):
+        if any(cue.replace("-", " ") in t for t in publication_types):
             return kind
     title = doc.meta.title
     opening = " ".join(s.text for s in doc.sections[:3])[:2000]

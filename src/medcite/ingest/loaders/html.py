@@ -18,7 +18,7 @@ from lxml import etree
 
 from medcite.errors import EmptyDocumentError, MalformedDocumentError
 from medcite.ingest.loaders.sections import SectionBuilder
-from medcite.ingest.loaders.tables import table_rows
+from medcite.ingest.loaders.tables import table_grid
 from medcite.ingest.loaders.xmlsafe import text_content
 from medcite.models import ParsedDocument, SourceMeta
 
@@ -105,6 +105,8 @@ def decode_html(data: bytes) -> str:
             codec = codecs.lookup(name)
         except LookupError as exc:
             raise MalformedDocumentError(f"the HTML declares an unknown charset {name!r}") from exc
+        if codec.name in ("iso8859-1", "latin-1", "ascii"):  # as browsers do (WHATWG): read as cp1252
+            return data.decode("cp1252", errors="replace")
         if codec.name != "utf-8":
             return data.decode(codec.name, errors="replace")
     try:
@@ -229,10 +231,12 @@ def _is_hidden(el: etree._Element) -> bool:
 
 
 def _is_furniture(el: etree._Element, name: str) -> bool:
-    """A page-level <header>/<footer> (not one inside an article or section)."""
+    """A page-level <header>/<footer> (not one inside the main content, an article or a section)."""
     if name not in _PAGE_FURNITURE:
         return False
-    return not any(a.tag in ("article", "section") for a in el.iterancestors())
+    return not any(
+        a.tag in ("article", "section", "main") or a.get("role") == "main" for a in el.iterancestors()
+    )
 
 
 def _short_text(el: etree._Element, limit: int) -> str | None:
@@ -341,7 +345,8 @@ class _Walker:
             saved = list(self.trail)
             self.walk(el)
             self.flush()
-            if self.trail != saved and self.emitted > self.emitted_at_heading:
+            boxed = name not in ("header", "hgroup")  # a header's heading titles what follows it
+            if boxed and self.trail != saved and self.emitted > self.emitted_at_heading:
                 self.trail = saved
 
     def heading(self, level: int, title: str) -> None:
@@ -355,5 +360,6 @@ class _Walker:
     def table(self, el: etree._Element) -> None:
         caption_el = el.find("caption")
         caption = text_content(caption_el) if caption_el is not None else ""
-        self.builder.table(self.path, table_rows(el), caption)
+        rows, header_rows = table_grid(el)
+        self.builder.table(self.path, rows, caption, header_rows=header_rows)
         self.emitted += 1

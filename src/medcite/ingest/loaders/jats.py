@@ -14,7 +14,7 @@ from lxml import etree
 
 from medcite.errors import EmptyDocumentError, MalformedDocumentError
 from medcite.ingest.loaders.sections import SectionBuilder
-from medcite.ingest.loaders.tables import table_rows
+from medcite.ingest.loaders.tables import table_grid
 from medcite.ingest.loaders.xmlsafe import localname, parse_xml, text_content
 from medcite.models import ParsedDocument, SourceMeta
 
@@ -87,7 +87,7 @@ def jats_meta(root: etree._Element) -> SourceMeta:
     extra: dict[str, object] = {}
     if ids.get("pmc"):
         extra["pmcid"] = "PMC" + ids["pmc"].removeprefix("PMC")
-    types = [root.get("article-type", "").replace("-", " ")]
+    types = [root.get("article-type", "")]
     types += [
         text_content(s)
         for s in article_meta.iterfind("article-categories/subj-group[@subj-group-type='heading']/subject")
@@ -204,7 +204,7 @@ class _Body:
                 elif localname(child) == "fig":
                     self.builder.paragraph(path, _caption(child))
             else:
-                parts.append(text_content(child, _NOISE) + " ")
+                parts.append(text_content(child, _NOISE))
             parts.append(child.tail or "")
         self.builder.paragraph(path, " ".join("".join(parts).split()))
 
@@ -224,7 +224,8 @@ class _Body:
             self.builder.paragraph(path, caption)
             return
         for table in tables:
-            self.builder.table(path, table_rows(table), caption)
+            rows, header_rows = table_grid(table)
+            self.builder.table(path, rows, caption, header_rows=header_rows)
         foot = text_content(wrap.find("table-wrap-foot"), _NOISE)
         if foot:
             self.builder.paragraph(path, foot)

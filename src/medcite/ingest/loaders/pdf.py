@@ -9,13 +9,17 @@ refused with a hint to OCR them first.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
 import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pdfplumber
 
 from medcite.errors import EmptyDocumentError, MalformedDocumentError
 from medcite.ingest.loaders.sections import SectionBuilder
@@ -51,18 +55,21 @@ class _Table:
 
 def load_pdf(path: Path, data: bytes) -> ParsedDocument:
     check_pdf_container(data)
-    import pdfplumber  # imported here: most ingests never meet a PDF
-
+    # pdfminer logs every recoverable oddity (missing font boxes, ...) as a warning; the ingest
+    # summary is the place for problems, so only its errors may reach the console.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:
         raise _pdf_error(exc) from exc
-    with pdf:
-        try:
-            pages = [_read_page_and_close(page) for page in pdf.pages]
-            info: dict[str, Any] = dict(pdf.metadata or {})
-        except Exception as exc:
-            raise _pdf_error(exc) from exc
+    try:
+        pages = [_read_page_and_close(page) for page in pdf.pages]
+        info: dict[str, Any] = dict(pdf.metadata or {})
+    except Exception as exc:
+        raise _pdf_error(exc) from exc
+    finally:
+        with contextlib.suppress(Exception):  # closing re-reads the page tree, which may be what broke
+            pdf.close()
     if not any(lines or tables for lines, tables in pages):
         raise EmptyDocumentError(
             "the PDF has no text layer (a scanned image?); run OCR first, e.g. `ocrmypdf in.pdf out.pdf`"
@@ -83,7 +90,7 @@ def check_pdf_container(data: bytes) -> None:
     """Cheap structural checks with clear reasons, before any parser runs."""
     if not data.strip():
         raise EmptyDocumentError("the PDF file is empty")
-    if not data.lstrip()[:1024].startswith(b"%PDF-") and b"%PDF-" not in data[:1024]:
+    if b"%PDF-" not in data[:1024]:
         raise MalformedDocumentError("not a PDF (no %PDF- header)")
     if b"%%EOF" not in data[-_EOF_WINDOW:]:
         raise MalformedDocumentError(
@@ -94,14 +101,13 @@ def check_pdf_container(data: bytes) -> None:
 def _pdf_error(exc: Exception) -> MalformedDocumentError:
     """Map pdfminer/pdfplumber exceptions to one clear line."""
     chain: list[BaseException] = [exc]
-    while chain[-1].__cause__ is not None or chain[-1].__context__ is not None:
-        nxt = chain[-1].__cause__ or chain[-1].__context__
-        assert nxt is not None
-        chain.append(nxt)
-        if len(chain) > 5:
+    while len(chain) < 6:
+        cause = chain[-1].__cause__ or chain[-1].__context__
+        if cause is None:
             break
-    names = " ".join(type(e).__name__ for e in chain) + " " + " ".join(str(e) for e in chain)
-    if "Password" in names or "password" in names or "Encrypt" in names:
+        chain.append(cause)
+    described = " ".join(f"{type(e).__name__} {e}" for e in chain).lower()
+    if "password" in described or "encrypt" in described:
         return MalformedDocumentError(
             "encrypted PDF (needs a password to open); save an unencrypted copy and ingest that"
         )
@@ -299,7 +305,8 @@ class _Emitter:
                 if self.paragraph and _TABLE_CAPTION.match(self.paragraph[-1]):
                     caption = self.paragraph.pop()
                 self.flush()
-                self.builder.table(self.path, item.rows, caption, page=number)
+                # pdfplumber cannot tell header cells apart: the first row of a ruled table is taken.
+                self.builder.table(self.path, item.rows, caption, page=number, header_rows=1)
                 previous, previous_heading = None, False
                 continue
             level = _heading_level(item, self.body, self.sizes)

@@ -3,8 +3,8 @@ structured labels (BACKGROUND, METHODS, RESULTS, CONCLUSIONS) as sections.
 
 One file is one source. A set with one article is that article, with its full citation. A set
 with several articles is stored as one source whose top-level sections are the articles (path
-"<article title> > RESULTS"); per-article identifiers are kept in `extra["articles"]`. Split a
-set into one file per record when each article should be cited on its own.
+"PMID 123: <article title> > Abstract > RESULTS"); per-article citations are kept in
+`extra["articles"]`. Split a set into one file per record when each article should be a source.
 """
 
 from __future__ import annotations
@@ -38,14 +38,21 @@ def load_pubmed(path: Path, data: bytes) -> ParsedDocument:
     builder = SectionBuilder()
     single = len(records) == 1
     for record, meta in zip(records, metas, strict=True):
-        prefix = () if single else (meta.title or f"PMID {meta.pmid}",)
+        # In a set, each article's path names its PMID so a cited chunk points at its own record.
+        prefix = () if single else (_article_label(meta),)
         _abstract_sections(record, meta, prefix, builder)
     sections = builder.build()
     if not sections:
         raise EmptyDocumentError("the PubMed records have no title or abstract text")
     if single:
         return ParsedDocument(meta=metas[0], sections=sections, format="pubmed")
-    return ParsedDocument(meta=_set_meta(metas, path), sections=sections, format="pubmed")
+    return ParsedDocument(meta=_set_meta(metas), sections=sections, format="pubmed")
+
+
+def _article_label(meta: SourceMeta) -> str:
+    if meta.pmid:
+        return f"PMID {meta.pmid}: {meta.title}" if meta.title else f"PMID {meta.pmid}"
+    return meta.title or "Untitled record"
 
 
 def record_meta(record: etree._Element) -> SourceMeta:
@@ -118,7 +125,7 @@ def _abstract_sections(
         meta.licence = meta.licence or copyright_note
 
 
-def _set_meta(metas: list[SourceMeta], path: Path) -> SourceMeta:
+def _set_meta(metas: list[SourceMeta]) -> SourceMeta:
     """Metadata for a multi-article set: shared facts only, each article listed in `extra`."""
     first = metas[0]
     shared_types = set(first.extra.get("publication_types", []))
@@ -143,6 +150,5 @@ def _set_meta(metas: list[SourceMeta], path: Path) -> SourceMeta:
             "publication_types": sorted(shared_types),
             "pmids": [m.pmid for m in metas if m.pmid],
             "articles": articles,
-            "file": path.name,
         },
     )

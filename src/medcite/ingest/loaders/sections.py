@@ -1,5 +1,9 @@
 """Collect sections in reading order: prose under one heading path is merged into one
-section (paragraphs separated by a blank line); each table becomes its own table section."""
+section (paragraphs separated by a blank line); each table becomes its own table section.
+
+A long table is cut into blocks of rows that each start with the table's header rows, so a
+chunk holding "| Nausea | 9% | 8% |" also says which columns those numbers belong to.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ from medcite.ingest.loaders.base import clean_whitespace, table_rows_to_text
 from medcite.models import Section
 
 _CAPTION_IN_PATH = 120
+# Below the default chunk target (900 characters), so each block is one chunk.
+TABLE_BLOCK_CHARS = 800
 
 
 class SectionBuilder:
@@ -28,12 +34,19 @@ class SectionBuilder:
         self._paragraphs.append(text)
 
     def table(
-        self, path: tuple[str, ...], rows: list[list[str]], caption: str = "", page: int | None = None
+        self,
+        path: tuple[str, ...],
+        rows: list[list[str]],
+        caption: str = "",
+        page: int | None = None,
+        header_rows: int = 0,
     ) -> None:
-        """A table under `path`; a caption becomes the last path element (and prose if long)."""
+        """A table under `path`; a caption becomes the last path element (and prose if long).
+
+        `header_rows` leading rows are the column headings, repeated atop every block of a long table.
+        """
         caption = " ".join(caption.split())
-        body = table_rows_to_text(rows)
-        if not body:
+        if not table_rows_to_text(rows):
             if caption:
                 self.paragraph(path, caption, page)
             return
@@ -44,7 +57,8 @@ class SectionBuilder:
                 self.paragraph(path, caption, page)
             table_path = (*path, short)
         self._flush()
-        self._sections.append(Section(path=table_path, text=body, page=page, is_table=True))
+        for block in table_blocks(rows, header_rows):
+            self._sections.append(Section(path=table_path, text=block, page=page, is_table=True))
 
     def _flush(self) -> None:
         if self._paragraphs:
@@ -55,3 +69,22 @@ class SectionBuilder:
     def build(self) -> list[Section]:
         self._flush()
         return self._sections
+
+
+def table_blocks(rows: list[list[str]], header_rows: int, limit: int = TABLE_BLOCK_CHARS) -> list[str]:
+    """Rendered table text in blocks of whole rows, each starting with the header rows."""
+    header_rows = header_rows if 0 < header_rows < len(rows) else 0
+    header = table_rows_to_text(rows[:header_rows])
+    lines = [line for line in (table_rows_to_text([row]) for row in rows[header_rows:]) if line]
+    blocks: list[str] = []
+    current: list[str] = []
+    size = len(header)
+    for line in lines:
+        if current and size + 1 + len(line) > limit:
+            blocks.append("\n".join([header, *current] if header else current))
+            current, size = [], len(header)
+        current.append(line)
+        size += 1 + len(line)
+    if current or not blocks:
+        blocks.append("\n".join([header, *current] if header else current))
+    return blocks

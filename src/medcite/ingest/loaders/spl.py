@@ -15,7 +15,7 @@ from lxml import etree
 
 from medcite.errors import EmptyDocumentError, MalformedDocumentError
 from medcite.ingest.loaders.sections import SectionBuilder
-from medcite.ingest.loaders.tables import table_rows
+from medcite.ingest.loaders.tables import table_grid
 from medcite.ingest.loaders.xmlsafe import localname, parse_xml, text_content
 from medcite.models import ParsedDocument, SourceMeta
 
@@ -59,14 +59,9 @@ def spl_meta(root: etree._Element) -> SourceMeta:
             generics.append(generic)
     code = root.find("v:code", NS)
     doc_type = (code.get("displayName") if code is not None else None) or "drug label"
-    effective = (
-        (root.find("v:effectiveTime", NS).get("value") or "")
-        if root.find("v:effectiveTime", NS) is not None
-        else ""
-    )
-    set_id_el = root.find("v:setId", NS)
-    set_id = set_id_el.get("root") if set_id_el is not None else None
-    version_el = root.find("v:versionNumber", NS)
+    effective = _attribute(root, "v:effectiveTime", "value")
+    set_id = _attribute(root, "v:setId", "root")
+    version = _attribute(root, "v:versionNumber", "value")
     organisation = text_content(root.find("v:author/v:assignedEntity/v:representedOrganization/v:name", NS))
     spl_title = text_content(root.find("v:title", NS))
     extra: dict[str, Any] = {
@@ -75,8 +70,8 @@ def spl_meta(root: etree._Element) -> SourceMeta:
     }
     if set_id:
         extra["set_id"] = set_id
-    if version_el is not None and version_el.get("value"):
-        extra["version"] = version_el.get("value")
+    if version:
+        extra["version"] = version
     if re.fullmatch(r"\d{8}.*", effective):
         extra["effective_date"] = f"{effective[:4]}-{effective[4:6]}-{effective[6:8]}"
     if spl_title:
@@ -91,16 +86,30 @@ def spl_meta(root: etree._Element) -> SourceMeta:
     )
 
 
+def _attribute(root: etree._Element, path: str, name: str) -> str:
+    element = root.find(path, NS)
+    return (element.get(name) or "").strip() if element is not None else ""
+
+
 def _title(brands: list[str], generics: list[str], doc_type: str, spl_title: str) -> str:
     """'Humira (adalimumab): human prescription drug label' — readable and stable."""
     kind = doc_type.lower()
     if brands:
         generic = [g for g in generics if g.lower() not in (b.lower() for b in brands)]
-        name = brands[0] + (f" ({generic[0].lower()})" if generic else "")
+        name = brands[0] + (f" ({_common_noun_case(generic[0])})" if generic else "")
         return f"{name}: {kind}"
     if spl_title:
         return spl_title
     return kind.capitalize()
+
+
+def _common_noun_case(name: str) -> str:
+    """'Diphenhydramine HCl' -> 'diphenhydramine HCl': generic names are common nouns, symbols stay."""
+    words = []
+    for word in name.split():
+        plain = (word.isupper() and len(word) > 3) or (word[:1].isupper() and word[1:].islower())
+        words.append(word.lower() if plain else word)
+    return " ".join(words)
 
 
 def _tidy(name: str) -> str:
@@ -156,7 +165,8 @@ class _Text:
             elif name == "table":
                 self.flush()
                 caption = text_content(child.find("v:caption", NS))
-                self.builder.table(self.path, table_rows(child), caption)
+                rows, header_rows = table_grid(child)
+                self.builder.table(self.path, rows, caption, header_rows=header_rows)
                 # Cell footnotes are left out of the rows (they would break them); keep them as notes.
                 for note in child.iter(f"{{{V3}}}footnote"):
                     self.builder.paragraph(self.path, "Note: " + text_content(note))

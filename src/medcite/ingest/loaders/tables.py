@@ -17,9 +17,16 @@ _MAX_SPAN = 50
 
 def table_rows(table: etree._Element) -> list[list[str]]:
     """Rows of cell text in reading order (header rows first), spans resolved."""
+    return table_grid(table)[0]
+
+
+def table_grid(table: etree._Element) -> tuple[list[list[str]], int]:
+    """(rows, number of header rows): rows from <thead>, then leading rows made only of <th>."""
     grid: list[list[str]] = []
+    header_count = 0
+    in_header = True
     pending: dict[int, tuple[str, int]] = {}  # column -> (text, rows still covered)
-    for tr in _row_elements(table):
+    for tr, from_head in _row_elements(table):
         row: list[str] = []
         col = 0
         cells = [c for c in tr if localname(c) in ("td", "th")]
@@ -38,7 +45,9 @@ def table_rows(table: etree._Element) -> list[list[str]]:
             row.pop()
         if any(row):
             grid.append(row)
-    return grid
+            in_header = in_header and (from_head or all(localname(c) == "th" for c in cells))
+            header_count += in_header
+    return grid, header_count
 
 
 def cell_text(cell: etree._Element) -> str:
@@ -46,8 +55,8 @@ def cell_text(cell: etree._Element) -> str:
     return text_content(cell, _CELL_NOISE).replace("|", "/")
 
 
-def _row_elements(table: etree._Element) -> list[etree._Element]:
-    rows: list[etree._Element] = []
+def _row_elements(table: etree._Element) -> list[tuple[etree._Element, bool]]:
+    """(tr, comes from <thead>) in reading order: thead, body rows, tfoot."""
     groups: dict[str, list[etree._Element]] = {"thead": [], "tbody": [], "tfoot": []}
     for child in table:
         name = localname(child)
@@ -55,9 +64,7 @@ def _row_elements(table: etree._Element) -> list[etree._Element]:
             groups["tbody"].append(child)
         elif name in _ROW_GROUPS:
             groups[name].extend(tr for tr in child if localname(tr) == "tr")
-    for name in _ROW_GROUPS:
-        rows.extend(groups[name])
-    return rows
+    return [(tr, name == "thead") for name in _ROW_GROUPS for tr in groups[name]]
 
 
 def _fill_pending(row: list[str], col: int, pending: dict[int, tuple[str, int]], to_end: bool = False) -> int:
