@@ -185,3 +185,14 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     assert "[r7] does not match any reference id" in bad.output and "1 errors" in bad.output
     as_json = runner.invoke(app, ["library", "check", str(tmp_path), "--json"])
     assert as_json.exit_code == 1 and '"ok": false' in as_json.output
+
+
+def test_path_that_is_not_a_folder_is_a_clear_error(tmp_path: Path) -> None:
+    from medcite.errors import InputError
+
+    topic = write(tmp_path, "rheumatology/gout-flare.md", VALID)
+    with pytest.raises(InputError, match="is not a folder"):
+        check_library(topic)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert [p.message for p in check_library(empty).errors] == ["no topic files (*.md) found"]
