@@ -16,6 +16,7 @@ import shutil
 import tempfile
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,17 +101,18 @@ def pg_server() -> Iterator[PgServer]:
 _counter = itertools.count()
 
 
-@pytest.fixture
-def pg_url(pg_server: PgServer) -> Iterator[str]:
-    """A URL to a new, empty database on the test server; dropped after the test."""
+@contextmanager
+def fresh_database(server: PgServer, template: str | None = None) -> Iterator[str]:
+    """Create a database (empty, or a copy of `template`), yield its URL, drop it afterwards."""
     from sqlalchemy import create_engine, text
 
     name = f"medcite_test_{os.getpid()}_{next(_counter)}"
-    admin = create_engine(pg_server.admin_url, isolation_level="AUTOCOMMIT")
+    admin = create_engine(server.admin_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        yield pg_server.admin_url.set(database=name).render_as_string(hide_password=False)
+            copy = f' TEMPLATE "{template}"' if template else ""
+            conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
+        yield server.admin_url.set(database=name).render_as_string(hide_password=False)
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     finally:
@@ -118,10 +120,43 @@ def pg_url(pg_server: PgServer) -> Iterator[str]:
 
 
 @pytest.fixture
-def pg_store(pg_url: str) -> Iterator[Any]:
-    """A migrated Store on a fresh PostgreSQL database."""
+def pg_url(pg_server: PgServer) -> Iterator[str]:
+    """A URL to a new, empty database for this test only."""
+    with fresh_database(pg_server) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def pg_module_url(pg_server: PgServer) -> Iterator[str]:
+    """A database shared by one test module (for read-only tests over a costly set-up)."""
+    with fresh_database(pg_server) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def pg_migrated_template(pg_server: PgServer) -> Iterator[str]:
+    """Name of a database migrated to head once per session; tests get copies of it (fast)."""
+    from sqlalchemy.engine import make_url
+
     from medcite.store import Store
 
-    store = Store(pg_url)
+    with fresh_database(pg_server) as url:
+        Store(url).dispose()  # migrate, then close every connection: a template must be idle
+        yield str(make_url(url).database)
+
+
+@pytest.fixture
+def pg_migrated_url(pg_server: PgServer, pg_migrated_template: str) -> Iterator[str]:
+    """A URL to a new database already at the newest migration, for this test only."""
+    with fresh_database(pg_server, template=pg_migrated_template) as url:
+        yield url
+
+
+@pytest.fixture
+def pg_store(pg_migrated_url: str) -> Iterator[Any]:
+    """A Store on a fresh PostgreSQL database at the newest migration."""
+    from medcite.store import Store
+
+    store = Store(pg_migrated_url)
     yield store
     store.dispose()
