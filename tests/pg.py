@@ -67,6 +67,20 @@ def _tune_for_tests(admin_url: Any) -> None:
         engine.dispose()
 
 
+def _check_reachable(server: PgServer) -> None:
+    """An explicitly configured server that does not answer is an error, not a reason to skip."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(server.admin_url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:
+        pytest.fail(f"{ENV_URL} is set but the server does not answer: {exc.__class__.__name__}: {exc}")
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:
     """A running PostgreSQL server for the session, or a skip that says why there is none."""
@@ -76,7 +90,9 @@ def pg_server() -> Iterator[PgServer]:
         pytest.skip("PostgreSQL tests need psycopg: pip install -e . --group dev")
     external = os.environ.get(ENV_URL)
     if external:
-        yield PgServer(_as_psycopg(external), f"{ENV_URL}")
+        server = PgServer(_as_psycopg(external), ENV_URL)
+        _check_reachable(server)
+        yield server
         return
     tmp_root = Path(tempfile.mkdtemp(prefix="medcite-pg-"))
     try:

@@ -266,6 +266,34 @@ def test_dense_finds_a_paraphrase_and_matches_exact_cosine(corpus: Corpus, embed
     np.testing.assert_allclose(stored @ vector, exact[order], rtol=1e-5)
 
 
+def test_vector_column_decodes_the_embedding_bytes_exactly(pg_store: Store) -> None:
+    """The database derives embedding_vec from ingest's float32 bytes, bit for bit."""
+    from medcite.models import ChunkDraft, SourceMeta
+    from medcite.store.sources import replace_source
+
+    vectors = np.random.default_rng(3).normal(size=(3, 384)).astype(np.float32)
+    vectors[0, :5] = [0.0, -0.0, 1e-40, -3.0e38, 1.4e-45]  # zeros, subnormals, extremes
+    vectors[2, 7] = np.inf  # pgvector cannot hold it: that chunk gets no vector, the insert succeeds
+    replace_source(
+        pg_store,
+        origin="v.md",
+        content_hash="v",
+        fmt="markdown",
+        meta=SourceMeta(title="Vectors"),
+        kind=SourceKind.OTHER,
+        kind_overridden=False,
+        text="a b c",
+        chunks=[ChunkDraft(i, (), t, 2 * i, 2 * i + 1) for i, t in enumerate("abc")],
+        embeddings=vectors,
+        embedding_model="e5-small",
+    )
+    with pg_store.session() as s:
+        rows = s.execute(text("SELECT embedding_vec::text FROM chunks ORDER BY ordinal")).scalars().all()
+    decoded = [np.array(r.strip("[]").split(","), dtype=np.float32) for r in rows[:2]]
+    np.testing.assert_array_equal(np.stack(decoded), vectors[:2])
+    assert rows[2] is None
+
+
 # ---- filters ---------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("filters", "allowed"),

@@ -1,21 +1,25 @@
 """PostgreSQL search backend: BM25 over full-text tsvectors, cosine search with pgvector.
 
 For shared deployments: every API worker opens the same database and nothing lives only in one
-process's memory. The schema comes from migration 0002 (tsvector kept by a trigger, GIN index,
-`vector(384)` column with an HNSW index). Two derived things are refreshed here, both in the
-database and both under one advisory lock so concurrent workers do the work once:
+process's memory. The schema comes from migration 0002:
 
-- BM25 statistics (document frequency per lexeme, document count, average length), rebuilt when
-  the knowledge-base version moves. Matching always uses the live tsvectors; only the weights can
-  be one refresh behind.
-- The vector column, filled from `chunks.embedding` (the bytes ingest writes, which stay the
-  source of truth). Filling at refresh rather than inside `replace_source` keeps the store free of
-  search-engine code, keeps SQLite and PostgreSQL ingest identical, and lets the same path
-  backfill after pgvector is installed later or a model changes.
+- `chunks.search_tsv`: an English tsvector over title + section path + text, kept by a trigger,
+  with a GIN index. Matching always uses these live rows.
+- `chunks.embedding_vec vector(384)`: a stored generated column that the database decodes from
+  `chunks.embedding` (the float32 bytes ingest writes, which stay the source of truth), with an
+  HNSW cosine index. Being generated, a chunk's vector is written in the same transaction as the
+  chunk by whichever process ingests, so no worker ever has to backfill and no search waits for
+  one; the store code is identical on SQLite and PostgreSQL.
+- `search_lexemes` / `search_stats`: document frequencies, document count and average length for
+  BM25. `refresh()` rebuilds them when the knowledge-base version moves, under an advisory lock so
+  concurrent workers do it once; only these weights can be one refresh behind.
 
 Ranking is Okapi BM25 computed in SQL (same k1, b and idf as the embedded backend), not
 `ts_rank_cd`: ts_rank_cd has no inverse document frequency, so with OR queries a chunk that
 repeats a common word ("patients", "treatment") beats one that holds the rare drug name asked for.
+HNSW rather than IVFFlat: it needs no training pass over existing rows (IVFFlat's lists are fixed
+when the index is built, which here is on an empty table), accepts inserts without degrading, and
+gives better recall per millisecond; its cost is a slower insert, paid once at ingest.
 """
 
 from __future__ import annotations
@@ -33,7 +37,6 @@ from medcite.store import Store
 
 TS_CONFIG = "english"  # Snowball English stemmer and stop words, as the embedded BM25 uses
 _REFRESH_LOCK_KEY = 0x6D656473  # advisory lock shared by every worker's refresh()
-_FILL_BATCH = 500
 _MAX_EF_SEARCH = 1000  # pgvector's upper bound for hnsw.ef_search
 
 _log = logging.getLogger(__name__)
@@ -134,9 +137,8 @@ class PostgresBackend(SearchBackend):
         if embedder_name and self.vector_dim is None:
             self.dense_unavailable = (
                 "pgvector is not available in this PostgreSQL database, so PostgreSQL search is "
-                "lexical only. Install pgvector on the server, then run in the database: "
-                "CREATE EXTENSION vector; ALTER TABLE chunks ADD COLUMN embedding_vec vector(384); "
-                "CREATE INDEX ON chunks USING hnsw (embedding_vec vector_cosine_ops);"
+                "lexical only. To turn dense search on, install pgvector on the server and run the "
+                "SQL under 'Adding pgvector later' in docs/deployment.md."
             )
             _log.warning(self.dense_unavailable)
 
@@ -171,7 +173,6 @@ class PostgresBackend(SearchBackend):
             if s.scalar(text("SELECT kb_version FROM search_stats WHERE id = 1")) != version:
                 self._rebuild_statistics(s, version)
             if self.vector_dim is not None and self.embedder_name:
-                self._fill_vectors(s)
                 self._has_vectors = bool(
                     s.scalar(
                         text(
@@ -201,37 +202,6 @@ class PostgresBackend(SearchBackend):
             ),
             {"version": version},
         )
-
-    def _fill_vectors(self, s: Session) -> int:
-        """Copy ingest's embedding bytes into the pgvector column for chunks that lack it."""
-        assert self.vector_dim is not None
-        filled = 0
-        last_id = 0
-        while True:
-            rows = s.execute(
-                text(
-                    "SELECT id, embedding FROM chunks WHERE embedding_vec IS NULL AND embedding IS NOT NULL "
-                    "AND id > :last AND embedding_model = :model AND octet_length(embedding) = :size "
-                    "ORDER BY id LIMIT :batch"
-                ),
-                {
-                    "last": last_id,
-                    "model": self.embedder_name,
-                    "size": 4 * self.vector_dim,
-                    "batch": _FILL_BATCH,
-                },
-            ).all()
-            if not rows:
-                return filled
-            s.execute(
-                text("UPDATE chunks SET embedding_vec = CAST(:vec AS vector) WHERE id = :id"),
-                [
-                    {"id": cid, "vec": vector_literal(np.frombuffer(blob, dtype=np.float32))}
-                    for cid, blob in rows
-                ],
-            )
-            filled += len(rows)
-            last_id = rows[-1][0]
 
     # ---- querying -------------------------------------------------------------------------
     def lexical(self, query: str, n: int, filters: Filters) -> list[tuple[int, float]]:

@@ -9,8 +9,9 @@ title and the embedding bytes), so it can be dropped and rebuilt at any time.
   with a GIN index for matching.
 - `search_lexemes` / `search_stats`: document frequencies, document count and average length
   for BM25, rebuilt by `PostgresBackend.refresh()` when the knowledge-base version moves.
-- `chunks.embedding_vec vector(384)` with an HNSW cosine index, only when the pgvector
-  extension is available to this server and role; otherwise the backend searches lexically.
+- `chunks.embedding_vec vector(384)`, a stored generated column decoded from `chunks.embedding`
+  (the bytes ingest writes), with an HNSW cosine index; only when the pgvector extension is
+  available to this server and role, otherwise the backend searches lexically.
 
 Revision ID: 0002_postgres_search
 Revises: 0001_knowledge_base
@@ -61,12 +62,25 @@ END
 $$
 """
 
-_VECTOR_RESET_FUNCTION = """
-CREATE OR REPLACE FUNCTION medcite_chunk_vector_reset() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    NEW.embedding_vec := NULL;  -- refilled from the embedding bytes by the next refresh()
-    RETURN NEW;
-END
+# Decodes the float32 little-endian bytes ingest writes (numpy's `tobytes()` on x86 and ARM) into
+# a pgvector value, bit for bit; NULL for inf/NaN, which pgvector cannot hold. The vector type is
+# schema-qualified because restores run generated columns with an empty search_path.
+_BYTES_TO_VECTOR_FUNCTION = """
+CREATE OR REPLACE FUNCTION medcite_f32le_to_vector(b bytea) RETURNS {schema}.vector
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+SELECT CASE WHEN bool_or(x.e = 255) THEN NULL ELSE CAST(array_agg(
+    CASE WHEN x.s = 1 THEN -1 ELSE 1 END *
+    CASE WHEN x.e = 0 THEN x.m * 2.0::float8 ^ -149
+         ELSE (1 + x.m / 8388608.0::float8) * 2.0::float8 ^ (x.e - 127) END
+    ORDER BY x.i) AS real[])::{schema}.vector END
+FROM (
+    SELECT i,
+           get_byte(b, 4 * i + 3) >> 7 AS s,
+           ((get_byte(b, 4 * i + 3) & 127) << 1) | (get_byte(b, 4 * i + 2) >> 7) AS e,
+           (((get_byte(b, 4 * i + 2) & 127) << 16) | (get_byte(b, 4 * i + 1) << 8)
+            | get_byte(b, 4 * i))::float8 AS m
+    FROM generate_series(0, octet_length(b) / 4 - 1) AS i
+) AS x
 $$
 """
 
@@ -110,26 +124,29 @@ def _add_vectors(bind: Connection) -> None:
     except DBAPIError as exc:
         _log.warning("Cannot create the pgvector extension (%s): dense search will be off.", exc.orig)
         return
-    op.execute(f"ALTER TABLE chunks ADD COLUMN embedding_vec vector({VECTOR_DIM})")
-    op.execute(_VECTOR_RESET_FUNCTION)
+    schema = bind.execute(
+        text(
+            "SELECT n.nspname FROM pg_extension AS e JOIN pg_namespace AS n ON n.oid = e.extnamespace "
+            "WHERE e.extname = 'vector'"
+        )
+    ).scalar_one()
+    qualified = '"' + schema.replace('"', '""') + '"'
+    op.execute(_BYTES_TO_VECTOR_FUNCTION.format(schema=qualified))
+    # Derived by the database in the same transaction as the chunk row: every writer and every
+    # worker sees a chunk's vector the moment the chunk exists, and the bytes stay the truth.
     op.execute(
-        "CREATE TRIGGER chunks_vector_reset BEFORE UPDATE OF embedding, embedding_model ON chunks "
-        "FOR EACH ROW EXECUTE FUNCTION medcite_chunk_vector_reset()"
+        f"ALTER TABLE chunks ADD COLUMN embedding_vec {qualified}.vector({VECTOR_DIM}) GENERATED ALWAYS AS "
+        f"(CASE WHEN octet_length(embedding) = {4 * VECTOR_DIM} THEN medcite_f32le_to_vector(embedding) END) "
+        "STORED"
     )
     op.execute("CREATE INDEX ix_chunks_embedding_vec ON chunks USING hnsw (embedding_vec vector_cosine_ops)")
-    # refresh() looks for chunks whose vector is still to be filled: keep that lookup small.
-    op.execute(
-        "CREATE INDEX ix_chunks_vector_pending ON chunks (id) "
-        "WHERE embedding_vec IS NULL AND embedding IS NOT NULL"
-    )
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    op.execute("DROP TRIGGER IF EXISTS chunks_vector_reset ON chunks")
-    op.execute("DROP FUNCTION IF EXISTS medcite_chunk_vector_reset()")
     op.execute("ALTER TABLE chunks DROP COLUMN IF EXISTS embedding_vec")
+    op.execute("DROP FUNCTION IF EXISTS medcite_f32le_to_vector(bytea)")
     op.execute("DROP TABLE IF EXISTS search_stats")
     op.execute("DROP TABLE IF EXISTS search_lexemes")
     op.execute("DROP TRIGGER IF EXISTS sources_title_search ON sources")
