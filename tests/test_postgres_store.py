@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from medcite.config import Settings
-from medcite.errors import NotFoundError, StoreError
+from medcite.errors import MissingDependencyError, NotFoundError, StoreError
 from medcite.ingest.pipeline import ingest_paths
 from medcite.models import ChunkDraft, SourceKind, SourceMeta
 from medcite.store import Store
@@ -211,6 +212,7 @@ def test_two_stores_on_one_postgres_database_see_each_others_writes(pg_url: str)
         t.join()
     assert not errors and len(opened) == 3
     a, b, _ = opened
+    assert a.current_revision() == head_revision() and "search_tsv" in _chunk_columns(a)
     _put(a, "a.md", "written by worker a")
     assert [s.origin for s in list_sources(b)] == ["a.md"]
     assert b.kb_version() == a.kb_version() == 1
@@ -236,3 +238,19 @@ def test_postgres_migration_downgrade_and_upgrade_again(pg_store: Store) -> None
         assert (
             s.scalar(text("SELECT count(*) FROM chunks WHERE search_tsv @@ to_tsquery('methotrexate')")) == 1
         )
+
+
+@pytest.mark.postgres
+def test_plain_libpq_url_uses_psycopg(pg_migrated_url: str) -> None:
+    plain = pg_migrated_url.replace("postgresql+psycopg://", "postgresql://", 1)
+    store = Store(plain)
+    assert store.engine.dialect.driver == "psycopg" and store.kb_version() == 0
+    store.dispose()
+
+
+def test_missing_driver_names_the_extra() -> None:
+    if importlib.util.find_spec("psycopg2") is not None:
+        pytest.skip("psycopg2 is installed here, so it is not a missing driver")
+    with pytest.raises(MissingDependencyError, match=r"medcite\[postgres\]") as caught:
+        Store("postgresql+psycopg2://user:secret@localhost/medcite")
+    assert "secret" not in str(caught.value)
