@@ -15,15 +15,17 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, event, select, update
+from sqlalchemy import create_engine, event, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from medcite.errors import StoreError
+from medcite.errors import MissingDependencyError, StoreError
 from medcite.store.tables import KnowledgeBaseState
 
 _ALEMBIC_INI = Path(__file__).with_name("alembic.ini")
+# PostgreSQL advisory-lock key: several API workers starting at once migrate one at a time.
+_MIGRATION_LOCK_KEY = 0x6D656463  # "medc"
 
 
 def _alembic_config() -> Config:
@@ -54,7 +56,15 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(postgres_driver_url(url), pool_pre_ping=True)
+
+
+def postgres_driver_url(url: str) -> str:
+    """Plain `postgresql://` URLs (as libpq and most hosting panels write them) use psycopg 3."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
 
 
 class Store:
@@ -70,6 +80,11 @@ class Store:
             raise StoreError(
                 f"Cannot open the database at {redact_url(url)}: {exc.__class__.__name__}: {exc}"
             ) from exc
+        except ModuleNotFoundError as exc:
+            raise MissingDependencyError(
+                f"The database URL {redact_url(url)} needs the {exc.name!r} driver; for PostgreSQL run "
+                "`pip install 'medcite[postgres]'`."
+            ) from exc
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def current_revision(self) -> str | None:
@@ -82,6 +97,10 @@ class Store:
             return
         cfg = _alembic_config()
         with self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+                if MigrationContext.configure(conn).get_current_revision() == head_revision():
+                    return  # another process migrated while this one waited for the lock
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
 

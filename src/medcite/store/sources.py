@@ -6,7 +6,7 @@ knowledge-base version so derived search indexes know to refresh.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -65,6 +65,16 @@ def find_by_hash(store: Store, content_hash: str) -> str | None:
         return s.scalar(select(SourceRow.origin).where(SourceRow.content_hash == content_hash).limit(1))
 
 
+def _nul_free(store: Store) -> Callable[[str | None], str | None]:
+    """PostgreSQL text cannot hold NUL; U+FFFD keeps every character offset (SQLite stores as is)."""
+    postgres = store.engine.dialect.name == "postgresql"
+
+    def clean(value: str | None) -> str | None:
+        return value.replace("\x00", "\ufffd") if postgres and value is not None else value
+
+    return clean
+
+
 def replace_source(
     store: Store,
     *,
@@ -82,6 +92,7 @@ def replace_source(
     """Insert a source, or replace the one at `origin`, with its chunks, atomically."""
     if embeddings is not None and len(embeddings) != len(chunks):
         raise ValueError("one embedding per chunk is required")
+    clean = _nul_free(store)
     with store.session() as s:
         old_id = s.scalar(select(SourceRow.id).where(SourceRow.origin == origin))
         s.execute(delete(SourceRow).where(SourceRow.origin == origin))
@@ -92,20 +103,20 @@ def replace_source(
             format=fmt,
             kind=kind.value,
             kind_overridden=kind_overridden,
-            title=meta.title or origin.rsplit("/", 1)[-1],
+            title=clean(meta.title or origin.rsplit("/", 1)[-1]),
             authors=list(meta.authors),
-            organisation=meta.organisation,
-            journal=meta.journal,
-            publisher=meta.publisher,
+            organisation=clean(meta.organisation),
+            journal=clean(meta.journal),
+            publisher=clean(meta.publisher),
             year=meta.year,
-            pmid=meta.pmid,
-            doi=meta.doi,
-            url=meta.url,
-            licence=meta.licence,
-            specialty=meta.specialty,
-            status=meta.status,
+            pmid=clean(meta.pmid),
+            doi=clean(meta.doi),
+            url=clean(meta.url),
+            licence=clean(meta.licence),
+            specialty=clean(meta.specialty),
+            status=clean(meta.status),
             meta={"keywords": meta.keywords, "evidence_grade": meta.evidence_grade, **meta.extra},
-            text=text,
+            text=clean(text),
             ingested_at=datetime.now(UTC),
         )
         s.add(row)
@@ -114,8 +125,8 @@ def replace_source(
             ChunkRow(
                 source_id=row.id,
                 ordinal=c.ordinal,
-                section_path=list(c.section_path),
-                text=c.text,
+                section_path=[clean(p) for p in c.section_path],
+                text=clean(c.text),
                 char_start=c.char_start,
                 char_end=c.char_end,
                 page=c.page,

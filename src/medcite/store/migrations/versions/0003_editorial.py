@@ -5,7 +5,7 @@ database triggers refuse UPDATE and DELETE on them, so history cannot be rewritt
 code that bypasses MedCite's own functions.
 
 Revision ID: 0003_editorial
-Revises: 0001_knowledge_base
+Revises: 0002_postgres_search
 Create Date: 2026-11-25
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_editorial"
-down_revision = "0001_knowledge_base"
+down_revision = "0002_postgres_search"
 branch_labels = None
 depends_on = None
 
