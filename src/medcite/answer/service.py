@@ -1,0 +1,189 @@
+"""Answer a question end to end: analyse, retrieve, select, compose, verify.
+
+`AnswerService.ask` is what the CLI, the API and the evaluation harness call. Each stage is timed
+into the article's provenance. The same question against the same knowledge base gives the same
+article (timings aside): nothing here is random and ties are broken by stable keys.
+"""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import select
+
+from medcite.answer.analyse import Analysis, analyse_question
+from medcite.answer.compose_extractive import SourceInfo, compose_extractive, relevant_candidates
+from medcite.answer.followups import suggest_follow_ups
+from medcite.answer.query import build_query, key_stems, key_terms
+from medcite.answer.readability import flesch_kincaid
+from medcite.answer.retrieve import probe, retrieve
+from medcite.answer.schema import AnswerArticle, Audience, Provenance
+from medcite.answer.select import select_evidence
+from medcite.answer.verify import verify_article
+from medcite.config import Settings
+from medcite.errors import InputError
+from medcite.models import SearchHit, SourceKind
+from medcite.search.service import SearchService
+from medcite.store import Store
+from medcite.store.tables import KnowledgeBaseState, SourceRow
+from medcite.text.tokens import tokenize
+
+# Share of the question's key terms (condition, drugs, named scores) that the best retrieved
+# passage, with its source title and section, must contain. Measured on the fixture question set
+# (docs/answers.md): on-topic questions score 0.5-1.0, off-topic ones 0.0-0.33.
+MIN_EVIDENCE_STRENGTH = 0.5
+MAX_QUESTION_CHARS = 2000
+
+
+class AnswerService:
+    def __init__(self, settings: Settings, store: Store, search: SearchService | None = None) -> None:
+        self.settings = settings
+        self.store = store
+        self.search = search or SearchService(settings, store)
+
+    def ask(
+        self,
+        question: str,
+        audience: Audience = Audience.CLINICIAN,
+        k: int = 12,
+        verify_embeddings: bool = True,
+    ) -> AnswerArticle:
+        if not question.strip():
+            raise InputError('The question is empty. Ask in plain words, e.g. medcite ask "first-line ..."')
+        if len(question) > MAX_QUESTION_CHARS:
+            raise InputError(
+                f"The question is {len(question)} characters long; the limit is {MAX_QUESTION_CHARS}."
+            )
+        timings: dict[str, float] = {}
+        t0 = t = time.perf_counter()
+        analysis = analyse_question(question)
+        timings["analyse"] = _ms(t)
+
+        t = time.perf_counter()
+        query = build_query(analysis)
+        retrieved = retrieve(self.search, query, analysis.question, k)
+        terms = key_terms(analysis)
+        hits = retrieved.hits
+        hits = hits + probe(self.search, " ".join(terms), exclude={h.chunk_id for h in hits})
+        timings["retrieve"] = _ms(t)
+
+        t = time.perf_counter()
+        selection = select_evidence(hits, query, analysis.intent, terms)
+        selection.key_stems = key_stems(terms)
+        strength = evidence_strength(hits, selection.key_stems)
+        timings["select"] = _ms(t)
+
+        t = time.perf_counter()
+        provenance = Provenance(
+            kb_version=self.store.kb_version(),
+            composer="extractive",
+            retrieval_query=query,
+            passages_retrieved=len(hits),
+            evidence_strength=round(strength, 3),
+            identifiers_removed=analysis.identifiers_removed,
+        )
+        sources = self._sources({h.source_id for h in hits})
+        article = compose_extractive(
+            analysis,
+            selection,
+            sources,
+            provenance,
+            audience=audience,
+            insufficient=strength < MIN_EVIDENCE_STRENGTH,
+        )
+        article.review.last_updated = self._kb_updated()
+        timings["compose"] = _ms(t)
+
+        t = time.perf_counter()
+        embedder = self.search.embedder if verify_embeddings and self.search.backend.has_vectors else None
+        verify_article(article, embedder)
+        _renumber(article)
+        timings["verify"] = _ms(t)
+
+        t = time.perf_counter()
+        if not article.insufficient_evidence:
+            article.follow_ups = suggest_follow_ups(article, relevant_candidates(selection))
+        article.provenance.readability = flesch_kincaid(article_text(article))
+        timings["finish"] = _ms(t)
+        timings["total"] = _ms(t0)
+        article.provenance.timings_ms = timings
+        return article
+
+    def analyse(self, question: str) -> Analysis:
+        return analyse_question(question)
+
+    def _sources(self, ids: set[int]) -> dict[int, SourceInfo]:
+        if not ids:
+            return {}
+        with self.store.session() as s:
+            rows = s.execute(select(SourceRow).where(SourceRow.id.in_(sorted(ids)))).scalars().all()
+            return {
+                r.id: SourceInfo(
+                    source_id=r.id,
+                    kind=SourceKind(r.kind).label,
+                    title=r.title,
+                    authors=list(r.authors or []),
+                    organisation=r.organisation,
+                    journal=r.journal,
+                    publisher=r.publisher,
+                    year=r.year,
+                    pmid=r.pmid,
+                    doi=r.doi,
+                    url=r.url,
+                    evidence_grade=(r.meta or {}).get("evidence_grade"),
+                )
+                for r in rows
+            }
+
+    def _kb_updated(self) -> str | None:
+        with self.store.session() as s:
+            value = s.scalar(select(KnowledgeBaseState.updated_at).where(KnowledgeBaseState.id == 1))
+        return value.isoformat() if value else None
+
+
+def evidence_strength(hits: list[SearchHit], stems: frozenset[str]) -> float:
+    """Best share of key stems that one retrieved passage (with its title and section) contains."""
+    if not hits:
+        return 0.0
+    if not stems:
+        return 1.0
+    best = 0.0
+    for hit in hits:
+        context = set(tokenize(" ".join((hit.source_title, *hit.section_path, hit.text))))
+        best = max(best, len(stems & context) / len(stems))
+    return best
+
+
+def _renumber(article: AnswerArticle) -> None:
+    """After verification, keep only references still cited and number them 1..n in order."""
+    cited: list[int] = []
+    for _, statement in article.statements():
+        for n in statement.citations:
+            if n not in cited:
+                cited.append(n)
+    for w in article.warnings:
+        w.citations = [n for n in w.citations if n in cited]
+    mapping = {old: new for new, old in enumerate(cited, start=1)}
+    refs = {r.number: r for r in article.references}
+    article.references = [refs[old].model_copy(update={"number": mapping[old]}) for old in cited]
+    for _, statement in article.statements():
+        statement.citations = [mapping[n] for n in statement.citations]
+    for w in article.warnings:
+        w.citations = [mapping[n] for n in w.citations]
+    cited_keys = {(p.chunk_id, p.char_start) for r in article.references for p in r.passages}
+    _ = cited_keys
+    article.evidence_level = [
+        f"[{r.number}] {r.evidence_level}" for r in article.references if r.evidence_level
+    ]
+
+
+def article_text(article: AnswerArticle) -> str:
+    """The prose a reader sees (leads, assessment and statements), for readability scoring."""
+    parts = list(article.assessment.summary)
+    for _, s in article.statements():
+        parts.append(f"{s.lead}: {s.text}" if s.lead else s.text)
+    return "\n\n".join(p if p.rstrip().endswith((".", "?", "!")) else p + "." for p in parts)
+
+
+def _ms(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 2)
