@@ -43,13 +43,15 @@ _UNIT_TIME = r"(?:hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)"
 _INTERVAL = rf"(?:{_NUM})\s*-?\s*{_UNIT_TIME}"
 
 _SCORE_TREND = re.compile(
-    r"(?P<verb>fell|fallen|dropped|decreased|declined|reduced|went down|came down|improved|rose|risen|"
-    r"increased|went up|climbed|worsened|deteriorated|changed|moved|went)?\s*"
+    r"(?P<verb>fell|fallen|falling|dropped|dropping|decreased|decreasing|declined|declining|reduced|"
+    r"went down|"
+    r"came down|improved|improving|rose|risen|rising|increased|increasing|went up|climbed|worsened|worsening|"
+    r"deteriorated|changed|moved|went|going)?\s*"
     r"from\s+(?P<a>\d+(?:\.\d+)?)(?:\s*/\s*(?P<am>\d+))?\s*(?P<u1>%|[a-zA-Z/µ.\d]+)?\s*"
     r"(?:to|->|→)\s+(?P<b>\d+(?:\.\d+)?)(?:\s*/\s*(?P<bm>\d+))?\s*(?P<u2>%|mmol/mol|mmol/l|mg/dl|mg/l|"
     r"mmhg|ml/min(?:/1\.73\s?m2)?|points?)?"
     rf"(?:\s*(?:over|in|within|during|across|after)\s+(?:the\s+)?(?:past\s+|last\s+)?"
-    rf"(?P<int>{_INTERVAL}))?",
+    rf"(?P<int>{_INTERVAL}|(?<=past )(?:year|month|week|day)|(?<=last )(?:year|month|week|day)))?",
     re.I,
 )
 _LAB_NAMES = (
@@ -277,7 +279,11 @@ def _interval(raw: str | None) -> str | None:
         return None
     m = re.match(rf"({_NUM})\s*-?\s*({_UNIT_TIME})", raw.strip(), re.I)
     if not m:
-        return raw.strip()
+        return (
+            f"1 {raw.strip().lower()}"
+            if raw.strip().lower() in ("year", "month", "week", "day")
+            else raw.strip()
+        )
     n = _number(m.group(1))
     unit = m.group(2).lower()
     unit = {
@@ -446,7 +452,21 @@ def _cue_before(window: str) -> tuple[str, str] | None:
     return None
 
 
+_DISEASE_WORD = re.compile(
+    r"(?:disease|arthritis|diabetes|fibrillation|failure|syndrome|itis|osis|a?emia|pathy|cancer|infection|"
+    r"pneumonia|hypertension|asthma|disorder|injury|deficiency|embolism|infarction|stroke|sclerosis|gravis|"
+    r"thrombosis|lupus|gout|psoriasis|colitis|apnoea|apnea)$",
+    re.I,
+)
+_LAB_START = re.compile(rf"^(?:{_LAB_NAMES})\b", re.I)
+
+
 def _condition(text: str, drugs: list[DrugMention]) -> str | None:
+    """A disease abbreviation anywhere ("RA", "T2DM") wins; otherwise the phrase after "with", "for" ..."""
+    for word in re.findall(r"\b[A-Z][A-Za-z0-9]{1,6}\b", text):
+        meanings = [m for m in abbreviation_meanings(word) if _DISEASE_WORD.search(m)]
+        if meanings and word.upper() == word:
+            return meanings[0]
     drug_spans = [(d.start, d.end) for d in drugs]
     for m in _CONDITION_CUES.finditer(text):
         rest = text[m.end() :]
@@ -477,7 +497,7 @@ def _condition(text: str, drugs: list[DrugMention]) -> str | None:
             continue
         if all(w.lower() in _GENERIC or re.fullmatch(r"[\d./%]+", w) for w in words):
             continue
-        if re.match(r"\d", candidate) or len(candidate) < 2:
+        if re.match(r"\d", candidate) or len(candidate) < 2 or _LAB_START.match(candidate):
             continue
         return _expand_condition(candidate)
     return None

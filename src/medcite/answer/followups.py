@@ -16,8 +16,11 @@ _TEMPLATES: list[tuple[Role, str]] = [
 ]
 
 
-def suggest_follow_ups(article: AnswerArticle, pool: list[Candidate], limit: int = 5) -> list[str]:
-    """3-5 questions, each backed by at least one relevant passage the article left unused."""
+def suggest_follow_ups(
+    article: AnswerArticle, pool: list[Candidate], headings: list[str] | None = None, limit: int = 5
+) -> list[str]:
+    """Up to 5 questions, each backed by a passage the article left unused: first the retrieved
+    passages' roles and sections, then other sections of the cited sources (`headings`)."""
     used = {(p.chunk_id, p.char_start) for r in article.references for p in r.passages}
     unused = [c for c in pool if (c.hit.chunk_id, c.char_start) not in used]
     condition = article.assessment.facts.condition
@@ -44,4 +47,13 @@ def suggest_follow_ups(article: AnswerArticle, pool: list[Candidate], limit: int
             question = f"What do the sources say about {heading.lower()}{in_condition}?"
             if question not in out:
                 out.append(question)
+    cited_headings = {p.section_path[-1] for r in article.references for p in r.passages if p.section_path}
+    for heading in headings or []:
+        if len(out) >= limit:
+            break
+        if heading in cited_headings or (condition and set(tokenize(heading)) & set(tokenize(condition))):
+            continue
+        question = f"What do the sources say about {heading.lower()}{in_condition}?"
+        if question not in out:
+            out.append(question)
     return out[:limit]

@@ -204,6 +204,9 @@ class Provenance(_Model):
     composer: str = Field(description="'extractive' or the LLM model name.")
     retrieval_query: str
     passages_retrieved: int
+    retrieved_chunks: list[int] = Field(
+        default_factory=list, description="Chunk ids retrieved, in rank order."
+    )
     evidence_strength: float = Field(description="Share of the question's key terms the best passage covers.")
     statements_dropped: int = 0
     dropped: list[DroppedStatement] = Field(default_factory=list)

@@ -25,7 +25,7 @@ from medcite.errors import InputError
 from medcite.models import SearchHit, SourceKind
 from medcite.search.service import SearchService
 from medcite.store import Store
-from medcite.store.tables import KnowledgeBaseState, SourceRow
+from medcite.store.tables import ChunkRow, KnowledgeBaseState, SourceRow
 from medcite.text.tokens import tokenize
 
 # Share of the question's key terms (condition, drugs, named scores) that the best retrieved
@@ -79,6 +79,7 @@ class AnswerService:
             composer="extractive",
             retrieval_query=query,
             passages_retrieved=len(hits),
+            retrieved_chunks=[h.chunk_id for h in hits],
             evidence_strength=round(strength, 3),
             identifiers_removed=analysis.identifiers_removed,
         )
@@ -102,7 +103,8 @@ class AnswerService:
 
         t = time.perf_counter()
         if not article.insufficient_evidence:
-            article.follow_ups = suggest_follow_ups(article, relevant_candidates(selection))
+            headings = self._headings([r.source_id for r in article.references])
+            article.follow_ups = suggest_follow_ups(article, relevant_candidates(selection), headings)
         article.provenance.readability = flesch_kincaid(article_text(article))
         timings["finish"] = _ms(t)
         timings["total"] = _ms(t0)
@@ -134,6 +136,23 @@ class AnswerService:
                 )
                 for r in rows
             }
+
+    def _headings(self, source_ids: list[int]) -> list[str]:
+        """Section headings of the cited sources, in source and reading order."""
+        if not source_ids:
+            return []
+        order = {sid: i for i, sid in enumerate(source_ids)}
+        with self.store.session() as s:
+            rows = s.execute(
+                select(ChunkRow.source_id, ChunkRow.ordinal, ChunkRow.section_path).where(
+                    ChunkRow.source_id.in_(source_ids)
+                )
+            ).all()
+        out: list[str] = []
+        for _, _, path in sorted(rows, key=lambda r: (order[r[0]], r[1])):
+            if path and len(path) > 1 and path[-1] not in out:
+                out.append(path[-1])
+        return out
 
     def _kb_updated(self) -> str | None:
         with self.store.session() as s:
