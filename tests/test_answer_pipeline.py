@@ -287,18 +287,18 @@ def test_verification_drops_unsupported_statements(articles: dict[str, AnswerArt
     assert "50" in reasons and "unknown reference" in reasons
 
 
-def test_embedding_check_rejects_a_paraphrase_that_changes_meaning(
-    articles: dict[str, AnswerArticle],
-) -> None:
-    from medcite.answer.verify import verify_statement
+def test_paraphrase_is_checked_by_embedding_similarity() -> None:
+    from medcite.answer.verify import MIN_SIMILARITY, verify_statement
 
     embedder = get_embedder("e5-small")
     passage = (
         "Methotrexate is contraindicated in pregnancy; stop it at least 3 months before a planned conception."
     )
-    same = verify_statement("Methotrexate is contraindicated in pregnancy, stopped 3 months before conception.",
-                            [passage], embedder)  # fmt: skip
-    assert same.supported and same.similarity is not None
+    statement = "Methotrexate is contraindicated in pregnancy, stopped 3 months before conception."
+    same = verify_statement(statement, [passage], embedder)
+    assert same.supported and same.similarity is not None and same.similarity >= MIN_SIMILARITY
+    strict = verify_statement(statement, [passage], embedder, min_similarity=0.999)
+    assert not strict.supported and "similarity" in strict.reason
 
 
 def test_renderers_have_stable_headings_banner_and_disclaimer(articles: dict[str, AnswerArticle]) -> None:
