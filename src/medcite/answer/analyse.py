@@ -17,6 +17,7 @@ from medcite.answer.schema import DoseFact, Facts, Intent, LabFact, ScoreFact, T
 from medcite.safety.phi import scrub_identifiers
 from medcite.safety.redflags import RedFlag, detect_red_flags
 from medcite.search.expansion import abbreviation_meanings, expand_query
+from medcite.text.tokens import STOPWORDS
 
 _NUMBER_WORDS = {
     "a": 1,
@@ -172,7 +173,7 @@ _CONDITION_CUES = re.compile(
 _CONDITION_STOP = re.compile(
     r"\s+(?:whose|who|which|that|on|taking|despite|after|treated|currently|is|was|are|were|has|had|with|"
     r"over|from|and (?:is|was|has|on)|but|since|because|when|while|at|if|to|receiving|presenting|"
-    r"requiring|in)\b|[,.;:?()!]",
+    r"requiring|in|be|should|can|could|will|would|need|needs)\b|[,.;:?()!]",
     re.I,
 )
 _GENERIC = frozenset(
@@ -467,7 +468,28 @@ def _condition(text: str, drugs: list[DrugMention]) -> str | None:
         meanings = [m for m in abbreviation_meanings(word) if _DISEASE_WORD.search(m)]
         if meanings and word.upper() == word:
             return meanings[0]
+    lead = re.match(
+        r"^\s*(?:(?:a|an|the|known|established)\s+)?([A-Za-z0-9' \-]{3,40}?)\s+(?:with|on|in)\b", text
+    )
+    if lead and _DISEASE_WORD.search(lead.group(1)) and not find_drugs(lead.group(1)):
+        return lead.group(1).strip()
     drug_spans = [(d.start, d.end) for d in drugs]
+    found = _condition_after_cue(text, drug_spans)
+    if found:
+        return found
+    for m in re.finditer(r"\b[A-Za-z][A-Za-z0-9\-]*\b", text):
+        phrase_end = m.end()
+        if _DISEASE_WORD.search(m.group(0)) and m.group(0).lower() not in _GENERIC:
+            keep: list[str] = []
+            for word in reversed(text[: m.start()].split()[-2:]):
+                if not re.fullmatch(r"[a-z0-9\-]+", word) or word in _GENERIC or word in STOPWORDS:
+                    break
+                keep.insert(0, word)
+            return " ".join([*keep, text[m.start() : phrase_end]])
+    return None
+
+
+def _condition_after_cue(text: str, drug_spans: list[tuple[int, int]]) -> str | None:
     for m in _CONDITION_CUES.finditer(text):
         rest = text[m.end() :]
         stop = _CONDITION_STOP.search(rest)

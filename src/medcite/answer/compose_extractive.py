@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from medcite.answer.analyse import Analysis
+from medcite.answer.intent import focus_roles
 from medcite.answer.schema import (
     AnswerArticle,
     Assessment,
@@ -180,7 +181,14 @@ def relevant_candidates(selection: Selection) -> list[Candidate]:
 
     if not selection.key_stems:
         return list(selection.candidates)
-    return [c for c in selection.candidates if selection.key_stems & _context_stems(c)]
+    on_topic_sources = {
+        c.hit.source_id for c in selection.candidates if selection.key_stems & _context_stems(c)
+    }
+    return [
+        c
+        for c in selection.candidates
+        if selection.key_stems & _context_stems(c) or c.hit.source_id in on_topic_sources
+    ]
 
 
 def compose_extractive(
@@ -241,15 +249,15 @@ def compose_extractive(
     if escalating:
         bottom_pool = sorted(pool, key=lambda c: (not _ESCALATE.search(c.text), -c.score, c.order))
     bottom: list[Statement] = []
-    for role in _BOTTOM_ROLES[intent]:
-        bottom = take(
-            lambda c, r=role: (
-                c.role is r
-                or ((r in c.roles and c.role is not Role.CAUTION) or (r is Role.CAUTION and r in c.roles))
-            ),
-            1,
-            pool_=bottom_pool,
-        )
+    roles = list(dict.fromkeys([*focus_roles(analysis.question), *_BOTTOM_ROLES[intent]]))
+    if escalating:
+        roles = list(_BOTTOM_ROLES[intent])
+    for role in roles:  # a sentence whose main role is the one asked for, else one that also has it
+        bottom = take(lambda c, r=role: c.role is r, 1, pool_=bottom_pool)
+        if bottom:
+            break
+    for role in roles if not bottom else ():
+        bottom = take(lambda c, r=role: r in c.roles and c.role is not Role.CAUTION, 1, pool_=bottom_pool)
         if bottom:
             break
     if bottom:
@@ -426,31 +434,32 @@ def _dose_values(text: str) -> set[str]:
 
 def completeness(article: AnswerArticle) -> tuple[list[str], list[str]]:
     """Checklist items for the intent the article covers, and those the sources did not cover."""
-    c = article.important_considerations
-    dosing = [s for s in article.specific_recommendation + article.bottom_line if s.role is Role.DOSING]
+    statements = [s for _, s in article.statements() if _ != "found_but_not_recommended"]
+    roles = {s.role for s in statements}
+    dosing = [s for s in statements if s.role is Role.DOSING]
+    monitoring = [s for s in statements if s.role is Role.MONITORING]
     checks = {
         "recommended step": bool(article.bottom_line),
         "recommended treatment": bool(article.bottom_line),
-        "dose": bool(dosing),
-        "dose adjustment": any(_ADJUST.search(s.text) for s in dosing),
-        "monitoring": bool(c.monitoring) or any(s.role is Role.MONITORING for s in article.bottom_line),
-        "contraindications": bool(c.cautions),
-        "cautions": bool(c.cautions) or any(s.role is Role.CAUTION for s in article.bottom_line),
-        "alternatives if it fails": bool(c.alternatives)
-        or any(s.role is Role.ALTERNATIVE for s in article.treatment_algorithm),
-        "when to refer": bool(c.multidisciplinary)
-        or any(s.role is Role.REFERRAL for s in article.treatment_algorithm),
-        "what to monitor": bool(c.monitoring) or any(s.role is Role.MONITORING for s in article.bottom_line),
+        "dose": Role.DOSING in roles,
+        "dose adjustment": any(
+            _ADJUST.search(s.text) for s in dosing + statements if s.role is not Role.BACKGROUND
+        ),
+        "monitoring": Role.MONITORING in roles,
+        "contraindications": Role.CAUTION in roles,
+        "cautions": Role.CAUTION in roles,
+        "alternatives if it fails": Role.ALTERNATIVE in roles,
+        "when to refer": Role.REFERRAL in roles,
+        "what to monitor": Role.MONITORING in roles,
         "how often": any(
             re.search(r"every|within|weekly|monthly|annual|once a year|\d+ (?:weeks|months)", s.text)
-            for s in c.monitoring + article.bottom_line
-            if s.role is Role.MONITORING
+            for s in monitoring
         ),
-        "adverse effects": bool(c.cautions) or bool(article.bottom_line),
+        "adverse effects": Role.CAUTION in roles,
         "diagnostic step": bool(article.bottom_line),
-        "comparative evidence": bool(article.evidence_supporting),
+        "comparative evidence": Role.STUDY_RESULT in roles,
         "recommendation": bool(article.bottom_line),
-        "outcome data": bool(article.evidence_supporting) or bool(article.bottom_line),
+        "outcome data": Role.STUDY_RESULT in roles or bool(article.bottom_line),
     }
     items = CHECKLISTS[article.intent]
     return [i for i in items if checks[i]], [i for i in items if not checks[i]]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from medcite.answer.schema import Intent
+from medcite.answer.schema import Intent, Role
 
 _CUES: dict[Intent, list[tuple[str, float]]] = {
     Intent.NEXT_STEP: [
@@ -51,7 +51,12 @@ _CUES: dict[Intent, list[tuple[str, float]]] = {
         (r"which (?:blood tests|labs)|check (?:levels|bloods)|what labs", 2),
     ],
     Intent.ADVERSE_EFFECTS: [
-        (r"side[- ]effects?|adverse|toxicit|safety|is it safe|safe (?:in|during|to)|harm", 3),
+        (r"side[- ]effects?|adverse|toxicit|safety|\bsafe\b|\bharm", 3),
+        (
+            r"\bcan\b.{0,40}\bbe (?:used|given|taken|combined|continued)|(?:in|during) pregnancy|"
+            r"breast-?feeding",
+            2.5,
+        ),
         (r"interact|contraindicat|risks? of|warnings?", 2.5),
     ],
     Intent.COMPARISON: [
@@ -63,6 +68,23 @@ _CUES: dict[Intent, list[tuple[str, float]]] = {
         (r"recurren|relapse rate|will (?:he|she|they|it) (?:recover|improve)", 2),
     ],
 }
+
+# What the question is about, in the roles of source sentences: these lead the bottom line.
+_FOCUS: list[tuple[Role, str]] = [
+    (Role.REFERRAL, r"\brefer(?:red|ral)?\b|specialist"),
+    (Role.STUDY_RESULT, r"\btrials?\b|\bevidence\b|\bstud(?:y|ies)\b|efficacy"),
+    (Role.ALTERNATIVE, r"\bfails?\b|\bfailed\b|not tolerated|alternative"),
+    (Role.MONITORING, r"monitor|screen(?:ing)?\b|how often|\bchecked?\b|measured?"),
+    (Role.CAUTION, r"\bsafe\b|risks?\b|combined? with|contraindicat|interact|pregnan|side[- ]effect"),
+    (Role.DOSING, r"\bdos(?:e|es|ing|age)\b|how much|\bmg\b"),
+]
+_FOCUS_COMPILED = [(role, re.compile(p, re.I)) for role, p in _FOCUS]
+
+
+def focus_roles(question: str) -> list[Role]:
+    """Roles the question asks about directly ("when to refer" -> referral), in a fixed order."""
+    return [role for role, pattern in _FOCUS_COMPILED if pattern.search(question)]
+
 
 _COMPILED = {intent: [(re.compile(p, re.I), w) for p, w in cues] for intent, cues in _CUES.items()}
 

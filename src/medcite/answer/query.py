@@ -29,6 +29,7 @@ GENERIC_STEMS = frozenset(
         previously monitoring monitor safe safety side effects risk follow test tests diagnosis prognosis
         outcome compare compared versus new known history good better help use used taking take given
         agent agents typical usual standard common disease condition care clinical pregnant pregnancy
+        refer referred referral specialist same urgent urgently need needed needs before after during
         """
     )
 )
