@@ -113,10 +113,12 @@ def _passages(article: AnswerArticle, s: Statement) -> list[str]:
     return [p.text for n in s.citations for p in refs[n].passages]
 
 
-def test_every_statement_is_cited_from_retrieved_passages(kb: KB, articles: dict[str, AnswerArticle]) -> None:
-    store = kb[1]
-    texts: dict[int, str] = {}
+def test_every_statement_is_cited_from_retrieved_passages(
+    kb: KB, dense_kb: KB, articles: dict[str, AnswerArticle]
+) -> None:
+    texts: dict[tuple[int, int], str] = {}
     for question, article in articles.items():
+        store = dense_kb[1] if question in DENSE_QUESTIONS else kb[1]
         numbers = [r.number for r in article.references]
         assert numbers == list(range(1, len(numbers) + 1)), question
         cited = set()
@@ -127,11 +129,12 @@ def test_every_statement_is_cited_from_retrieved_passages(kb: KB, articles: dict
         assert cited == set(numbers), f"uncited reference in {question!r}"
         retrieved = set(article.provenance.retrieved_chunks)
         for ref in article.references:
-            if ref.source_id not in texts:
-                texts[ref.source_id] = get_source(store, ref.source_id).text
+            key = (id(store), ref.source_id)
+            if key not in texts:
+                texts[key] = get_source(store, ref.source_id).text
             for p in ref.passages:
                 assert p.chunk_id in retrieved, question
-                assert texts[ref.source_id][p.char_start : p.char_end] == p.text
+                assert texts[key][p.char_start : p.char_end] == p.text
 
 
 def test_every_number_in_a_statement_is_in_its_cited_passage(articles: dict[str, AnswerArticle]) -> None:
