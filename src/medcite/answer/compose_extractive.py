@@ -327,7 +327,9 @@ def compose_extractive(
 
     # Specific recommendation: dosing lines together (by drug, then reading order), then continue/stop.
     dosing = [
-        c for c in pool if Role.DOSING in c.roles and c.key not in b.used and c.role is not Role.STUDY_RESULT
+        c
+        for c in pool
+        if Role.DOSING in c.roles and c.key not in b.used and c.role in (Role.DOSING, Role.RECOMMENDATION)
     ]
     if bottom_drugs:
         preferred = [c for c in dosing if set(c.drugs) & bottom_drugs]
@@ -387,11 +389,20 @@ def compose_extractive(
 
 
 def _dose_lead(c: Candidate, leads: dict[str, str]) -> str:
-    if _ADJUST.search(c.text):
-        return leads["adjust"]
-    if _START.search(c.text):
-        return leads["start"]
-    return leads["dose"]
+    """ "Start", "Adjust" or "Dose", with the section heading when it names a population or use."""
+    lead = (
+        leads["adjust"]
+        if _ADJUST.search(c.text)
+        else leads["start"]
+        if _START.search(c.text)
+        else leads["dose"]
+    )
+    heading = c.hit.section_path[-1] if c.hit.section_path else ""
+    heading = re.sub(r"^\s*\d+(?:\.\d+)*\s*", "", heading).strip()
+    if heading and not re.fullmatch(r"(?i)dos(?:e|ing|age)(?: and administration)?|recommendations?|"
+                                    r"first-line treatment|rheumatoid arthritis|", heading):  # fmt: skip
+        lead = f"{lead} ({heading})"
+    return lead
 
 
 def _cautions_first(pool: list[Candidate], analysis: Analysis) -> list[Candidate]:

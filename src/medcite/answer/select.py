@@ -27,7 +27,9 @@ _ROLE_PATTERNS: list[tuple[Role, re.Pattern[str]]] = [
         Role.STUDY_RESULT,
         re.compile(
             r"\btrials?\b|randomi[sz]ed|meta-analys|cohort|participants|placebo|hazard ratio|odds ratio|"
-            r"relative risk|\bstudy\b|\bstudies\b|improved by a mean|reduced .{0,40} by (?:about )?\d",
+            r"relative risk|\bstudy\b|\bstudies\b|improved by a mean|reduced .{0,40} by (?:about )?\d|"
+            r"\bAUC\b|\bCmax\b|plasma (?:levels|concentrations?)|healthy (?:male )?volunteers|"
+            r"pharmacokinetic|\bsubjects\b",
             re.I,
         ),
     ),
@@ -73,7 +75,14 @@ _ROLE_PATTERNS: list[tuple[Role, re.Pattern[str]]] = [
     ),
 ]
 _SECTION_ROLES: list[tuple[Role, re.Pattern[str]]] = [
-    (Role.STUDY_RESULT, re.compile(r"evidence|results?|methods|conclusions?|abstract|trial", re.I)),
+    (
+        Role.STUDY_RESULT,
+        re.compile(
+            r"evidence|results?|methods|conclusions?|abstract|trial|pharmacokinetic|pharmacology|toxicology|"
+            r"carcinogen|clinical studies",
+            re.I,
+        ),
+    ),
     (
         Role.CAUTION,
         re.compile(r"caution|warning|precaution|contraindication|interaction|adverse|safety", re.I),
@@ -173,6 +182,9 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     pos = start
     for m in re.finditer(r";\s+", text[start:end]):
         cut = start + m.start()
+        inside = text[pos:cut]
+        if inside.count("(") != inside.count(")") or inside.count("[") != inside.count("]"):
+            continue  # never cut inside brackets: "(n=5006; 94.1% ...)" stays whole
         if cut - pos >= 40:
             spans.append((pos, cut))
             pos = start + m.end()
@@ -202,9 +214,30 @@ def classify_role(text: str, section_path: tuple[str, ...]) -> tuple[Role, froze
     return Role.BACKGROUND, frozenset(roles | {Role.BACKGROUND})
 
 
+_SUBGROUP = re.compile(
+    r"^(?:In|For|Among)\s+(?:adult\s+)?(?:patients|people|adults|subjects|those)\s+[^,]{3,160},"
+)
+_GENERAL_DOSE = re.compile(
+    r"recommended (?:starting |initial |usual )?dose|usual (?:starting |maintenance )?dose|dosage range|"
+    r"starting dose|is started at|\bbegin\b.{0,40}\bat \d|\bstart\b.{0,40}\bat \d",
+    re.I,
+)
+_GENERAL_DOSE_SECTION = re.compile(r"initial dos|usual dos|recommended dos|dosage range|adult dos", re.I)
+_GENERIC_CLAUSE_STEMS = frozenset(tokenize("patients people adults subjects those taking with receiving on"))
+_PAEDIATRIC = re.compile(
+    r"p(?:a)?ediatric|\bchild(?:ren)?\b|adolescen|neonat|infant|\b1[0-7] years of age", re.I
+)
+
+
 def select_evidence(
-    hits: list[SearchHit], query: str, intent: Intent, key_terms: list[str], min_chars: int = 25
+    hits: list[SearchHit],
+    query: str,
+    intent: Intent,
+    key_terms: list[str],
+    min_chars: int = 25,
+    paediatric: bool = False,
 ) -> Selection:
+    """`paediatric`: the question is about a child; otherwise paediatric-only passages rank lower."""
     """Score every sentence of every hit; drop fragments and near-duplicates; best first."""
     query_stems = frozenset(tokenize(query))
     key_stems = frozenset(s for term in key_terms for s in tokenize(term))
@@ -236,6 +269,12 @@ def select_evidence(
     total = sum(idf.values()) or 1.0
     bonus = _INTENT_ROLE_BONUS.get(intent, {})
     for c in raw:
+        subgroup = _SUBGROUP.match(c.text)
+        off_subgroup = bool(subgroup) and not (
+            (frozenset(tokenize(subgroup.group(0))) - _GENERIC_CLAUSE_STEMS) & query_stems
+            if subgroup
+            else False
+        )
         coverage = sum(idf[s] for s in query_stems & c.stems) / total
         key_cover = len(key_stems & _context_stems(c)) / len(key_stems) if key_stems else 0.0
         c.score = round(
@@ -243,7 +282,12 @@ def select_evidence(
             + 0.2 * key_cover
             + 0.2 / (1 + c.hit_rank)
             + 0.25 * max((bonus.get(r, 0.0) for r in c.roles), default=0.0)
-            - (0.15 if c.role is Role.BACKGROUND else 0.0),
+            - (0.15 if c.role is Role.BACKGROUND else 0.0)
+            - (0.1 if off_subgroup else 0.0)
+            + (0.15 if intent is Intent.DOSING and _general_dose(c) else 0.0)
+            - (
+                0.3 if not paediatric and _PAEDIATRIC.search(" ".join((*c.hit.section_path, c.text))) else 0.0
+            ),
             6,
         )
     order = {key: i for i, key in enumerate(sorted({(c.hit.source_id, c.char_start) for c in raw}))}
@@ -256,6 +300,12 @@ def select_evidence(
             continue
         kept.append(c)
     return Selection(kept, query_stems, key_stems)
+
+
+def _general_dose(c: Candidate) -> bool:
+    """The usual dose for the usual patient, not a subgroup's or a study's."""
+    path = " ".join(c.hit.section_path)
+    return bool(_GENERAL_DOSE.search(c.text) or _GENERAL_DOSE_SECTION.search(path)) and Role.DOSING in c.roles
 
 
 def _context_stems(c: Candidate) -> frozenset[str]:

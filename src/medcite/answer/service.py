@@ -7,6 +7,7 @@ article (timings aside): nothing here is random and ties are broken by stable ke
 
 from __future__ import annotations
 
+import re
 import time
 
 from sqlalchemy import select
@@ -68,7 +69,12 @@ class AnswerService:
         timings["retrieve"] = _ms(t)
 
         t = time.perf_counter()
-        selection = select_evidence(hits, query, analysis.intent, terms)
+        paediatric = (analysis.facts.age is not None and analysis.facts.age < 18) or bool(
+            re.search(
+                r"p(?:a)?ediatric|\bchild|\bboy\b|\bgirl\b|adolescen|infant|neonat|toddler", question, re.I
+            )
+        )
+        selection = select_evidence(hits, query, analysis.intent, terms, paediatric=paediatric)
         selection.key_stems = key_stems(terms)
         strength = evidence_strength(hits, selection.key_stems)
         timings["select"] = _ms(t)
