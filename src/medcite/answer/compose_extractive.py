@@ -138,6 +138,19 @@ class _Builder:
         self.passages[c.hit.source_id][c.key] = c
         return Statement(text=c.text, citations=[number], lead=lead, role=c.role)
 
+    def cite(
+        self, cands: list[Candidate], text: str, lead: str | None = None, role: Role | None = None
+    ) -> Statement:
+        """A statement in someone else's words (the LLM's) citing the sources of these passages."""
+        numbers = []
+        for c in cands:
+            self.used.add(c.key)
+            number = self.ref_numbers.setdefault(c.hit.source_id, len(self.ref_numbers) + 1)
+            self.passages[c.hit.source_id][c.key] = c
+            if number not in numbers:
+                numbers.append(number)
+        return Statement(text=text, citations=sorted(numbers), lead=lead, role=role)
+
     def references(self) -> list[Reference]:
         refs = []
         for source_id, number in sorted(self.ref_numbers.items(), key=lambda item: item[1]):
@@ -191,6 +204,54 @@ def relevant_candidates(selection: Selection) -> list[Candidate]:
     ]
 
 
+def new_article(
+    analysis: Analysis, provenance: Provenance, audience: Audience
+) -> tuple[AnswerArticle, list[Warning]]:
+    """The parts every composer shares: title, assessment, disclaimer, red-flag warnings first."""
+    warnings = [Warning(kind="red_flag", text=f.advice) for f in analysis.red_flags]
+    if analysis.identifiers_removed:
+        warnings.append(Warning(kind="identifiers_removed", text=IDENTIFIERS_REMOVED))
+    article = AnswerArticle(
+        question=analysis.question,
+        intent=analysis.intent,
+        audience=audience,
+        title=title_for(analysis.intent, analysis.facts, analysis.question),
+        assessment=Assessment(summary=assessment_lines(analysis.facts, audience), facts=analysis.facts),
+        glossary=analysis.glossary if audience is not Audience.CLINICIAN else {},
+        disclaimer=DISCLAIMERS[audience],
+        provenance=provenance,
+    )
+    return article, warnings
+
+
+def insufficient_article(
+    article: AnswerArticle, warnings: list[Warning], selection: Selection, b: _Builder
+) -> AnswerArticle:
+    """Say plainly that the evidence is insufficient, show what was found, recommend nothing."""
+    warnings.append(Warning(kind="insufficient_evidence", text=INSUFFICIENT))
+    article.insufficient_evidence = True
+    article.found_but_not_recommended = [
+        b.statement(c) for c in selection.candidates[: SECTION_LIMITS["found"]]
+    ]
+    article.warnings = [*warnings, Warning(kind="pending_review", text=PENDING_REVIEW)]
+    article.references = b.references()
+    article.provenance.completeness_gaps = list(CHECKLISTS[article.intent])
+    return article
+
+
+def finish_article(article: AnswerArticle, warnings: list[Warning], b: _Builder) -> AnswerArticle:
+    """References, evidence levels, the review warning and the completeness checklist."""
+    article.references = b.references()
+    article.evidence_level = [
+        f"[{r.number}] {r.evidence_level}" for r in article.references if r.evidence_level
+    ]
+    article.warnings = [*warnings, Warning(kind="pending_review", text=PENDING_REVIEW)]
+    covered, gaps = completeness(article)
+    article.provenance.completeness_covered = covered
+    article.provenance.completeness_gaps = gaps
+    return article
+
+
 def compose_extractive(
     analysis: Analysis,
     selection: Selection,
@@ -204,29 +265,9 @@ def compose_extractive(
     facts = analysis.facts
     intent = analysis.intent
     pool = relevant_candidates(selection)
-    warnings = [Warning(kind="red_flag", text=f.advice) for f in analysis.red_flags]
-    if analysis.identifiers_removed:
-        warnings.append(Warning(kind="identifiers_removed", text=IDENTIFIERS_REMOVED))
-    article = AnswerArticle(
-        question=analysis.question,
-        intent=intent,
-        audience=audience,
-        title=title_for(intent, facts, analysis.question),
-        assessment=Assessment(summary=assessment_lines(facts, audience), facts=facts),
-        glossary=analysis.glossary if audience is not Audience.CLINICIAN else {},
-        disclaimer=DISCLAIMERS[audience],
-        provenance=provenance,
-    )
+    article, warnings = new_article(analysis, provenance, audience)
     if insufficient or not pool:
-        warnings.append(Warning(kind="insufficient_evidence", text=INSUFFICIENT))
-        article.insufficient_evidence = True
-        article.found_but_not_recommended = [
-            b.statement(c) for c in selection.candidates[: SECTION_LIMITS["found"]]
-        ]
-        article.warnings = [*warnings, Warning(kind="pending_review", text=PENDING_REVIEW)]
-        article.references = b.references()
-        article.provenance.completeness_gaps = list(CHECKLISTS[intent])
-        return article
+        return insufficient_article(article, warnings, selection, b)
 
     def take(
         pred: object, limit: int, lead: str | None = None, pool_: list[Candidate] | None = None
@@ -375,17 +416,7 @@ def compose_extractive(
         )
     article.closing_rationale = rationale[0] if rationale else None
 
-    article.references = b.references()
-    article.evidence_level = [
-        f"[{r.number}] {r.evidence_level}" for r in article.references if r.evidence_level
-    ]
-    warnings += conflicts
-    warnings.append(Warning(kind="pending_review", text=PENDING_REVIEW))
-    article.warnings = warnings
-    covered, gaps = completeness(article)
-    article.provenance.completeness_covered = covered
-    article.provenance.completeness_gaps = gaps
-    return article
+    return finish_article(article, warnings + conflicts, b)
 
 
 def _dose_lead(c: Candidate, leads: dict[str, str]) -> str:
