@@ -202,6 +202,9 @@ class DroppedStatement(_Model):
 class Provenance(_Model):
     kb_version: int
     composer: str = Field(description="'extractive' or the LLM model name.")
+    composer_fallback: str | None = Field(
+        None, description="Why the LLM composer was not used when it was asked for (then 'extractive')."
+    )
     retrieval_query: str
     passages_retrieved: int
     retrieved_chunks: list[int] = Field(

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from medcite.answer.analyse import Analysis, analyse_question
 from medcite.answer.compose_extractive import SourceInfo, compose_extractive, relevant_candidates
+from medcite.answer.compose_llm import LLMError, compose_llm
 from medcite.answer.followups import suggest_follow_ups
 from medcite.answer.query import build_query, key_stems, key_terms
 from medcite.answer.readability import flesch_kincaid
@@ -22,7 +23,7 @@ from medcite.answer.schema import AnswerArticle, Audience, Provenance
 from medcite.answer.select import select_evidence
 from medcite.answer.verify import verify_article
 from medcite.config import Settings
-from medcite.errors import InputError
+from medcite.errors import ConfigError, InputError
 from medcite.models import SearchHit, SourceKind
 from medcite.search.service import SearchService
 from medcite.store import Store
@@ -46,9 +47,15 @@ class AnswerService:
         self,
         question: str,
         audience: Audience = Audience.CLINICIAN,
-        k: int = 12,
+        k: int | None = None,
         verify_embeddings: bool = True,
+        composer: str | None = None,
     ) -> AnswerArticle:
+        """Answer one question. `composer`: 'extractive' or 'llm' (default from settings.answer)."""
+        k = k or self.settings.answer.k
+        composer = composer or self.settings.answer.composer
+        if composer not in ("extractive", "llm"):
+            raise ConfigError(f"Unknown composer {composer!r}; use 'extractive' or 'llm'.")
         if not question.strip():
             raise InputError('The question is empty. Ask in plain words, e.g. medcite ask "first-line ..."')
         if len(question) > MAX_QUESTION_CHARS:
@@ -90,14 +97,20 @@ class AnswerService:
             identifiers_removed=analysis.identifiers_removed,
         )
         sources = self._sources({h.source_id for h in hits})
-        article = compose_extractive(
-            analysis,
-            selection,
-            sources,
-            provenance,
-            audience=audience,
-            insufficient=strength < MIN_EVIDENCE_STRENGTH,
-        )
+        insufficient = strength < MIN_EVIDENCE_STRENGTH
+        article = None
+        if composer == "llm":
+            try:
+                article = compose_llm(
+                    analysis, selection, sources, provenance.model_copy(deep=True), self.settings.answer,
+                    audience=audience, insufficient=insufficient,
+                )  # fmt: skip
+            except LLMError as exc:
+                provenance.composer_fallback = str(exc)
+        if article is None:
+            article = compose_extractive(
+                analysis, selection, sources, provenance, audience=audience, insufficient=insufficient
+            )
         article.review.last_updated = self._kb_updated()
         timings["compose"] = _ms(t)
 

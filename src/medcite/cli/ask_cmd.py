@@ -29,7 +29,11 @@ def ask(
         Audience,
         typer.Option("--audience", "-a", help="Wording for clinician (default), trainee or patient."),
     ] = Audience.CLINICIAN,
-    k: Annotated[int, typer.Option("--k", "-k", min=1, max=100, help="Passages to retrieve.")] = 12,
+    k: Annotated[int | None, typer.Option("--k", "-k", min=1, max=100, help="Passages to retrieve.")] = None,
+    llm: Annotated[
+        bool,
+        typer.Option("--llm", help="Compose with the OpenAI-compatible server in settings (answer.llm_*)."),
+    ] = False,
     json_out: JsonOption = False,
     markdown: Annotated[
         bool, typer.Option("--markdown", help="Print Markdown instead of terminal text.")
@@ -41,7 +45,12 @@ def ask(
 ) -> None:
     """Answer a clinical question with a cited article (bottom line, algorithm, dosing, references)."""
     app = get_context(ctx)
-    article = AnswerService(app.settings, app.store).ask(question, audience=audience, k=k)
+    composer = "llm" if llm else None
+    article = AnswerService(app.settings, app.store).ask(question, audience=audience, k=k, composer=composer)
+    if article.provenance.composer_fallback:
+        app.err.print(
+            f"[yellow]LLM composer not used:[/] {article.provenance.composer_fallback}", highlight=False
+        )
     if export_refs is RefFormat.RIS:
         typer.echo(to_ris(article.references), nl=False)
     elif export_refs is RefFormat.BIBTEX:
