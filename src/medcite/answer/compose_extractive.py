@@ -291,8 +291,6 @@ def compose_extractive(
         bottom_pool = sorted(pool, key=lambda c: (not _ESCALATE.search(c.text), -c.score, c.order))
     bottom: list[Statement] = []
     roles = list(dict.fromkeys([*focus_roles(analysis.question), *_BOTTOM_ROLES[intent]]))
-    if escalating:
-        roles = list(_BOTTOM_ROLES[intent])
     for role in roles:  # a sentence whose main role is the one asked for, else one that also has it
         bottom = take(lambda c, r=role: c.role is r, 1, pool_=bottom_pool)
         if bottom:

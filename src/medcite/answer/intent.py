@@ -76,7 +76,7 @@ _FOCUS: list[tuple[Role, str]] = [
     (Role.ALTERNATIVE, r"\bfails?\b|\bfailed\b|not tolerated|alternative"),
     (Role.MONITORING, r"monitor|screen(?:ing)?\b|how often|\bchecked?\b|measured?"),
     (Role.CAUTION, r"\bsafe\b|risks?\b|combined? with|contraindicat|interact|pregnan|side[- ]effect"),
-    (Role.DOSING, r"\bdos(?:e|es|ing|age)\b|how much|\bmg\b"),
+    (Role.DOSING, r"\bdos(?:e|es|ing|age)\b|how much"),
 ]
 _FOCUS_COMPILED = [(role, re.compile(p, re.I)) for role, p in _FOCUS]
 
