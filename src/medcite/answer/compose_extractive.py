@@ -286,9 +286,13 @@ def compose_extractive(
 
     # Bottom line: the best sentence of the role the intent asks for; escalation first when therapy fails.
     escalating = intent is Intent.NEXT_STEP and (facts.inadequate_response or bool(facts.current_treatments))
-    bottom_pool = pool
+    # Sentences that themselves name the condition or a drug of the question come first.
+    direct = selection.key_stems
+    bottom_pool = sorted(pool, key=lambda c: (not (direct & c.stems), -c.score, c.order))
     if escalating:
-        bottom_pool = sorted(pool, key=lambda c: (not _ESCALATE.search(c.text), -c.score, c.order))
+        bottom_pool = sorted(
+            pool, key=lambda c: (not _ESCALATE.search(c.text), not (direct & c.stems), -c.score, c.order)
+        )
     bottom: list[Statement] = []
     roles = list(dict.fromkeys([*focus_roles(analysis.question), *_BOTTOM_ROLES[intent]]))
     for role in roles:  # a sentence whose main role is the one asked for, else one that also has it
@@ -340,8 +344,21 @@ def compose_extractive(
             1,
             leads["assess"],
         )
+
+        def is_refer(c: Candidate) -> bool:
+            return c.role is Role.REFERRAL and bool(re.search(r"same day|urgent|within", c.text))
+
+        def is_fails(c: Candidate) -> bool:
+            return c.role is Role.ALTERNATIVE
+
+        # Keep room for "If this fails" and "Refer" when the sources have them: never take a step
+        # that the five-step limit would then cut (a cut step would be lost from the whole article).
+        reserved = sum(any(c.key not in b.used and p(c) for c in pool) for p in (is_refer, is_fails))
+        limit = SECTION_LIMITS["algorithm"]
         steps += take(
-            lambda c: c.role is Role.RECOMMENDATION and bool(_ESCALATE.search(c.text)), 2, leads["escalate"]
+            lambda c: c.role is Role.RECOMMENDATION and bool(_ESCALATE.search(c.text)),
+            max(0, min(2, limit - len(steps) - reserved - 1)),
+            leads["escalate"],
         )
         current = set(facts.current_treatments)
         steps += take(
@@ -350,18 +367,14 @@ def compose_extractive(
                 and bool(set(c.drugs) - current)
                 and bool(_CHOOSE.search(c.text))
             ),
-            1,
+            1 if len(steps) + reserved < limit else 0,
             leads["choose"],
         )
         if len(steps) < 2:
             steps += take(has(Role.RECOMMENDATION), 2 - len(steps), leads["escalate"])
-        steps += take(lambda c: c.role is Role.ALTERNATIVE, 1, leads["fails"])
-        steps += take(
-            lambda c: c.role is Role.REFERRAL and bool(re.search(r"same day|urgent|within", c.text)),
-            1,
-            leads["refer"],
-        )
-        article.treatment_algorithm = steps[: SECTION_LIMITS["algorithm"]]
+        steps += take(is_fails, 1 if len(steps) < limit else 0, leads["fails"])
+        steps += take(is_refer, 1 if len(steps) < limit else 0, leads["refer"])
+        article.treatment_algorithm = steps
         bottom_drugs |= {d for c in pool if c.key in b.used for d in c.drugs}
 
     # Specific recommendation: dosing lines together (by drug, then reading order), then continue/stop.

@@ -58,6 +58,13 @@ def key_terms(analysis: Analysis) -> list[str]:
     return terms
 
 
+def topic_terms(analysis: Analysis) -> list[str]:
+    """What the knowledge base must hold for the question to be answerable: condition and drugs."""
+    facts = analysis.facts
+    terms = [t for t in (facts.condition, *facts.drugs_mentioned) if t]
+    return terms or key_terms(analysis)
+
+
 def _is_specific(word: str) -> bool:
     stems = tokenize(word)
     return bool(stems) and all(s not in GENERIC_STEMS and len(s) > 2 and not s.isdigit() for s in stems)

@@ -16,7 +16,7 @@ from medcite.answer.analyse import Analysis, analyse_question
 from medcite.answer.compose_extractive import SourceInfo, compose_extractive, relevant_candidates
 from medcite.answer.compose_llm import LLMError, compose_llm
 from medcite.answer.followups import suggest_follow_ups
-from medcite.answer.query import build_query, key_stems, key_terms
+from medcite.answer.query import build_query, key_stems, key_terms, topic_terms
 from medcite.answer.readability import flesch_kincaid
 from medcite.answer.retrieve import probe, retrieve
 from medcite.answer.schema import AnswerArticle, Audience, Provenance
@@ -83,7 +83,7 @@ class AnswerService:
         )
         selection = select_evidence(hits, query, analysis.intent, terms, paediatric=paediatric)
         selection.key_stems = key_stems(terms)
-        strength = evidence_strength(hits, selection.key_stems)
+        strength = evidence_strength(hits, topic_terms(analysis))
         timings["select"] = _ms(t)
 
         t = time.perf_counter()
@@ -179,16 +179,19 @@ class AnswerService:
         return value.isoformat() if value else None
 
 
-def evidence_strength(hits: list[SearchHit], stems: frozenset[str]) -> float:
-    """Best share of key stems that one retrieved passage (with its title and section) contains."""
+def evidence_strength(hits: list[SearchHit], terms: list[str]) -> float:
+    """Best share of the question's topic terms (condition, drugs) that one retrieved passage, with its
+    title and section, covers; a term counts when at least half of its specific word stems are there."""
     if not hits:
         return 0.0
-    if not stems:
+    stem_sets = [s for s in (key_stems([t]) for t in terms) if s]
+    if not stem_sets:
         return 1.0
     best = 0.0
     for hit in hits:
         context = set(tokenize(" ".join((hit.source_title, *hit.section_path, hit.text))))
-        best = max(best, len(stems & context) / len(stems))
+        covered = sum(1 for stems in stem_sets if len(stems & context) * 2 >= len(stems))
+        best = max(best, covered / len(stem_sets))
     return best
 
 

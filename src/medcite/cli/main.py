@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 
 from medcite import __version__
-from medcite.cli import ask_cmd, chat_cmd, ingest_cmd, search_cmd, sources_cmd
+from medcite.cli import ask_cmd, chat_cmd, eval_cmd, ingest_cmd, search_cmd, sources_cmd
 from medcite.cli.context import AppContext
 from medcite.errors import MedCiteError
 
@@ -61,6 +61,7 @@ app.command("ingest")(ingest_cmd.ingest)
 app.command("search")(search_cmd.search)
 app.command("ask")(ask_cmd.ask)
 app.command("chat")(chat_cmd.chat)
+app.add_typer(eval_cmd.app, name="eval")
 app.add_typer(sources_cmd.app, name="sources")
 
 
