@@ -456,7 +456,22 @@ def _cue_before(window: str) -> tuple[str, str] | None:
 _DISEASE_WORD = re.compile(
     r"(?:disease|arthritis|diabetes|fibrillation|failure|syndrome|itis|osis|a?emia|pathy|cancer|infection|"
     r"pneumonia|hypertension|asthma|disorder|injury|deficiency|embolism|infarction|stroke|sclerosis|gravis|"
-    r"thrombosis|lupus|gout|psoriasis|colitis|apnoea|apnea)$",
+    r"thrombosis|lupus|gout|psoriasis|colitis|apnoea|apnea|migraine|depression|epilepsy|seizures?|"
+    r"anaphylaxis|ism|kalaemia|kalemia|natraemia|natremia|dementia|delirium|schizophrenia|anxiety|insomnia|"
+    r"psychosis|obesity|anaemia|anemia|cirrhosis|hepatitis|sepsis|shock|fracture|ulcer|dermatitis|eczema|acne)$",
+    re.I,
+)
+_MODIFIERS = frozenset(
+    "newly diagnosed suspected known confirmed previous prior recent severe mild moderate acute chronic "
+    "new old recurrent established possible probable active".split()
+)
+_NOT_DISEASE = frozenset(
+    "prognosis diagnosis analysis basis emphasis synthesis hypothesis mechanism metabolism organism "
+    "criticism prism tourism realism".split()
+)
+_NOT_CONDITION = re.compile(
+    r"\b(?:response|responses|waves?|attacks?|symptoms?|results?|levels?|values?|signs?|history|"
+    r"frequency|dose|doses)\b",
     re.I,
 )
 _LAB_START = re.compile(rf"^(?:{_LAB_NAMES})\b", re.I)
@@ -474,19 +489,25 @@ def _condition(text: str, drugs: list[DrugMention]) -> str | None:
     if lead and _DISEASE_WORD.search(lead.group(1)) and not find_drugs(lead.group(1)):
         return lead.group(1).strip()
     drug_spans = [(d.start, d.end) for d in drugs]
-    found = _condition_after_cue(text, drug_spans)
-    if found:
-        return found
     for m in re.finditer(r"\b[A-Za-z][A-Za-z0-9\-]*\b", text):
         phrase_end = m.end()
-        if _DISEASE_WORD.search(m.group(0)) and m.group(0).lower() not in _GENERIC:
+        word = m.group(0).lower()
+        if _DISEASE_WORD.search(word) and word not in _GENERIC and word not in _NOT_DISEASE:
             keep: list[str] = []
             for word in reversed(text[: m.start()].split()[-2:]):
-                if not re.fullmatch(r"[a-z0-9\-]+", word) or word in _GENERIC or word in STOPWORDS:
+                if (
+                    not re.fullmatch(r"[a-z0-9\-]+", word)
+                    or word in _GENERIC
+                    or word in STOPWORDS
+                    or word in _MODIFIERS
+                ):
                     break
                 keep.insert(0, word)
+            following = re.match(r"\s+([A-Za-z]+)", text[phrase_end:])
+            if following and _DISEASE_WORD.search(following.group(1)):
+                phrase_end += following.end()
             return " ".join([*keep, text[m.start() : phrase_end]])
-    return None
+    return _condition_after_cue(text, drug_spans)
 
 
 def _condition_after_cue(text: str, drug_spans: list[tuple[int, int]]) -> str | None:
@@ -520,6 +541,8 @@ def _condition_after_cue(text: str, drug_spans: list[tuple[int, int]]) -> str | 
         if all(w.lower() in _GENERIC or re.fullmatch(r"[\d./%]+", w) for w in words):
             continue
         if re.match(r"\d", candidate) or len(candidate) < 2 or _LAB_START.match(candidate):
+            continue
+        if _NOT_CONDITION.search(candidate):
             continue
         return _expand_condition(candidate)
     return None

@@ -62,7 +62,7 @@ def topic_terms(analysis: Analysis) -> list[str]:
     """What the knowledge base must hold for the question to be answerable: condition and drugs."""
     facts = analysis.facts
     terms = [t for t in (facts.condition, *facts.drugs_mentioned) if t]
-    return terms or key_terms(analysis)
+    return terms or [lab.name for lab in facts.labs] or key_terms(analysis)
 
 
 def _is_specific(word: str) -> bool:

@@ -181,7 +181,7 @@ class AnswerService:
 
 def evidence_strength(hits: list[SearchHit], terms: list[str]) -> float:
     """Best share of the question's topic terms (condition, drugs) that one retrieved passage, with its
-    title and section, covers; a term counts when at least half of its specific word stems are there."""
+    title and section, covers; a term counts when half of its specific word stems are there."""
     if not hits:
         return 0.0
     stem_sets = [s for s in (key_stems([t]) for t in terms) if s]
