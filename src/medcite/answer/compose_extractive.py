@@ -287,12 +287,16 @@ def compose_extractive(
     # Bottom line: the best sentence of the role the intent asks for; escalation first when therapy fails.
     escalating = intent is Intent.NEXT_STEP and (facts.inadequate_response or bool(facts.current_treatments))
     # Sentences that themselves name the condition or a drug of the question come first.
+    # The bottom line comes from the best-ranked source when it can: one source answering in its own
+    # logic reads better than the best sentence of each of several topics.
     direct = selection.key_stems
-    bottom_pool = sorted(pool, key=lambda c: (not (direct & c.stems), -c.score, c.order))
-    if escalating:
-        bottom_pool = sorted(
-            pool, key=lambda c: (not _ESCALATE.search(c.text), not (direct & c.stems), -c.score, c.order)
-        )
+    lead_source = min(pool, key=lambda c: (c.hit_rank, c.order)).hit.source_id
+
+    def bottom_key(c: Candidate) -> tuple[bool, bool, bool, float, int]:
+        escalation = escalating and not _ESCALATE.search(c.text)
+        return (c.hit.source_id != lead_source, escalation, not (direct & c.stems), -c.score, c.order)
+
+    bottom_pool = sorted(pool, key=bottom_key)
     bottom: list[Statement] = []
     roles = list(dict.fromkeys([*focus_roles(analysis.question), *_BOTTOM_ROLES[intent]]))
     for role in roles:  # a sentence whose main role is the one asked for, else one that also has it
