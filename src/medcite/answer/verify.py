@@ -52,7 +52,9 @@ def content_overlap(statement: str, passage: str) -> float:
 
 
 def _squash(text: str) -> str:
-    return " ".join(text.split()).lower()
+    """Lower case, single spaces, table and list punctuation ignored: a table row shown as
+    "cell: cell; cell" is the same quotation as "| cell | cell | cell |"."""
+    return " ".join(re.sub(r"[|;:]", " ", text).split()).lower().rstrip(". ")
 
 
 def verify_statement(
@@ -65,14 +67,14 @@ def verify_statement(
     if missing:
         return Verdict(False, f"number(s) {', '.join(missing)} not in the cited passage", 0.0)
     overlap = content_overlap(text, joined)
-    if _squash(text) in _squash(joined):
+    if any(_squash(text) in _squash(p) for p in passages):
         return Verdict(True, "quoted", 1.0, 1.0)
     if overlap < MIN_OVERLAP:
         return Verdict(False, f"only {overlap:.0%} of its content words are in the cited passage", overlap)
     if embedder is None:
         return Verdict(True, "word and number overlap", overlap)
-    vectors = embedder.embed_passages([text, joined])
-    similarity = float(np.dot(vectors[0], vectors[1]))
+    vectors = embedder.embed_passages([text, *passages])
+    similarity = float(np.max(vectors[1:] @ vectors[0]))
     if similarity < min_similarity:
         return Verdict(
             False, f"meaning differs from the cited passage (similarity {similarity:.2f})", overlap
