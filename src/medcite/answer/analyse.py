@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Literal
 
 from medcite.answer.drugs import DrugMention, find_drugs, is_drug_word
 from medcite.answer.intent import classify_intent
@@ -248,7 +249,7 @@ def extract_facts(text: str) -> Facts:
         pregnant_value: bool | None = False
     else:
         pregnant_value = True if pregnant else None
-    sex = sex_from_age or _sex(text)
+    sex: Literal["female", "male"] | None = sex_from_age or _sex(text)
     if pregnant_value:
         sex = "female"
     return Facts(
@@ -310,7 +311,9 @@ def _scores(text: str) -> tuple[list[ScoreFact], list[tuple[int, int]]]:
         if m.group("verb") is None and not scale and not m.group("u1") and not m.group("int"):
             continue  # "from 2 to 3" alone is too vague to be a finding
         start = m.start("verb") if m.group("verb") else m.start()
-        trend = "falling" if b < a else "rising" if b > a else "unchanged"
+        trend: Literal["falling", "rising", "unchanged"] = (
+            "falling" if b < a else "rising" if b > a else "unchanged"
+        )
         unit = (m.group("u2") or m.group("u1") or "").strip() or None
         name = _score_name(text[:start])
         if unit and not re.fullmatch(r"%|[a-zA-Zµ]+/[a-zA-Z0-9./]+|mmhg|points?", unit, re.I):
@@ -398,23 +401,21 @@ def _durations(text: str, skip: list[tuple[int, int]]) -> list[str]:
         value = _interval(raw)
         if value and value not in out:
             out.append(value)
-    for score_span in skip:
-        _ = score_span  # durations inside a score trend are kept too: they are real intervals
     return out
 
 
-def _age(text: str) -> tuple[int | None, str | None]:
+def _age(text: str) -> tuple[int | None, Literal["female", "male"] | None]:
     m = _AGE.search(text)
     if not m:
         return None, None
     value = next(int(g) for g in (m.group("a"), m.group("b"), m.group("c"), m.group("d")) if g)
     if not 0 < value < 120:
         return None, None
-    sex = {"M": "male", "F": "female"}.get(m.group("sx") or "")
-    return value, sex
+    sx = m.group("sx")
+    return value, ("male" if sx == "M" else "female" if sx == "F" else None)
 
 
-def _sex(text: str) -> str | None:
+def _sex(text: str) -> Literal["female", "male"] | None:
     female = len(_FEMALE.findall(text))
     male = len(_MALE.findall(text))
     if female > male:

@@ -272,7 +272,7 @@ def compose_extractive(
     def take(
         pred: object, limit: int, lead: str | None = None, pool_: list[Candidate] | None = None
     ) -> list[Statement]:
-        out = []
+        out: list[Statement] = []
         for c in pool_ if pool_ is not None else pool:
             if len(out) >= limit:
                 break

@@ -121,12 +121,12 @@ def render_markdown(article: AnswerArticle, banner_line: bool = True) -> str:
         out += [f"## {HEADINGS['glossary']}", ""] + [f"- {k}: {v}" for k, v in a.glossary.items()] + [""]
     if a.follow_ups:
         out += [f"## {HEADINGS['follow_ups']}", ""] + [f"- {q}" for q in a.follow_ups] + [""]
-    r = a.review
+    rv = a.review
     out += [
         f"## {HEADINGS['review']}",
         "",
-        f"Status: {r.status.value}; version {r.version}; last updated {r.last_updated or 'unknown'}; "
-        f"reviewers: {', '.join(r.reviewers) or 'none yet'}; editorial policy: {r.editorial_policy}",
+        f"Status: {rv.status.value}; version {rv.version}; last updated {rv.last_updated or 'unknown'}; "
+        f"reviewers: {', '.join(rv.reviewers) or 'none yet'}; editorial policy: {rv.editorial_policy}",
         "",
         f"## {HEADINGS['disclaimer']}",
         "",

@@ -141,7 +141,7 @@ class Assessment(_Model):
     """The situation as the question states it, in MedCite's own words (no citations needed)."""
 
     summary: list[str] = Field(default_factory=list, description="Findings, trends, treatments, pattern.")
-    facts: Facts = Field(default_factory=Facts)
+    facts: Facts = Field(default_factory=Facts)  # type: ignore[arg-type]
 
 
 class Considerations(_Model):
@@ -203,7 +203,8 @@ class Provenance(_Model):
     kb_version: int
     composer: str = Field(description="'extractive' or the LLM model name.")
     composer_fallback: str | None = Field(
-        None, description="Why the LLM composer was not used when it was asked for (then 'extractive')."
+        default=None,
+        description="Why the LLM composer was not used when it was asked for (then 'extractive').",
     )
     retrieval_query: str
     passages_retrieved: int
@@ -240,7 +241,7 @@ class AnswerArticle(_Model):
     )
     references: list[Reference] = Field(default_factory=list)
     evidence_level: list[str] = Field(default_factory=list, description="Grades the cited sources state.")
-    review: Review = Field(default_factory=Review)
+    review: Review = Field(default_factory=Review)  # type: ignore[arg-type]
     glossary: dict[str, str] = Field(default_factory=dict, description="Abbreviations used, expanded.")
     disclaimer: str
     follow_ups: list[str] = Field(default_factory=list)

@@ -211,8 +211,6 @@ def _renumber(article: AnswerArticle) -> None:
         statement.citations = [mapping[n] for n in statement.citations]
     for w in article.warnings:
         w.citations = [mapping[n] for n in w.citations]
-    cited_keys = {(p.chunk_id, p.char_start) for r in article.references for p in r.passages}
-    _ = cited_keys
     article.evidence_level = [
         f"[{r.number}] {r.evidence_level}" for r in article.references if r.evidence_level
     ]
