@@ -286,15 +286,15 @@ def compose_extractive(
 
     # Bottom line: the best sentence of the role the intent asks for; escalation first when therapy fails.
     escalating = intent is Intent.NEXT_STEP and (facts.inadequate_response or bool(facts.current_treatments))
-    # Sentences that themselves name the condition or a drug of the question come first.
-    # The bottom line comes from the best-ranked source when it can: one source answering in its own
-    # logic reads better than the best sentence of each of several topics.
-    direct = selection.key_stems
+    # The bottom line comes from the best-ranked source when it can (one source answering in its own
+    # logic reads better than the best sentence of each of several topics), and within it from the
+    # sentence that shares most of the question's own words.
     lead_source = min(pool, key=lambda c: (c.hit_rank, c.order)).hit.source_id
 
-    def bottom_key(c: Candidate) -> tuple[bool, bool, bool, float, int]:
+    def bottom_key(c: Candidate) -> tuple[bool, bool, float, int]:
         escalation = escalating and not _ESCALATE.search(c.text)
-        return (c.hit.source_id != lead_source, escalation, not (direct & c.stems), -c.score, c.order)
+        fit = 0.6 * c.question_cover + 0.4 * c.score  # the question's own words weigh most
+        return (c.hit.source_id != lead_source, escalation, -round(fit, 6), c.order)
 
     bottom_pool = sorted(pool, key=bottom_key)
     bottom: list[Statement] = []

@@ -120,6 +120,7 @@ class Candidate:
     stems: frozenset[str]
     drugs: tuple[str, ...]
     score: float = 0.0
+    question_cover: float = 0.0  # IDF-weighted share of the question's own specific words it contains
     order: int = 0  # position in the knowledge base: (source, offset) order, for reading order
 
     @property
@@ -236,6 +237,7 @@ def select_evidence(
     key_terms: list[str],
     min_chars: int = 25,
     paediatric: bool = False,
+    question: str = "",
 ) -> Selection:
     """`paediatric`: the question is about a child; otherwise paediatric-only passages rank lower."""
     """Score every sentence of every hit; drop fragments and near-duplicates; best first."""
@@ -265,8 +267,10 @@ def select_evidence(
         return Selection([], query_stems, key_stems)
     df = Counter(s for c in raw for s in c.stems)
     n = len(raw)
-    idf = {s: math.log(1 + n / df[s]) if df[s] else math.log(1 + n) for s in query_stems}
-    total = sum(idf.values()) or 1.0
+    question_stems = frozenset(tokenize(question)) if question else frozenset()
+    idf = {s: math.log(1 + n / df[s]) if df[s] else math.log(1 + n) for s in query_stems | question_stems}
+    total = sum(idf[s] for s in query_stems) or 1.0
+    q_total = sum(idf[s] for s in question_stems) or 1.0
     bonus = _INTENT_ROLE_BONUS.get(intent, {})
     for c in raw:
         subgroup = _SUBGROUP.match(c.text)
@@ -276,6 +280,7 @@ def select_evidence(
             else False
         )
         coverage = sum(idf[s] for s in query_stems & c.stems) / total
+        c.question_cover = round(sum(idf[s] for s in question_stems & c.stems) / q_total, 6)
         key_cover = len(key_stems & _context_stems(c)) / len(key_stems) if key_stems else 0.0
         c.score = round(
             0.5 * coverage

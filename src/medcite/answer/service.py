@@ -81,7 +81,9 @@ class AnswerService:
                 r"p(?:a)?ediatric|\bchild|\bboy\b|\bgirl\b|adolescen|infant|neonat|toddler", question, re.I
             )
         )
-        selection = select_evidence(hits, query, analysis.intent, terms, paediatric=paediatric)
+        selection = select_evidence(
+            hits, query, analysis.intent, terms, paediatric=paediatric, question=analysis.question
+        )
         selection.key_stems = key_stems(terms)
         strength = evidence_strength(hits, topic_terms(analysis))
         timings["select"] = _ms(t)
