@@ -16,7 +16,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from medcite.answer.refs import links, vancouver
-from medcite.answer.schema import AnswerArticle, Intent, ReviewStatus, Statement
+from medcite.answer.schema import AnswerArticle, Intent, ReviewStatus, Role, Statement
 from medcite.answer.wording import PENDING_REVIEW
 
 HEADINGS = {
@@ -41,6 +41,7 @@ HEADINGS = {
     "disclaimer": "Disclaimer",
 }
 NOT_COVERED = "The sources retrieved do not cover this."
+SEE_ALGORITHM = "See the Treatment Algorithm above."
 NOT_ASKED = "Not part of the answer to this kind of question."
 _ALGORITHM_INTENTS = {Intent.NEXT_STEP, Intent.TREATMENT_CHOICE, Intent.COMPARISON, Intent.DIAGNOSIS}
 
@@ -56,6 +57,14 @@ def _cites(s: Statement) -> str:
 def _line(s: Statement) -> str:
     lead = f"**{s.lead}:** " if s.lead else ""
     return f"{lead}{s.text} {_cites(s)}".strip()
+
+
+def _empty(article: AnswerArticle, key: str) -> str:
+    """An empty consideration may be covered by a step of the algorithm: say where, not "not covered"."""
+    role = {"alternatives": Role.ALTERNATIVE, "multidisciplinary": Role.REFERRAL}.get(key)
+    if role is not None and any(s.role is role for s in article.treatment_algorithm):
+        return SEE_ALGORITHM
+    return NOT_COVERED
 
 
 def _empty_algorithm(article: AnswerArticle) -> str:
@@ -101,7 +110,7 @@ def render_markdown(article: AnswerArticle, banner_line: bool = True) -> str:
         ("cautions", c.cautions),
         ("multidisciplinary", c.multidisciplinary),
     ):
-        out += [f"### {HEADINGS[key]}", ""] + ([f"- {_line(s)}" for s in items] or [NOT_COVERED]) + [""]
+        out += [f"### {HEADINGS[key]}", ""] + ([f"- {_line(s)}" for s in items] or [_empty(a, key)]) + [""]
     if a.closing_rationale:
         out += [f"## {HEADINGS['closing_rationale']}", "", _line(a.closing_rationale), ""]
     out += [f"## {HEADINGS['references']}", ""]
@@ -177,7 +186,8 @@ def render_html(article: AnswerArticle) -> str:
         if items:
             out.append(f"<{tag}>" + "".join(f"<li>{_html_line(s)}</li>" for s in items) + f"</{tag}>")
         else:
-            out.append(f"<p>{NOT_COVERED}</p>")
+            empty = _empty_algorithm(a) if key == "treatment_algorithm" else _empty(a, key)
+            out.append(f"<p>{empty}</p>")
         out.append("</section>")
 
     section("bottom_line", a.bottom_line)
