@@ -255,6 +255,15 @@ def test_audiences_change_wording_not_facts(kb: KB) -> None:
     assert leads[Audience.PATIENT] != leads[Audience.CLINICIAN]
 
 
+def test_empty_knowledge_base_says_how_to_fill_it(tmp_path: Path) -> None:
+    settings = load_settings(data_dir=tmp_path / "empty", ingest={"embed": False})
+    store = Store(settings.database_url)
+    article = AnswerService(settings, store).ask("What is the first-line treatment for hypertension?")
+    assert article.insufficient_evidence and not article.references
+    assert any("medcite ingest" in w.text for w in article.warnings)
+    store.dispose()
+
+
 def test_red_flag_comes_first(kb: KB) -> None:
     article = kb[2].ask(
         "Patient with hypertension now has crushing chest pain and sweating: increase amlodipine?"

@@ -22,11 +22,13 @@ from medcite.answer.retrieve import probe, retrieve
 from medcite.answer.schema import AnswerArticle, Audience, Provenance
 from medcite.answer.select import select_evidence
 from medcite.answer.verify import verify_article
+from medcite.answer.wording import EMPTY_KB
 from medcite.config import Settings
 from medcite.errors import ConfigError, InputError
 from medcite.models import SearchHit, SourceKind
 from medcite.search.service import SearchService
 from medcite.store import Store
+from medcite.store.sources import count_chunks
 from medcite.store.tables import ChunkRow, KnowledgeBaseState, SourceRow
 from medcite.text.tokens import tokenize
 
@@ -114,6 +116,10 @@ class AnswerService:
                 analysis, selection, sources, provenance, audience=audience, insufficient=insufficient
             )
         article.review.last_updated = self._kb_updated()
+        if not hits and count_chunks(self.store) == 0:
+            for warning in article.warnings:
+                if warning.kind == "insufficient_evidence":
+                    warning.text = EMPTY_KB
         timings["compose"] = _ms(t)
 
         t = time.perf_counter()

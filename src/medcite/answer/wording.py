@@ -62,6 +62,10 @@ INSUFFICIENT = (
     "The knowledge base does not hold passages that answer this question well "
     "enough to make a recommendation. What the search found is listed below; no recommendation is made."
 )
+EMPTY_KB = (
+    "The knowledge base is empty, so no recommendation can be made. Add guidelines, drug labels or articles "
+    "with `medcite ingest PATH` and ask again."
+)
 IDENTIFIERS_REMOVED = "Patient identifiers were removed from the question before it was processed."
 
 
