@@ -375,5 +375,8 @@ def test_ask_over_real_spl_drug_labels(tmp_path: Path) -> None:
     article = AnswerService(settings, store).ask("What is the recommended dose of atorvastatin?")
     assert not article.insufficient_evidence
     assert any(r.kind == "Drug label" for r in article.references)
-    assert any(re.search(r"\d+ mg", s.text) for s in article.bottom_line + article.specific_recommendation)
+    assert "recommended starting dose of LIPITOR is 10 or 20 mg once daily" in article.bottom_line[0].text
+    for _, s in article.statements():
+        cited = " ".join(p.text for r in article.references if r.number in s.citations for p in r.passages)
+        assert numbers_in(s.text) <= numbers_in(cited)
     store.dispose()
