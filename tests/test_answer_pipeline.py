@@ -358,8 +358,25 @@ def test_cli_ask(kb: KB) -> None:
     assert result.output.startswith("TY  - GEN") and "ER  - " in result.output
     result = runner.invoke(app, [*base, question, "--export-refs", "bibtex"])
     assert result.output.startswith("@misc{")
+    result = runner.invoke(app, [*base, question, "--html"])
+    assert (
+        result.output.startswith('<article class="medcite-answer">')
+        and "<h2>References</h2>" in result.output
+    )
     result = runner.invoke(app, [*base, question])
     assert result.exit_code == 0 and "Bottom Line" in result.output
+    result = runner.invoke(app, [*base, "   "])
+    assert result.exit_code != 0
+
+
+def test_public_api_is_exported() -> None:
+    import medcite.answer as answer
+
+    assert sorted(answer.__all__) == sorted(
+        ["SCHEMA_VERSION", "AnswerArticle", "AnswerService", "Audience", "Intent", "Statement"]
+    )
+    for name in answer.__all__:
+        assert getattr(answer, name) is not None
 
 
 @pytest.mark.shared_data
