@@ -63,6 +63,24 @@ class LibrarySettings(_Section):
     )
 
 
+class AnswerSettings(_Section):
+    composer: str = Field(
+        "extractive",
+        description="'extractive' (offline, deterministic, default) or 'llm' (OpenAI-compatible).",
+    )
+    k: int = Field(12, description="Passages retrieved by the main query of `medcite ask`.")
+    llm_base_url: str | None = Field(
+        None, description="OpenAI-compatible server for the LLM composer, e.g. http://127.0.0.1:8080/v1."
+    )
+    llm_model: str = Field("", description="Model name the server expects.")
+    llm_api_key: str | None = Field(
+        None, description="API key (MEDCITE_ANSWER__LLM_API_KEY); local servers usually accept any value."
+    )
+    llm_timeout_s: float = Field(120.0, description="Seconds to wait for one completion.")
+    llm_retries: int = Field(2, description="Extra attempts when the model's JSON is invalid.")
+    llm_max_passages: int = Field(16, description="Numbered passages given to the model.")
+
+
 class StoreSettings(_Section):
     database_url: str | None = Field(
         None, description="SQLAlchemy URL; default is SQLite in the data directory. postgresql+psycopg://..."
@@ -82,6 +100,7 @@ class Settings(BaseSettings):
     search: SearchSettings = Field(default_factory=SearchSettings)  # type: ignore[arg-type]
     store: StoreSettings = Field(default_factory=StoreSettings)  # type: ignore[arg-type]
     library: LibrarySettings = Field(default_factory=LibrarySettings)  # type: ignore[arg-type]
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)  # type: ignore[arg-type]
 
     @classmethod
     def settings_customise_sources(

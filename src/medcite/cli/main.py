@@ -11,7 +11,10 @@ from rich.console import Console
 
 from medcite import __version__
 from medcite.cli import (
+    ask_cmd,
+    chat_cmd,
     doctor_cmd,
+    eval_cmd,
     ingest_cmd,
     library_admin_cmd,
     library_cmd,
@@ -68,6 +71,9 @@ def root(
 
 app.command("ingest")(ingest_cmd.ingest)
 app.command("search")(search_cmd.search)
+app.command("ask")(ask_cmd.ask)
+app.command("chat")(chat_cmd.chat)
+app.add_typer(eval_cmd.app, name="eval")
 app.add_typer(sources_cmd.app, name="sources")
 app.add_typer(library_cmd.app, name="library")
 library_cmd.app.command("status")(library_admin_cmd.status)

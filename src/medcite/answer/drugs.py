@@ -1,0 +1,187 @@
+"""Recognise drug and therapy names in free text: a small lexicon plus stem suffixes.
+
+Suffixes catch most modern drugs by their international nonproprietary name stems
+(-mab antibodies, -nib kinase inhibitors, -pril ACE inhibitors ...); the lexicon covers
+older drugs whose names follow no stem, and non-drug therapies a question may name.
+Placeholder names used in teaching and tests ("drug A", "treatment C") are recognised too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SUFFIXES = (
+    "mab",
+    "nib",
+    "pril",
+    "sartan",
+    "olol",
+    "alol",
+    "statin",
+    "gliflozin",
+    "glutide",
+    "gliptin",
+    "glitazone",
+    "tide",
+    "floxacin",
+    "cycline",
+    "mycin",
+    "micin",
+    "cillin",
+    "penem",
+    "azole",
+    "vir",
+    "dipine",
+    "parin",
+    "xaban",
+    "gatran",
+    "prazole",
+    "tidine",
+    "lukast",
+    "sone",
+    "solone",
+    "olone",
+    "formin",
+    "oxetine",
+    "pram",
+    "triptan",
+    "setron",
+    "dronate",
+    "semide",
+    "thiazide",
+    "zepam",
+    "zolam",
+    "profen",
+    "coxib",
+    "cept",
+    "kinra",
+    "limus",
+    "platin",
+    "taxel",
+    "rubicin",
+    "tinib",
+    "zumab",
+    "ximab",
+    "umab",
+    "pidem",
+    "tadine",
+    "terol",
+    "tropium",
+    "afil",
+    "lamide",
+    "parib",
+    "ciclib",
+    "denib",
+    "rafenib",
+    "sertib",
+    "dazole",
+    "trexate",
+    "thioprine",
+    "phenolate",
+    "quine",
+    "quinone",
+    "ridone",
+    "apine",
+    "azepine",
+    "tiapine",
+    "peridol",
+    "zosin",
+    "osin",
+    "vastatin",
+    "glinide",
+    "mide",
+    "lamine",
+)
+
+LEXICON = frozenset(
+    """
+    methotrexate metformin insulin aspirin warfarin heparin hydroxychloroquine sulfasalazine leflunomide
+    azathioprine mycophenolate cyclophosphamide prednisone prednisolone methylprednisolone hydrocortisone
+    dexamethasone ivig immunoglobulin plasmapheresis rituximab levothyroxine amlodipine lithium clozapine
+    amiodarone digoxin furosemide spironolactone allopurinol colchicine febuxostat paracetamol acetaminophen
+    ibuprofen naproxen morphine gabapentin pregabalin sertraline fluoxetine haloperidol olanzapine quetiapine
+    risperidone salbutamol albuterol budesonide fluticasone tiotropium montelukast epinephrine adrenaline
+    alteplase tenecteplase clopidogrel ticagrelor prasugrel apixaban rivaroxaban dabigatran edoxaban
+    enoxaparin vancomycin amoxicillin ceftriaxone doxycycline azithromycin clarithromycin nitrofurantoin
+    trimethoprim sildenafil tadalafil adalimumab etanercept infliximab tocilizumab abatacept anakinra
+    tofacitinib baricitinib upadacitinib atorvastatin simvastatin rosuvastatin lisinopril ramipril
+    enalapril losartan valsartan candesartan irbesartan bisoprolol metoprolol carvedilol atenolol
+    propranolol labetalol nifedipine diltiazem verapamil hydralazine methyldopa indapamide
+    chlorthalidone hydrochlorothiazide bendroflumethiazide tacrolimus ciclosporin cyclosporine eculizumab
+    ravulizumab efgartigimod rozanolixizumab pyridostigmine dupilumab omalizumab semaglutide liraglutide
+    dulaglutide tirzepatide empagliflozin dapagliflozin canagliflozin sitagliptin linagliptin gliclazide
+    glipizide glimepiride pioglitazone folic folate oxygen nitroglycerin glyceryl valproate levetiracetam
+    lamotrigine carbamazepine phenytoin topiramate diazepam lorazepam midazolam naloxone ondansetron
+    metoclopramide omeprazole lansoprazole pantoprazole esomeprazole ranitidine famotidine denosumab
+    alendronate zoledronate calcium vitamin iron ferrous tamoxifen letrozole anastrozole cisplatin
+    physiotherapy cbt psychotherapy dialysis radiotherapy chemotherapy surgery thrombolysis
+    """.split()
+)
+MULTIWORD = (
+    "plasma exchange",
+    "intravenous immunoglobulin",
+    "folic acid",
+    "insulin glargine",
+    "insulin detemir",
+    "glyceryl trinitrate",
+    "vitamin d",
+    "vitamin b12",
+    "cognitive behavioural therapy",
+    "cognitive behavioral therapy",
+)
+_NOT_DRUGS = frozenset(
+    """
+    disease release increase decrease cease phase case base database lease please crease tide side wide
+    made grade trade shade blade fade glide slide pride ride guide bride stride provide decide beside
+    override inside outside oxide mode code node episode electrode worse nurse course response dose
+    close those whose lose rose pose purpose diagnose reason person sone vir cef one none gone done tone
+    bone zone phone alone stone ozone standalone cortisone hormone someone anyone everyone lifetime
+    mide side pram ensure pressure tolerate moderate adequate determine examine imagine urine routine
+    marine feminine medicine machine vaccine quinine genuine engine combine define decline baseline
+    guideline online outline underline discipline pipeline deadline headline airline timeline
+    cholesterol concept intercept except accept peptide polypeptide intercept
+    """.split()
+)
+_PLACEHOLDER = re.compile(r"\b(?:drug|treatment|agent|medication|medicine|therapy)\s+[A-Z]\b")
+_WORD = re.compile(r"\b[A-Za-z][A-Za-z\-]{2,}\b")
+_MULTI = re.compile(r"\b(?:" + "|".join(re.escape(m) for m in MULTIWORD) + r")\b", re.I)
+
+
+@dataclass(frozen=True)
+class DrugMention:
+    name: str
+    start: int
+    end: int
+
+
+def is_drug_word(word: str) -> bool:
+    w = word.lower()
+    if w in LEXICON:
+        return True
+    if w in _NOT_DRUGS or len(w) < 5:
+        return False
+    return any(w.endswith(s) for s in SUFFIXES)
+
+
+def find_drugs(text: str) -> list[DrugMention]:
+    """Drug and therapy mentions in text order, without overlaps."""
+    found: list[DrugMention] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in (_PLACEHOLDER, _MULTI):
+        for m in pattern.finditer(text):
+            found.append(DrugMention(_canonical(m.group(0)), m.start(), m.end()))
+            taken.append(m.span())
+    for m in _WORD.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        if is_drug_word(m.group(0)):
+            found.append(DrugMention(_canonical(m.group(0)), m.start(), m.end()))
+    return sorted(found, key=lambda d: d.start)
+
+
+def _canonical(name: str) -> str:
+    if _PLACEHOLDER.fullmatch(name):
+        head, letter = name.split()
+        return f"{head.lower()} {letter}"
+    return name if name.isupper() and len(name) <= 5 else name.lower()

@@ -1,0 +1,105 @@
+"""Classify what a clinical question asks for, so retrieval and composition can aim at it.
+
+Rule-based and deterministic: cue phrases score each intent, the highest wins, ties go to the
+order of `Intent` (next step first). A question that names current therapy and a worsening
+finding, with no stronger cue, is a next-step question.
+"""
+
+from __future__ import annotations
+
+import re
+
+from medcite.answer.schema import Intent, Role
+
+_CUES: dict[Intent, list[tuple[str, float]]] = {
+    Intent.NEXT_STEP: [
+        (r"next (?:best )?step", 3),
+        (r"what (?:now|next)|how (?:to|should (?:i|we)) proceed", 3),
+        (r"escalat|step[- ]up|intensif", 2),
+        (r"what should (?:i|we|be) do", 2),
+        (r"manag(?:e|ement)\b", 1),
+        (
+            r"inadequate(?:ly)? (?:response|controlled)|refractory|not responding"
+            r"|despite|failed|worsen|fell|dropped|declin",
+            1,
+        ),
+    ],
+    Intent.TREATMENT_CHOICE: [
+        (r"first[- ]line|second[- ]line|third[- ]line", 3),
+        (r"which (?:drug|medication|treatment|therapy|agent)", 3),
+        (r"best (?:treatment|drug|therapy|option)|treatment of choice|preferred (?:treatment|agent)", 3),
+        (r"how (?:do|should) (?:i|we|you) treat|how to treat|treatment (?:of|for)|treat(?:ing)? ", 1.5),
+        (r"what (?:to|should i|should we) (?:add|start|prescribe|give|use)", 2),
+        (r"\boptions?\b", 1),
+    ],
+    Intent.DOSING: [
+        (r"\bdos(?:e|es|ing|age)\b", 3),
+        (r"how much|how many (?:mg|units)|titrat|maximum daily|max(?:imum)? dose", 3),
+        (r"renal (?:adjust|impairment)|hepatic impairment|\bmg\b.*\?", 1.5),
+        (
+            r"how often .* (?:take|give)"
+            r"|frequency of administration|loading",
+            1.5,
+        ),
+    ],
+    Intent.DIAGNOSIS: [
+        (r"diagnos|criteria|work[- ]?up|how (?:to|do i|do we) confirm|differential", 3),
+        (r"which tests?|what tests?|investigat|\btest for\b|screen(?:ing)? for", 2),
+    ],
+    Intent.MONITORING: [
+        (r"monitor|surveillance|how often (?:should|to|do)|follow[- ]up (?:tests?|visits?|bloods?)", 3),
+        (r"which (?:blood tests|labs)|check (?:levels|bloods)|what labs", 2),
+    ],
+    Intent.ADVERSE_EFFECTS: [
+        (r"side[- ]effects?|adverse|toxicit|safety|\bsafe\b|\bharm", 3),
+        (
+            r"\bcan\b.{0,40}\bbe (?:used|given|taken|combined|continued)|(?:in|during) pregnancy|"
+            r"breast-?feeding",
+            2.5,
+        ),
+        (r"interact|contraindicat|risks? of|warnings?", 2.5),
+    ],
+    Intent.COMPARISON: [
+        (r"\bvs\.?\b|\bversus\b|compared (?:with|to)|comparison|better than|difference between", 3),
+        (r"\bor\b.*\?$", 0.5),
+    ],
+    Intent.PROGNOSIS: [
+        (r"prognos|life expectancy|survival|mortality|chance of|likelihood|outcome", 3),
+        (r"recurren|relapse rate|will (?:he|she|they|it) (?:recover|improve)", 2),
+    ],
+}
+
+# What the question is about, in the roles of source sentences: these lead the bottom line.
+_FOCUS: list[tuple[Role, str]] = [
+    (Role.REFERRAL, r"\brefer(?:red|ral)?\b|specialist"),
+    (Role.STUDY_RESULT, r"\btrials?\b|\bevidence\b|\bstud(?:y|ies)\b|efficacy"),
+    (Role.ALTERNATIVE, r"\bfails?\b|\bfailed\b|not tolerated|alternative"),
+    (Role.MONITORING, r"monitor|screen(?:ing)?\b|how often|\bchecked?\b|measured?"),
+    (Role.CAUTION, r"\bsafe\b|risks?\b|combined? with|contraindicat|interact|pregnan|side[- ]effect"),
+    (Role.DOSING, r"\bdos(?:e|es|ing|age)\b|how much"),
+]
+_FOCUS_COMPILED = [(role, re.compile(p, re.I)) for role, p in _FOCUS]
+
+
+def focus_roles(question: str) -> list[Role]:
+    """Roles the question asks about directly ("when to refer" -> referral), in a fixed order."""
+    return [role for role, pattern in _FOCUS_COMPILED if pattern.search(question)]
+
+
+_COMPILED = {intent: [(re.compile(p, re.I), w) for p, w in cues] for intent, cues in _CUES.items()}
+
+
+def intent_scores(question: str) -> dict[Intent, float]:
+    return {
+        intent: sum(w for pattern, w in cues if pattern.search(question))
+        for intent, cues in _COMPILED.items()
+    }
+
+
+def classify_intent(question: str, has_treatment: bool = False) -> Intent:
+    """The most likely intent; next step when therapy is named and nothing else is clearer."""
+    scores = intent_scores(question)
+    best = max(Intent, key=lambda i: (scores[i], -list(Intent).index(i)))
+    if scores[best] <= 1.0:
+        return Intent.NEXT_STEP if has_treatment else Intent.TREATMENT_CHOICE
+    return best

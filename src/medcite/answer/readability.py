@@ -1,0 +1,35 @@
+"""Flesch-Kincaid grade level, written out (no dependency): reported for every answer, targeted
+at grade 8 or lower for the patient audience."""
+
+from __future__ import annotations
+
+import re
+
+from medcite.answer.schema import Readability
+from medcite.text.sentences import split_sentences
+
+_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
+_VOWEL_GROUPS = re.compile(r"[aeiouy]+")
+
+
+def syllables(word: str) -> int:
+    """Vowel groups, minus a silent final e, at least one."""
+    w = word.lower()
+    if len(w) <= 3:
+        return 1
+    count = len(_VOWEL_GROUPS.findall(w))
+    if w.endswith("e") and not w.endswith(("le", "ee", "ie", "ye")):
+        count -= 1
+    if w.endswith(("ed", "es")) and not w.endswith(("ted", "ded", "ses", "ces", "zes", "ges")):
+        count -= 1
+    return max(1, count)
+
+
+def flesch_kincaid(text: str) -> Readability:
+    sentences = [s for s in split_sentences(text) if _WORD.search(s)]
+    words = _WORD.findall(text)
+    if not words or not sentences:
+        return Readability(flesch_kincaid_grade=0.0, words=0, sentences=0)
+    syl = sum(syllables(w) for w in words)
+    grade = 0.39 * (len(words) / len(sentences)) + 11.8 * (syl / len(words)) - 15.59
+    return Readability(flesch_kincaid_grade=round(grade, 1), words=len(words), sentences=len(sentences))

@@ -1,0 +1,325 @@
+"""Select evidence: split retrieved passages into sentences, score them, give each a role.
+
+A candidate keeps the exact source span it came from (chunk id and character offsets into the
+source text), so the composer can cite it and the verifier can check it. Table rows become
+one candidate each, shown as "cell: cell; cell" but cited as the exact row.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from medcite.answer.drugs import find_drugs
+from medcite.answer.schema import Intent, Role
+from medcite.models import SearchHit
+from medcite.text.sentences import sentence_spans
+from medcite.text.tokens import tokenize
+
+_DOSE_NUMBER = re.compile(
+    r"\b\d+(?:\.\d+)?(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?\s*(?:mg/kg|mcg/kg|g/kg|mg|mcg|micrograms?|g|units?|iu|ml)\b",
+    re.I,
+)
+_ROLE_PATTERNS: list[tuple[Role, re.Pattern[str]]] = [
+    (
+        Role.STUDY_RESULT,
+        re.compile(
+            r"\btrials?\b|randomi[sz]ed|meta-analys|cohort|participants|placebo|hazard ratio|odds ratio|"
+            r"relative risk|\bstudy\b|\bstudies\b|improved by a mean|reduced .{0,40} by (?:about )?\d|"
+            r"\bAUC\b|\bCmax\b|plasma (?:levels|concentrations?)|healthy (?:male )?volunteers|"
+            r"pharmacokinetic|\bsubjects\b",
+            re.I,
+        ),
+    ),
+    (
+        Role.CAUTION,
+        re.compile(
+            r"contraindicat|\bavoid\b|\bdo not\b|should not|must not|\bnever\b|caution|warning|\brisk of\b|"
+            r"toxicit|can cause|interact|not recommended|increase the risk|increases the risk|hypoglyc|"
+            r"suppression|fatal|serious infection",
+            re.I,
+        ),
+    ),
+    (
+        Role.MONITORING,
+        re.compile(
+            r"\bmonitor|\bcheck\b|\bmeasure\b|\bscreen\b|\brepeat\b|every \d|at every visit|\bassess\b", re.I
+        ),
+    ),
+    (
+        Role.REFERRAL,
+        re.compile(
+            r"\brefer\b|referral|specialist|multidisciplinary|\bteam\b|nurs(?:e|ing)|physiotherapy|"
+            r"occupational therapy|dietitian",
+            re.I,
+        ),
+    ),
+    (
+        Role.ALTERNATIVE,
+        re.compile(
+            r"alternative|\bfails?\b|not tolerated|\bswitch\b|\binstead\b|another (?:drug|agent|biologic)|"
+            r"second-line|keeps falling|has not helped|clinical trial",
+            re.I,
+        ),
+    ),
+    (
+        Role.RECOMMENDATION,
+        re.compile(
+            r"recommend|\bshould\b|\boffer\b|\bstart\b|\bbegin\b|\badd\b|escalat|restart|\bcontinue\b|prescribe|"
+            r"\bgive\b|\buse\b|\btreat\b|consider|preferred|first-line|\baim\b|\bconfirm\b|is an option|"
+            r"\bindicated\b|\bagree\b",
+            re.I,
+        ),
+    ),
+]
+_SECTION_ROLES: list[tuple[Role, re.Pattern[str]]] = [
+    (
+        Role.STUDY_RESULT,
+        re.compile(
+            r"evidence|results?|methods|conclusions?|abstract|trial|pharmacokinetic|pharmacology|toxicology|"
+            r"carcinogen|clinical studies",
+            re.I,
+        ),
+    ),
+    (
+        Role.CAUTION,
+        re.compile(r"caution|warning|precaution|contraindication|interaction|adverse|safety", re.I),
+    ),
+    (Role.MONITORING, re.compile(r"monitor", re.I)),
+    (Role.REFERRAL, re.compile(r"referral|refer|multidisciplinary", re.I)),
+    (Role.ALTERNATIVE, re.compile(r"fails|alternative|second-line|refractory", re.I)),
+    (Role.DOSING, re.compile(r"dos(?:e|ing|age)|administration", re.I)),
+]
+_INTENT_ROLE_BONUS: dict[Intent, dict[Role, float]] = {
+    Intent.NEXT_STEP: {Role.RECOMMENDATION: 1.0, Role.DOSING: 0.6, Role.ALTERNATIVE: 0.5},
+    Intent.TREATMENT_CHOICE: {Role.RECOMMENDATION: 1.0, Role.DOSING: 0.5, Role.STUDY_RESULT: 0.3},
+    Intent.DOSING: {Role.DOSING: 1.0, Role.RECOMMENDATION: 0.4, Role.CAUTION: 0.3},
+    Intent.DIAGNOSIS: {Role.RECOMMENDATION: 0.8, Role.MONITORING: 0.6},
+    Intent.MONITORING: {Role.MONITORING: 1.0, Role.CAUTION: 0.3},
+    Intent.ADVERSE_EFFECTS: {Role.CAUTION: 1.0, Role.MONITORING: 0.4},
+    Intent.COMPARISON: {Role.STUDY_RESULT: 0.8, Role.RECOMMENDATION: 0.8},
+    Intent.PROGNOSIS: {Role.STUDY_RESULT: 0.8, Role.BACKGROUND: 0.5},
+}
+MAX_BULLET_CHARS = 280
+
+
+@dataclass
+class Candidate:
+    """One sentence (or table row, or clause of a long sentence) from a retrieved passage."""
+
+    hit: SearchHit
+    hit_rank: int
+    text: str  # what the article shows
+    passage: str  # the exact source span cited
+    start_in_chunk: int
+    end_in_chunk: int
+    role: Role
+    roles: frozenset[Role]
+    stems: frozenset[str]
+    drugs: tuple[str, ...]
+    score: float = 0.0
+    question_cover: float = 0.0  # IDF-weighted share of the question's own specific words it contains
+    order: int = 0  # position in the knowledge base: (source, offset) order, for reading order
+
+    @property
+    def char_start(self) -> int:
+        return self.hit.char_start + self.start_in_chunk
+
+    @property
+    def char_end(self) -> int:
+        return self.hit.char_start + self.end_in_chunk
+
+    @property
+    def key(self) -> tuple[int, int, int]:
+        return (self.hit.chunk_id, self.start_in_chunk, self.end_in_chunk)
+
+    @property
+    def section(self) -> str:
+        return " > ".join(self.hit.section_path)
+
+
+@dataclass
+class Selection:
+    candidates: list[Candidate]
+    query_stems: frozenset[str]
+    key_stems: frozenset[str] = field(default_factory=frozenset)
+
+
+def split_hit(hit: SearchHit) -> list[tuple[int, int, str]]:
+    """(start, end, display text) units of a chunk; offsets are into `hit.text`."""
+    units: list[tuple[int, int, str]] = []
+    text = hit.text
+    lines = text.split("\n")
+    if lines and all(line.lstrip().startswith("|") for line in lines if line.strip()):
+        header = [c.strip() for c in lines[0].strip().strip("|").split("|")]
+        offset = 0
+        for i, line in enumerate(lines):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            start = offset + (len(line) - len(line.lstrip()))
+            offset += len(line) + 1
+            if i == 0 and any(h for h in header):
+                continue
+            if len([c for c in cells if c]) < 2:
+                continue
+            display = f"{cells[0]}: " + "; ".join(c for c in cells[1:] if c)
+            units.append((start, start + len(line.strip()), display))
+        return units
+    for start, end in sentence_spans(text):
+        marker = re.match(r"(?:[-*•]|\d{1,2}[.)])\s+", text[start:end])
+        if marker:
+            start += marker.end()
+        for s, e in _clauses(text, start, end):
+            units.append((s, e, text[s:e]))
+    return units
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split an over-long sentence at semicolons so bullets stay short; offsets stay exact."""
+    if end - start <= MAX_BULLET_CHARS or ";" not in text[start:end]:
+        return [(start, end)]
+    spans = []
+    pos = start
+    for m in re.finditer(r";\s+", text[start:end]):
+        cut = start + m.start()
+        inside = text[pos:cut]
+        if inside.count("(") != inside.count(")") or inside.count("[") != inside.count("]"):
+            continue  # never cut inside brackets: "(n=5006; 94.1% ...)" stays whole
+        if cut - pos >= 40:
+            spans.append((pos, cut))
+            pos = start + m.end()
+    spans.append((pos, end))
+    return spans
+
+
+def classify_role(text: str, section_path: tuple[str, ...]) -> tuple[Role, frozenset[Role]]:
+    roles = {role for role, pattern in _ROLE_PATTERNS if pattern.search(text)}
+    if _DOSE_NUMBER.search(text):
+        roles.add(Role.DOSING)
+    section = " ".join(section_path[1:] or section_path)
+    for role, pattern in _SECTION_ROLES:
+        if pattern.search(section) and (role is not Role.DOSING or Role.DOSING in roles):
+            return role, frozenset(roles | {role})
+    for role in (
+        Role.STUDY_RESULT,
+        Role.DOSING,
+        Role.CAUTION,
+        Role.MONITORING,
+        Role.REFERRAL,
+        Role.ALTERNATIVE,
+        Role.RECOMMENDATION,
+    ):
+        if role in roles:
+            return role, frozenset(roles)
+    return Role.BACKGROUND, frozenset(roles | {Role.BACKGROUND})
+
+
+_SUBGROUP = re.compile(
+    r"^(?:In|For|Among)\s+(?:adult\s+)?(?:patients|people|adults|subjects|those)\s+[^,]{3,160},"
+)
+_GENERAL_DOSE = re.compile(
+    r"recommended (?:starting |initial |usual )?dose|usual (?:starting |maintenance )?dose|dosage range|"
+    r"starting dose|is started at|\bbegin\b.{0,40}\bat \d|\bstart\b.{0,40}\bat \d",
+    re.I,
+)
+_GENERAL_DOSE_SECTION = re.compile(r"initial dos|usual dos|recommended dos|dosage range|adult dos", re.I)
+_GENERIC_CLAUSE_STEMS = frozenset(tokenize("patients people adults subjects those taking with receiving on"))
+_PAEDIATRIC = re.compile(
+    r"p(?:a)?ediatric|\bchild(?:ren)?\b|adolescen|neonat|infant|\b1[0-7] years of age", re.I
+)
+
+
+def select_evidence(
+    hits: list[SearchHit],
+    query: str,
+    intent: Intent,
+    key_terms: list[str],
+    min_chars: int = 25,
+    paediatric: bool = False,
+    question: str = "",
+) -> Selection:
+    """`paediatric`: the question is about a child; otherwise paediatric-only passages rank lower."""
+    """Score every sentence of every hit; drop fragments and near-duplicates; best first."""
+    query_stems = frozenset(tokenize(query))
+    key_stems = frozenset(s for term in key_terms for s in tokenize(term))
+    raw: list[Candidate] = []
+    for rank, hit in enumerate(hits):
+        for start, end, display in split_hit(hit):
+            if len(display) < min_chars:
+                continue
+            role, roles = classify_role(display, hit.section_path)
+            raw.append(
+                Candidate(
+                    hit=hit,
+                    hit_rank=rank,
+                    text=display,
+                    passage=hit.text[start:end],
+                    start_in_chunk=start,
+                    end_in_chunk=end,
+                    role=role,
+                    roles=roles,
+                    stems=frozenset(tokenize(display)),
+                    drugs=tuple(dict.fromkeys(d.name for d in find_drugs(display))),
+                )
+            )
+    if not raw:
+        return Selection([], query_stems, key_stems)
+    df = Counter(s for c in raw for s in c.stems)
+    n = len(raw)
+    question_stems = frozenset(tokenize(question)) if question else frozenset()
+    idf = {s: math.log(1 + n / df[s]) if df[s] else math.log(1 + n) for s in query_stems | question_stems}
+    total = sum(idf[s] for s in query_stems) or 1.0
+    q_total = sum(idf[s] for s in question_stems) or 1.0
+    bonus = _INTENT_ROLE_BONUS.get(intent, {})
+    for c in raw:
+        subgroup = _SUBGROUP.match(c.text)
+        off_subgroup = bool(subgroup) and not (
+            (frozenset(tokenize(subgroup.group(0))) - _GENERIC_CLAUSE_STEMS) & query_stems
+            if subgroup
+            else False
+        )
+        coverage = sum(idf[s] for s in query_stems & c.stems) / total
+        c.question_cover = round(sum(idf[s] for s in question_stems & c.stems) / q_total, 6)
+        key_cover = len(key_stems & _context_stems(c)) / len(key_stems) if key_stems else 0.0
+        c.score = round(
+            0.5 * coverage
+            + 0.2 * key_cover
+            + 0.2 / (1 + c.hit_rank)
+            + 0.25 * max((bonus.get(r, 0.0) for r in c.roles), default=0.0)
+            - (0.15 if c.role is Role.BACKGROUND else 0.0)
+            - (0.1 if off_subgroup else 0.0)
+            + (0.15 if intent is Intent.DOSING and _general_dose(c) else 0.0)
+            - (
+                0.3 if not paediatric and _PAEDIATRIC.search(" ".join((*c.hit.section_path, c.text))) else 0.0
+            ),
+            6,
+        )
+    order = {key: i for i, key in enumerate(sorted({(c.hit.source_id, c.char_start) for c in raw}))}
+    for c in raw:
+        c.order = order[(c.hit.source_id, c.char_start)]
+    ranked = sorted(raw, key=lambda c: (-c.score, c.order))
+    kept: list[Candidate] = []
+    for c in ranked:
+        if any(_near_duplicate(c, k) for k in kept):
+            continue
+        kept.append(c)
+    return Selection(kept, query_stems, key_stems)
+
+
+def _general_dose(c: Candidate) -> bool:
+    """The usual dose for the usual patient, not a subgroup's or a study's."""
+    path = " ".join(c.hit.section_path)
+    return bool(_GENERAL_DOSE.search(c.text) or _GENERAL_DOSE_SECTION.search(path)) and Role.DOSING in c.roles
+
+
+def _context_stems(c: Candidate) -> frozenset[str]:
+    """A sentence inherits its source title and section: "Start at 15 mg" is about the title's drug."""
+    context = " ".join((c.hit.source_title, *c.hit.section_path))
+    return c.stems | frozenset(tokenize(context))
+
+
+def _near_duplicate(a: Candidate, b: Candidate, threshold: float = 0.75) -> bool:
+    if not a.stems or not b.stems:
+        return False
+    return len(a.stems & b.stems) / len(a.stems | b.stems) >= threshold

@@ -1,0 +1,187 @@
+"""MedCite's own words in an article: headings' connective phrases, titles, disclaimers, per audience.
+
+Only these fixed phrases and the Assessment sentences (built from the question's facts) are
+written by MedCite; every clinical statement is quoted from a cited source. Audiences change
+these phrases, never the quoted statements or their citations.
+"""
+
+from __future__ import annotations
+
+from medcite.answer.schema import Audience, Facts, Intent
+
+LEADS: dict[Audience, dict[str, str]] = {
+    Audience.CLINICIAN: {
+        "assess": "Assess",
+        "escalate": "Escalate",
+        "choose": "Choose",
+        "fails": "If this fails",
+        "refer": "Refer",
+        "start": "Start",
+        "dose": "Dose",
+        "adjust": "Adjust",
+    },
+    Audience.TRAINEE: {
+        "assess": "Step 1, assess response",
+        "escalate": "Step 2, escalate",
+        "choose": "Step 3, choose the agent",
+        "fails": "Step 4, if this fails",
+        "refer": "When to refer",
+        "start": "How to start",
+        "dose": "Dose",
+        "adjust": "Dose adjustment",
+    },
+    Audience.PATIENT: {
+        "assess": "First, your care team checks",
+        "escalate": "Next, treatment may be stepped up",
+        "choose": "The medicine chosen",
+        "fails": "If that does not work",
+        "refer": "Seeing a specialist",
+        "start": "Starting",
+        "dose": "Dose",
+        "adjust": "Changing the dose",
+    },
+}
+
+DISCLAIMERS: dict[Audience, str] = {
+    Audience.CLINICIAN: (
+        "For healthcare professionals. This answer supplements, and never replaces, clinical judgment; "
+        "verify doses and recommendations against the cited primary sources before acting."
+    ),
+    Audience.TRAINEE: (
+        "For healthcare professionals in training. Discuss decisions with a supervising clinician; this "
+        "answer supplements, and never replaces, clinical judgment. Verify against the cited sources."
+    ),
+    Audience.PATIENT: (
+        "This is general information, not medical advice for you. Talk to your doctor, nurse or pharmacist "
+        "before you start, stop or change any treatment."
+    ),
+}
+
+PENDING_REVIEW = "Content pending human review: this answer has not yet been approved by a clinical reviewer."
+INSUFFICIENT = (
+    "The knowledge base does not hold passages that answer this question well "
+    "enough to make a recommendation. What the search found is listed below; no recommendation is made."
+)
+EMPTY_KB = (
+    "The knowledge base is empty, so no recommendation can be made. Add guidelines, drug labels or articles "
+    "with `medcite ingest PATH` and ask again."
+)
+IDENTIFIERS_REMOVED = "Patient identifiers were removed from the question before it was processed."
+
+
+def conflict_text(drug: str, numbers: list[int]) -> str:
+    cited = "".join(f"[{n}]" for n in numbers)
+    return (
+        f"Sources differ on the dose of {drug} {cited}; both are shown under Specific Recommendation. "
+        "Check which applies to this patient."
+    )
+
+
+def title_for(intent: Intent, facts: Facts, question: str) -> str:
+    condition = facts.condition
+    drugs = facts.drugs_mentioned
+    current = facts.current_treatments
+    topic = condition or (", ".join(drugs[:2]) if drugs else None)
+    in_condition = f" in {condition}" if condition else ""
+    if topic is None:
+        short = question.rstrip("?. ")
+        return short[:1].upper() + short[1:80]
+    if intent is Intent.NEXT_STEP:
+        if current and (facts.inadequate_response or facts.scores):
+            return f"Next step after inadequate response to {_join(current)}{in_condition}"
+        return f"Next step in the management of {topic}"
+    if intent is Intent.TREATMENT_CHOICE:
+        return f"Treatment choice for {topic}"
+    if intent is Intent.DOSING:
+        return f"Dosing of {drugs[0]}{in_condition}" if drugs else f"Dosing in {topic}"
+    if intent is Intent.MONITORING:
+        return f"Monitoring of {drugs[0]}{in_condition}" if drugs else f"Monitoring in {topic}"
+    if intent is Intent.ADVERSE_EFFECTS:
+        return f"Safety and adverse effects of {drugs[0]}{in_condition}" if drugs else f"Safety in {topic}"
+    if intent is Intent.DIAGNOSIS:
+        return f"Diagnosis of {topic}"
+    if intent is Intent.COMPARISON:
+        return f"{drugs[0]} versus {drugs[1]}{in_condition}" if len(drugs) >= 2 else f"Options in {topic}"
+    return f"Prognosis of {topic}"
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if value == int(value) else str(value)
+
+
+def assessment_lines(facts: Facts, audience: Audience) -> list[str]:
+    """The situation as the question states it, in plain words (no clinical claims)."""
+    lines: list[str] = []
+    you = audience is Audience.PATIENT
+    if facts.condition:
+        lines.append(f"Condition: {facts.condition}.")
+    person = []
+    if facts.age is not None:
+        person.append(f"{facts.age}-year-old")
+    if facts.pregnant:
+        person.append("pregnant")
+    if facts.breastfeeding:
+        person.append("breastfeeding")
+    if facts.sex:
+        person.append("woman" if facts.sex == "female" else "man")
+    if facts.pregnant is False:
+        person.append("(not pregnant)")
+    if person:
+        lines.append(f"Patient: {' '.join(person)}.")
+    for s in facts.scores:
+        verb = {"falling": "decreased", "rising": "increased", "unchanged": "did not change"}[s.trend]
+        scale = f"/{_num(s.scale_max)}" if s.scale_max else ""
+        unit = s.unit if s.unit and s.unit != "%" else ""
+        pct = "%" if s.unit == "%" else ""
+        start, end = f"{_num(s.start)}{scale}{pct}", f"{_num(s.end)}{scale}{pct}"
+        over = f" over {s.interval}" if s.interval else ""
+        name = s.name or "The score"
+        tail = f" {unit}" if unit else ""
+        if s.trend == "unchanged":
+            lines.append(f"{name} stayed at {start}{tail}{over}.")
+        else:
+            lines.append(f"{name} {verb} from {start} to {end}{tail}{over}.")
+    if facts.labs:
+        lines.append(
+            "Reported results: "
+            + "; ".join(f"{lab.name} {lab.value}{' ' + lab.unit if lab.unit else ''}" for lab in facts.labs)
+            + "."
+        )
+    if facts.doses:
+        lines.append(
+            "Doses stated: "
+            + "; ".join(
+                " ".join(p for p in (d.drug, f"{d.amount} {d.unit}", d.frequency) if p) for d in facts.doses
+            )
+            + "."
+        )
+    if facts.current_treatments:
+        lines.append(f"Current treatment: {_join(facts.current_treatments)}.")
+    previous = [t for t in facts.treatments if t.status == "previous"]
+    if previous:
+        parts = []
+        for t in previous:
+            note = {
+                "responded": " (responded before)",
+                "inadequate": " (inadequate response)",
+                "intolerant": " (not tolerated)",
+            }.get(t.response, "")
+            parts.append(t.name + note)
+        lines.append(f"Previous treatment: {_join(parts)}.")
+    if facts.current_treatments and (
+        facts.inadequate_response or any(s.trend != "unchanged" for s in facts.scores)
+    ):
+        what = "your condition is not well controlled" if you else "inadequately controlled"
+        lines.append(
+            f"Pattern: {what} on {_join(facts.current_treatments)}"
+            + (", so the question is whether and how to escalate treatment." if not you else ".")
+        )
+    elif facts.inadequate_response:
+        lines.append("Pattern: inadequate response to treatment so far.")
+    if not lines:
+        lines.append("The question states no patient-specific findings; the answer is general.")
+    return lines

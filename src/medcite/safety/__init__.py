@@ -1,0 +1,1 @@
+"""Safety checks applied to questions and documents: identifiers, emergencies."""

@@ -1,0 +1,277 @@
+"""Question analysis, safety checks, verification and reference formatting: pure logic on real text."""
+
+from __future__ import annotations
+
+import pytest
+
+from medcite.answer.analyse import analyse_question, extract_facts
+from medcite.answer.drugs import find_drugs
+from medcite.answer.intent import classify_intent
+from medcite.answer.readability import flesch_kincaid
+from medcite.answer.refs import to_bibtex, to_ris, vancouver
+from medcite.answer.schema import Intent, Reference
+from medcite.answer.verify import numbers_in, verify_statement
+from medcite.safety.phi import scrub_identifiers
+from medcite.safety.redflags import detect_red_flags
+
+
+@pytest.mark.parametrize(
+    ("question", "name", "start", "end", "scale", "trend", "interval"),
+    [
+        (
+            "whose EFS fell from 30/52 to 26/52 over two weeks on drug A",
+            "EFS",
+            30,
+            26,
+            52,
+            "falling",
+            "2 weeks",
+        ),
+        ("HbA1c rose from 7.2% to 8.6% over 6 months", "HbA1c", 7.2, 8.6, None, "rising", "6 months"),
+        (
+            "her DAS28 score went from 3.1 to 5.4 in 3 months",
+            "DAS28 score",
+            3.1,
+            5.4,
+            None,
+            "rising",
+            "3 months",
+        ),
+        ("MG-ADL dropped from 12/24 to 6/24 within a month", "MG-ADL", 12, 6, 24, "falling", "1 month"),
+        ("eGFR declined from 58 to 41 mL/min over the past year", "eGFR", 58, 41, None, "falling", "1 year"),
+        ("the score stayed from 20/30 to 20/30 over 4 weeks", None, 20, 20, 30, "unchanged", "4 weeks"),
+    ],
+)
+def test_score_trends(
+    question: str, name: str | None, start: float, end: float, scale: float | None, trend: str, interval: str
+) -> None:
+    [score] = extract_facts(question).scores
+    assert (score.start, score.end, score.scale_max, score.trend, score.interval) == (
+        start,
+        end,
+        scale,
+        trend,
+        interval,
+    )
+    if name:
+        assert score.name == name
+
+
+@pytest.mark.parametrize(
+    ("question", "current", "previous"),
+    [
+        (
+            "patient on drug A and drug B, who responded before to treatment C",
+            ["drug A", "drug B"],
+            ["treatment C"],
+        ),
+        ("RA despite methotrexate 20 mg weekly and sulfasalazine", ["methotrexate", "sulfasalazine"], []),
+        ("currently taking metformin, previously on gliclazide", ["metformin"], ["gliclazide"]),
+        ("after adalimumab failed, now on tocilizumab", ["tocilizumab"], ["adalimumab"]),
+        ("she did not tolerate atorvastatin; stable on ezetimibe", [], ["atorvastatin"]),
+        ("failed methotrexate and leflunomide", [], ["methotrexate", "leflunomide"]),
+        ("Is lisinopril safe in pregnancy?", [], []),
+    ],
+)
+def test_current_and_previous_treatments(question: str, current: list[str], previous: list[str]) -> None:
+    facts = extract_facts(question)
+    assert facts.current_treatments[: len(current)] == current
+    assert facts.previous_treatments == previous
+
+
+def test_treatment_responses_and_inadequate_pattern() -> None:
+    facts = extract_facts("despite drug A, after a good response to treatment C, intolerant of drug F")
+    responses = {t.name: (t.status, t.response) for t in facts.treatments}
+    assert responses["drug A"] == ("current", "inadequate")
+    assert responses["treatment C"] == ("previous", "responded")
+    assert responses["drug F"] == ("previous", "intolerant")
+    assert facts.inadequate_response
+
+
+@pytest.mark.parametrize(
+    ("question", "age", "sex", "pregnant"),
+    [
+        ("A 54-year-old woman with RA", 54, "female", None),
+        ("65M with chest pain", 65, "male", None),
+        ("aged 30, 28 weeks pregnant", 30, "female", True),
+        ("a 72 yo man with AF", 72, "male", None),
+        ("woman, not pregnant, with hypertension", None, "female", False),
+        ("a man who is planning to conceive with his partner", None, "male", None),
+    ],
+)
+def test_demographics(question: str, age: int | None, sex: str | None, pregnant: bool | None) -> None:
+    facts = extract_facts(question)
+    assert (facts.age, facts.sex, facts.pregnant) == (age, sex, pregnant)
+
+
+def test_labs_doses_durations() -> None:
+    facts = extract_facts(
+        "eGFR 38 mL/min/1.73m2, potassium 5.8 mmol/L, BP 165/100 mmHg, CRP of 34 mg/L, "
+        "on metformin 1 g twice daily and amlodipine 10 mg once daily for 3 months"
+    )
+    labs = {lab.name: (lab.value, lab.unit) for lab in facts.labs}
+    assert labs["eGFR"] == ("38", "mL/min/1.73m2")
+    assert labs["potassium"] == ("5.8", "mmol/L")
+    assert labs["BP"] == ("165/100", "mmHg")
+    assert labs["CRP"] == ("34", "mg/L")
+    doses = {(d.drug, d.amount, d.unit, d.frequency) for d in facts.doses}
+    assert ("metformin", "1", "g", "twice daily") in doses
+    assert ("amlodipine", "10", "mg", "once daily") in doses
+    assert not any(d.unit.lower() == "mg" and d.amount == "34" for d in facts.doses)
+    assert facts.durations == ["3 months"]
+
+
+@pytest.mark.parametrize(
+    ("question", "condition"),
+    [
+        ("Next step for a patient with RA despite methotrexate?", "rheumatoid arthritis"),
+        ("What is the first-line treatment for hypertension in a pregnant woman?", "hypertension"),
+        ("Dose of metformin in type 2 diabetes with eGFR 38?", "type 2 diabetes"),
+        ("Treatment of malaria in children?", "malaria"),
+        ("a man diagnosed with example syndrome whose EFS fell", "example syndrome"),
+    ],
+)
+def test_condition(question: str, condition: str) -> None:
+    assert extract_facts(question).condition == condition
+
+
+def test_drug_lexicon_and_suffixes() -> None:
+    names = [
+        d.name
+        for d in find_drugs(
+            "Adalimumab, tofacitinib, ramipril, losartan, bisoprolol, rosuvastatin, "
+            "empagliflozin, semaglutide and drug X; not disease, response or dose."
+        )
+    ]
+    assert names == ["adalimumab", "tofacitinib", "ramipril", "losartan", "bisoprolol", "rosuvastatin",
+                     "empagliflozin", "semaglutide", "drug X"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("What is the next step for RA on methotrexate with DAS28 5.1?", Intent.NEXT_STEP),
+        ("What is the first-line treatment for hypertension?", Intent.TREATMENT_CHOICE),
+        ("What dose of metformin in renal impairment?", Intent.DOSING),
+        ("How is rheumatoid arthritis diagnosed?", Intent.DIAGNOSIS),
+        ("How often should liver tests be monitored on methotrexate?", Intent.MONITORING),
+        ("What are the side effects of methotrexate?", Intent.ADVERSE_EFFECTS),
+        ("Adalimumab versus tocilizumab in RA?", Intent.COMPARISON),
+        ("What is the prognosis of example syndrome?", Intent.PROGNOSIS),
+        ("Is lisinopril safe in pregnancy?", Intent.ADVERSE_EFFECTS),
+    ],
+)
+def test_intent(question: str, intent: Intent) -> None:
+    assert classify_intent(question) is intent
+
+
+def test_intent_defaults_to_next_step_when_therapy_is_named() -> None:
+    assert classify_intent("RA on methotrexate and sulfasalazine", has_treatment=True) is Intent.NEXT_STEP
+    assert classify_intent("gout", has_treatment=False) is Intent.TREATMENT_CHOICE
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("55 year old man with crushing chest pain and sweating", "possible acute coronary syndrome"),
+        ("chest pain radiating to the left arm", "possible acute coronary syndrome"),
+        ("sudden weakness of the left arm and slurred speech", "possible stroke"),
+        ("facial droop since this morning", "possible stroke"),
+        ("lip swelling and wheeze after a peanut", "possible anaphylaxis"),
+        ("she has anaphylaxis to penicillin now", "possible anaphylaxis"),
+        ("he says he wants to kill himself", "suicide risk"),
+        ("fever with confusion and hypotension", "possible sepsis"),
+        ("thunderclap headache this morning", "possible meningitis or subarachnoid haemorrhage"),
+    ],
+)
+def test_red_flags_detected(question: str, kind: str) -> None:
+    assert kind in [f.kind for f in detect_red_flags(question)]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "no chest pain, sweating after exercise",
+        "denies suicidal ideation",
+        "next step for RA on methotrexate",
+        "monitoring of metformin in type 2 diabetes",
+        "chest pain is absent",
+    ],
+)
+def test_red_flags_not_raised(question: str) -> None:
+    flags = detect_red_flags(question)
+    assert [f.kind for f in flags if f.kind != "possible acute coronary syndrome"] == []
+    if "absent" not in question:
+        assert flags == []
+
+
+@pytest.mark.parametrize(
+    ("text", "gone", "kinds"),
+    [
+        ("Mr John Smith, MRN 12345678, on methotrexate 15 mg", ["John Smith", "12345678"], {"NAME", "MRN"}),
+        ("DOB 12/03/1956, phone 07700 900123", ["12/03/1956", "07700 900123"], {"DOB", "PHONE"}),
+        ("email j.smith@example.com lives at 12 Acacia Avenue", ["j.smith@example.com", "Acacia"], {"EMAIL"}),
+        ("patient named Alice Brown born on March 3, 1950", ["Alice Brown", "1950"], {"NAME", "DOB"}),
+        ("call (555) 123-4567 or 555-123-4567", ["123-4567"], {"PHONE"}),
+        ("NHS number 943 476 5919, seen 2024-01-05", ["943 476 5919", "2024-01-05"], {"MRN", "DATE"}),
+    ],
+)
+def test_identifiers_scrubbed(text: str, gone: list[str], kinds: set[str]) -> None:
+    result = scrub_identifiers(text)
+    for value in gone:
+        assert value not in result.text
+    assert kinds <= set(result.found)
+
+
+def test_scrub_keeps_clinical_numbers() -> None:
+    text = "BP 165/100 mmHg, score from 30/52 to 26/52 over 2 weeks, methotrexate 7.5 mg, eGFR 38, HbA1c 8.5%"
+    assert scrub_identifiers(text).text == text
+
+
+def test_analysis_scrubs_before_reading_facts() -> None:
+    analysis = analyse_question("Mrs Jane Doe (MRN 99887766) with RA despite methotrexate: next step?")
+    assert "Jane" not in analysis.question and "99887766" not in analysis.question
+    assert analysis.identifiers_removed == {"MRN": 1, "NAME": 1}
+    assert analysis.facts.condition == "rheumatoid arthritis"
+
+
+def test_numbers_and_verification() -> None:
+    passage = (
+        "Begin methotrexate at 15 mg once weekly and increase to 20-25 mg once weekly within 4 to 6 weeks."
+    )
+    assert numbers_in("1,000 units and 2.50 mg") == {"1000", "2.5"}
+    assert verify_statement("Begin methotrexate at 15 mg once weekly", [passage]).supported
+    wrong = verify_statement("Begin methotrexate at 10 mg once weekly", [passage])
+    assert not wrong.supported and "10" in wrong.reason
+    unrelated = verify_statement("Offer a calcium-channel blocker to adults of African origin", [passage])
+    assert not unrelated.supported
+    assert not verify_statement("Begin methotrexate", []).supported
+
+
+def test_readability_orders_plain_above_dense_text() -> None:
+    plain = flesch_kincaid(
+        "Take one pill each week. Do not take it every day. Tell your nurse if you feel sick."
+    )
+    dense = flesch_kincaid(
+        "Methotrexate administration necessitates haematological, hepatic and renal surveillance, "
+        "particularly during the initial therapeutic intensification, "
+        "because myelosuppression is unpredictable."
+    )
+    assert plain.flesch_kincaid_grade < 6 < dense.flesch_kincaid_grade
+    assert plain.sentences == 3
+
+
+def test_reference_formats() -> None:
+    ref = Reference(
+        number=1, source_id=3, kind="Trial", title="Randomised trial of drug D",
+        authors=["Alvarez M", "Chen L"],
+        journal="Journal of Tests", year=2023, doi="10.0000/x.1", pmid="00000001",
+    )  # fmt: skip
+    assert vancouver(ref) == (
+        "Alvarez M, Chen L. Randomised trial of drug D [Trial]. Journal of Tests; 2023. "
+        "PMID: 00000001. doi:10.0000/x.1."
+    )
+    ris = to_ris([ref])
+    assert "TY  - JOUR" in ris and "AU  - Alvarez M" in ris and "DO  - 10.0000/x.1" in ris and "ER  - " in ris
+    bib = to_bibtex([ref])
+    assert bib.startswith("@article{alvarez2023ref1,") and "doi = {10.0000/x.1}" in bib
