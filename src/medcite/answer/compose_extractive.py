@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from medcite.answer.analyse import Analysis
 from medcite.answer.intent import focus_roles
@@ -21,6 +22,7 @@ from medcite.answer.schema import (
     Considerations,
     Intent,
     Passage,
+    PrimarySource,
     Provenance,
     Reference,
     Role,
@@ -38,6 +40,7 @@ from medcite.answer.wording import (
     conflict_text,
     title_for,
 )
+from medcite.text.markers import CITATION_MARKER
 
 _EVALUATE = re.compile(
     r"\bconfirm\b|adherence|\bexclude\b|before escalating|\bassess\b|\bmeasure\b|treat to target", re.I
@@ -121,6 +124,41 @@ class SourceInfo:
     doi: str | None = None
     url: str | None = None
     evidence_grade: str | None = None
+    primary_sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def primary_sources_for(info: SourceInfo, passages: list[str]) -> list[PrimarySource]:
+    """The references an editorial summary's cited passages point at with `[rN]` markers, in order."""
+    markers: list[str] = []
+    for text in passages:
+        for group in CITATION_MARKER.findall(text):
+            markers.extend(m.strip() for m in group.split(",") if m.strip() not in markers)
+    out = []
+    for marker in dict.fromkeys(markers):
+        ref = info.primary_sources.get(marker)
+        if ref is None:
+            continue
+        authors = ref.get("authors") or []
+        out.append(
+            PrimarySource(
+                marker=marker,
+                kind=_opt_str(ref.get("kind")),
+                title=str(ref.get("title") or ""),
+                authors=[str(a) for a in authors] if isinstance(authors, list) else [str(authors)],
+                organisation=_opt_str(ref.get("organisation") or ref.get("organization")),
+                journal=_opt_str(ref.get("journal")),
+                publisher=_opt_str(ref.get("publisher")),
+                year=int(ref["year"]) if str(ref.get("year") or "").isdigit() else None,
+                pmid=_opt_str(ref.get("pmid")),
+                doi=_opt_str(ref.get("doi")),
+                url=_opt_str(ref.get("url")),
+            )
+        )
+    return out
+
+
+def _opt_str(value: Any) -> str | None:
+    return None if value in (None, "") else str(value)
 
 
 class _Builder:
@@ -183,6 +221,7 @@ class _Builder:
                         )
                         for c in cands
                     ],
+                    primary_sources=primary_sources_for(info, [c.passage for c in cands]),
                 )
             )
         return refs

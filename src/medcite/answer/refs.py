@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from medcite.answer.schema import Reference
+from medcite.answer.schema import PrimarySource, Reference
 
 _RIS_TYPES = {
     "Trial": "JOUR",
@@ -58,6 +58,26 @@ def vancouver(ref: Reference) -> str:
     if ref.url:
         parts.append(f"Available from: {ref.url}")
     return " ".join(parts)
+
+
+def vancouver_primary(source: PrimarySource) -> str:
+    """A summary's underlying guideline or label in the same Vancouver form."""
+    ref = Reference(
+        number=0,
+        source_id=0,
+        kind=source.kind or "Source",
+        title=source.title,
+        authors=source.authors,
+        organisation=source.organisation,
+        journal=source.journal,
+        publisher=source.publisher,
+        year=source.year,
+        pmid=source.pmid,
+        doi=source.doi,
+        url=source.url,
+        evidence_level=None,
+    )
+    return vancouver(ref)
 
 
 def to_ris(refs: list[Reference]) -> str:

@@ -15,9 +15,10 @@ from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.text import Text
 
-from medcite.answer.refs import links, vancouver
+from medcite.answer.refs import links, vancouver, vancouver_primary
 from medcite.answer.schema import AnswerArticle, Intent, ReviewStatus, Role, Statement
 from medcite.answer.wording import PENDING_REVIEW
+from medcite.text.markers import strip_markers
 
 HEADINGS = {
     "warnings": "Warnings",
@@ -56,7 +57,7 @@ def _cites(s: Statement) -> str:
 
 def _line(s: Statement) -> str:
     lead = f"**{s.lead}:** " if s.lead else ""
-    return f"{lead}{s.text} {_cites(s)}".strip()
+    return f"{lead}{strip_markers(s.text)} {_cites(s)}".strip()
 
 
 def _empty(article: AnswerArticle, key: str) -> str:
@@ -116,6 +117,8 @@ def render_markdown(article: AnswerArticle, banner_line: bool = True) -> str:
     out += [f"## {HEADINGS['references']}", ""]
     for r in a.references:
         out.append(f"{r.number}. {vancouver(r)}")
+        for primary in r.primary_sources:
+            out.append(f"   - Summarises [{primary.marker}]: {vancouver_primary(primary)}")
         for p in r.passages:
             where = " > ".join(p.section_path)
             out.append(
@@ -164,7 +167,7 @@ def render_terminal(article: AnswerArticle, console: Console) -> None:
 def _html_line(s: Statement) -> str:
     lead = f"<strong>{html.escape(s.lead)}:</strong> " if s.lead else ""
     cites = "".join(f'<a class="cite" href="#ref-{n}">[{n}]</a>' for n in s.citations)
-    return f"{lead}{html.escape(s.text)} {cites}"
+    return f"{lead}{html.escape(strip_markers(s.text))} {cites}"
 
 
 def render_html(article: AnswerArticle) -> str:
@@ -216,7 +219,11 @@ def render_html(article: AnswerArticle) -> str:
             f"{h(p.text)}</blockquote>"
             for p in r.passages
         )
-        out.append(f'<li id="ref-{r.number}">{h(vancouver(r))} {link_html}{passages}</li>')
+        primaries = "".join(
+            f'<p class="primary">Summarises [{h(p.marker)}]: {h(vancouver_primary(p))}</p>'
+            for p in r.primary_sources
+        )
+        out.append(f'<li id="ref-{r.number}">{h(vancouver(r))} {link_html}{primaries}{passages}</li>')
     out.append("</ol></section>")
     if a.follow_ups:
         out.append(f"<section><h2>{HEADINGS['follow_ups']}</h2><ul>")

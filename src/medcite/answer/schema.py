@@ -162,6 +162,22 @@ class Passage(_Model):
     text: str
 
 
+class PrimarySource(_Model):
+    """A publication an editorial summary cites (its `[rN]` markers), shown under that summary's reference."""
+
+    marker: str = Field(description="The summary's own marker, e.g. 'r2'.")
+    kind: str | None = None
+    title: str
+    authors: list[str] = Field(default_factory=list)
+    organisation: str | None = None
+    journal: str | None = None
+    publisher: str | None = None
+    year: int | None = None
+    pmid: str | None = None
+    doi: str | None = None
+    url: str | None = None
+
+
 class Reference(_Model):
     number: int
     source_id: int
@@ -177,6 +193,10 @@ class Reference(_Model):
     url: str | None = None
     evidence_level: str | None = Field(None, description="Grade or strength the source states.")
     passages: list[Passage] = Field(default_factory=list)
+    primary_sources: list[PrimarySource] = Field(
+        default_factory=list,
+        description="For an editorial summary: the guidelines and labels its cited passages rest on.",
+    )
 
 
 class Review(_Model):

@@ -160,6 +160,11 @@ class AnswerService:
                     doi=r.doi,
                     url=r.url,
                     evidence_grade=(r.meta or {}).get("evidence_grade"),
+                    primary_sources={
+                        str(ref["id"]): ref
+                        for ref in (r.meta or {}).get("references") or []
+                        if isinstance(ref, dict) and ref.get("id")
+                    },
                 )
                 for r in rows
             }
