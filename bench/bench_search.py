@@ -131,6 +131,9 @@ def phase_build(args: argparse.Namespace) -> dict[str, object]:
         out[f"index_bytes_{label}"] = c.folder_bytes(backend.dir)
     db = Path(settings.database_url.removeprefix("sqlite:///"))
     out["db_bytes"] = sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))
+    with store.engine.connect() as conn:
+        blobs = conn.exec_driver_sql("SELECT sum(length(embedding)), sum(length(text)) FROM chunks").one()
+    out["db_embedding_blob_bytes"], out["db_chunk_text_bytes"] = int(blobs[0] or 0), int(blobs[1] or 0)
     out["peak_rss_mb"] = round(c.peak_rss_mb(), 1)
     out["load_average"] = c.load_average()
     store.dispose()
