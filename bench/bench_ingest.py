@@ -63,8 +63,10 @@ def _ingest(folder: Path, name: str, embed: bool, trace: bool) -> dict[str, obje
         load_seconds = t.seconds
     if trace:
         tracemalloc.start()
+    cpu_before = c.cpu_seconds()
     with c.Timer() as t:
         report: IngestReport = ingest_paths([folder], store, settings, embedder)
+    cpu = c.cpu_seconds() - cpu_before
     traced_peak = tracemalloc.get_traced_memory()[1] if trace else None
     if trace:
         tracemalloc.stop()
@@ -84,6 +86,9 @@ def _ingest(folder: Path, name: str, embed: bool, trace: bool) -> dict[str, obje
         "seconds": round(t.seconds, 2),
         "docs_per_s": round(added / t.seconds, 1),
         "chunks_per_s": round(chunks / t.seconds, 1),
+        "cpu_seconds": round(cpu, 1),  # all threads; on an idle 2-core machine wall ≈ cpu / 2 at best
+        "chunks_per_cpu_s": round(chunks / cpu, 1),
+        "load_average_after": c.load_average(),
         "embedder_load_seconds": round(load_seconds, 2),
         "index_build_seconds": round(b.seconds, 2),
         **_disk(settings),
