@@ -230,9 +230,9 @@ def main() -> None:
             "tantivy is not installed: `pip install tantivy` (dev dependency group), "
             "or leave it out of --engines."
         )
+    ids, texts, queries, qrels = load_medquad()
     c.header("Lexical engines on medquad-ir")
     engines = args.engines.split(",")
-    ids, texts, queries, qrels = load_medquad()
     position = {d: i for i, d in enumerate(ids)}
     judged = [(qid, q) for qid, q in queries if qid in qrels]
     if args.eval_queries:
