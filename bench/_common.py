@@ -31,7 +31,8 @@ def shared_data() -> Path:
     path = Path(os.environ.get("MEDCITE_SHARED_DATA", ROOT.parent / "shared" / "data"))
     if not path.is_dir():
         sys.exit(
-            f"Shared data not found at {path}. Set MEDCITE_SHARED_DATA to the folder with retrieval/, pubmedqa/, mirage/."
+            f"Shared data not found at {path}. "
+            "Set MEDCITE_SHARED_DATA to the folder with retrieval/, pubmedqa/ and mirage/."
         )
     return path
 
