@@ -189,6 +189,11 @@ def phase_query(args: argparse.Namespace) -> dict[str, object]:
     return out
 
 
+def _suffix(phases: str) -> str:
+    """Partial runs get their own result file, so the full run's figures stay intact."""
+    return "" if phases == "corpus,build,query" else "-" + phases.replace(",", "-")
+
+
 PHASES = {"corpus": phase_corpus, "build": phase_build, "query": phase_query}
 
 
@@ -221,7 +226,7 @@ def main() -> None:
             sys.exit(f"phase {phase} failed:\n{proc.stderr[-3000:]}")
         results[phase] = json.loads(proc.stdout.strip().splitlines()[-1])
         print(json.dumps(results[phase], indent=2), flush=True)
-    print(f"\nraw results: {c.save_result(f'search-{args.chunks}', results)}")
+    print(f"\nraw results: {c.save_result(f'search-{args.chunks}' + _suffix(args.phases), results)}")
 
 
 if __name__ == "__main__":
