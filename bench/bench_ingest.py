@@ -10,7 +10,7 @@ bench/.cache/medquad-md), ingested with `medcite.ingest.pipeline.ingest_paths`, 
 Phases:
   bm25   all MedQuAD passages without embeddings, then the search index build
   embed  a seeded random sample of passages with e5-small embeddings (the full corpus would take
-         about 30 minutes on 2 cores; the full-corpus time is extrapolated and labelled as such)
+         35 minutes or more on 2 cores; the full-corpus time is extrapolated and labelled as such)
   mix    real documents from the shared data: SPL drug labels, PMC JATS articles, MMWR HTML and
          the 256 MMWR Supplements articles as Markdown files (formats whose loader is not in this
          checkout are reported as skipped; embeddings only for formats under --mix-embed-max-chunks)
