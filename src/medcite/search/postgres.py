@@ -278,13 +278,13 @@ class PostgresBackend(SearchBackend):
         with self.store.session() as s:
             rows = s.execute(
                 text(
-                    "SELECT c.id, c.source_id, s.kind, s.year, c.section_path, s.title, c.is_table "
+                    "SELECT c.id, c.source_id, s.kind, s.year, c.section_path, s.title, c.is_table, s.origin "
                     "FROM chunks AS c JOIN sources AS s ON s.id = c.source_id "
                     "WHERE c.id = ANY(CAST(:ids AS integer[]))"
                 ),
                 {"ids": list(chunk_ids)},
             ).all()
         return {
-            r[0]: ChunkInfo(r[0], r[1], SourceKind(r[2]), r[3], tuple(r[4] or ()), r[5], bool(r[6]))
+            r[0]: ChunkInfo(r[0], r[1], SourceKind(r[2]), r[3], tuple(r[4] or ()), r[5], bool(r[6]), r[7])
             for r in rows
         }

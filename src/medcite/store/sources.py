@@ -48,6 +48,8 @@ class IndexedChunk:
     source_kind: SourceKind
     year: int | None
     specialty: str | None
+    origin: str = ""
+    keywords: tuple[str, ...] = ()
 
 
 def find_by_origin(store: Store, origin: str) -> tuple[int, str] | None:
@@ -224,6 +226,8 @@ def iter_indexed_chunks(store: Store, batch: int = 5000) -> Iterator[IndexedChun
                     SourceRow.kind,
                     SourceRow.year,
                     SourceRow.specialty,
+                    SourceRow.origin,
+                    SourceRow.meta,
                 )
                 .join(SourceRow, SourceRow.id == ChunkRow.source_id)
                 .where(ChunkRow.id > last_id)
@@ -246,6 +250,8 @@ def iter_indexed_chunks(store: Store, batch: int = 5000) -> Iterator[IndexedChun
                 source_kind=SourceKind(r[9]),
                 year=r[10],
                 specialty=r[11],
+                origin=r[12],
+                keywords=tuple(str(k) for k in (r[13] or {}).get("keywords") or ()),
             )
         last_id = rows[-1][0]
 

@@ -22,6 +22,7 @@ _ABBREVIATIONS = frozenset(
 _CANDIDATE = re.compile(r"[.!?][\"')\]]*(?=\s+)")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _LIST_MARKER = re.compile(r"(?:^|[.!?:]\s+|\n\s*)\d{1,2}$")
+_LOOKBACK = 64  # longer than any abbreviation or list marker the patterns above look for
 
 
 def _is_boundary(text: str, end: int) -> bool:
@@ -31,8 +32,9 @@ def _is_boundary(text: str, end: int) -> bool:
         punct_pos -= 1
     if text[punct_pos] != ".":
         return _next_starts_sentence(text, end)
-    before = text[:punct_pos]
-    match = _WORD_BEFORE.search(before)
+    # Look back a bounded window: searching the whole prefix made long documents quadratic.
+    window = max(0, punct_pos - _LOOKBACK)
+    match = _WORD_BEFORE.search(text, window, punct_pos)
     if match:
         word = match.group(1).lower().rstrip(".")
         if word in _ABBREVIATIONS:
@@ -41,7 +43,7 @@ def _is_boundary(text: str, end: int) -> bool:
             return False
         if "." in word:  # dotted abbreviation such as "b.i.d" or "U.S"
             return _next_starts_sentence(text, end) and word not in _ABBREVIATIONS and len(word) > 4
-    elif _LIST_MARKER.search(before):
+    elif _LIST_MARKER.search(text, window, punct_pos):
         return False  # "2." opening a numbered item, at line start or after a sentence
     return _next_starts_sentence(text, end)
 
