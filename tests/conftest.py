@@ -11,6 +11,9 @@ import pytest
 from medcite.config import Settings, load_settings
 from medcite.store import Store
 
+# Real OpenAI-compatible servers for the LLM composer tests (llama.cpp and a scriptable http.server).
+pytest_plugins = ["llm_server"]
+
 SHARED_DATA = Path(
     os.environ.get("MEDCITE_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
 )

@@ -68,3 +68,9 @@ class MissingDependencyError(MedCiteError):
     """An optional component is not installed; the message names the pip extra."""
 
     exit_code = 2
+
+
+class LLMError(MedCiteError):
+    """The LLM server failed, timed out or returned output MedCite cannot use."""
+
+    exit_code = 7

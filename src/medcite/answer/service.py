@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from medcite.answer.analyse import Analysis, analyse_question
 from medcite.answer.compose_extractive import SourceInfo, compose_extractive, relevant_candidates
+from medcite.answer.compose_llm import compose_llm
 from medcite.answer.followups import suggest_follow_ups
 from medcite.answer.query import build_query, key_stems, key_terms
 from medcite.answer.readability import flesch_kincaid
@@ -47,6 +48,7 @@ class AnswerService:
         audience: Audience = Audience.CLINICIAN,
         k: int = 12,
         verify_embeddings: bool = True,
+        llm: bool | None = None,
     ) -> AnswerArticle:
         if not question.strip():
             raise InputError('The question is empty. Ask in plain words, e.g. medcite ask "first-line ..."')
@@ -92,6 +94,9 @@ class AnswerService:
             audience=audience,
             insufficient=strength < MIN_EVIDENCE_STRENGTH,
         )
+        if self.settings.llm.enabled if llm is None else llm:
+            embedder = self.search.embedder if verify_embeddings and self.search.backend.has_vectors else None
+            article = compose_llm(article, analysis, selection, sources, self.settings.llm, embedder)
         article.review.last_updated = self._kb_updated()
         timings["compose"] = _ms(t)
 

@@ -35,13 +35,20 @@ def ask(
         bool, typer.Option("--markdown", help="Print Markdown instead of terminal text.")
     ] = False,
     html_out: Annotated[bool, typer.Option("--html", help="Print an HTML fragment.")] = False,
+    llm: Annotated[
+        bool | None,
+        typer.Option(
+            "--llm/--no-llm",
+            help="Compose with the configured LLM server (settings [llm]); falls back to extractive.",
+        ),
+    ] = None,
     export_refs: Annotated[
         RefFormat | None, typer.Option("--export-refs", help="Print only the references as RIS or BibTeX.")
     ] = None,
 ) -> None:
     """Answer a clinical question with a cited article (bottom line, algorithm, dosing, references)."""
     app = get_context(ctx)
-    article = AnswerService(app.settings, app.store).ask(question, audience=audience, k=k)
+    article = AnswerService(app.settings, app.store).ask(question, audience=audience, k=k, llm=llm)
     if export_refs is RefFormat.RIS:
         typer.echo(to_ris(article.references), nl=False)
     elif export_refs is RefFormat.BIBTEX:
