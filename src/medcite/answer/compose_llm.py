@@ -225,7 +225,7 @@ def _build_sections(
                 dropped.append(DroppedStatement(section=name, text=text, reason=verdict.reason))
                 continue
             numbers = [builder.statement(c).citations[0] for c in cited]
-            kept.append(Statement(text=text, citations=sorted(set(numbers)), role=cited[0].role))
+            kept.append(Statement(text=text, citations=sorted(set(numbers)), lead=None, role=cited[0].role))
         sections[name] = kept
     if not any(sections.values()):
         return None
