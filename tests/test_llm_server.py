@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from llm_server import LlamaServer
 
+from llm_server import LlamaServer
 from medcite.answer import prompts
 from medcite.answer.compose_llm import output_schema, parse_reply
 from medcite.answer.schema import Audience
@@ -66,7 +66,9 @@ def test_server_accepts_the_request_and_the_reply_validates(llama_server: LlamaS
     assert set(type(parsed).model_fields) == set(output_schema()["properties"])
 
 
-def test_composer_output_is_verified_or_replaced(kb: tuple[Settings, Store], llama_server: LlamaServer) -> None:
+def test_composer_output_is_verified_or_replaced(
+    kb: tuple[Settings, Store], llama_server: LlamaServer
+) -> None:
     settings, store = kb
     service = AnswerService(settings.model_copy(update={"llm": llm_settings(llama_server)}), store)
     article = service.ask("What is the starting dose of methotrexate in rheumatoid arthritis?")
