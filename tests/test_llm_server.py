@@ -8,15 +8,13 @@ composer either verified or replaced by the extractive article with a reason. Sk
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from llm_server import LlamaServer
-from medcite.answer import prompts
-from medcite.answer.compose_llm import output_schema, parse_reply
-from medcite.answer.schema import Audience
 from medcite.answer.service import AnswerService
 from medcite.answer.verify import numbers_in
 from medcite.config import LLMSettings, Settings, load_settings
@@ -27,17 +25,16 @@ from medcite.store import Store
 FIXTURES = Path(__file__).parent / "fixtures" / "answers"
 
 
-def llm_settings(server: LlamaServer) -> LLMSettings:
-    # Few passages and a short reply: a 1,000-token prompt takes tens of seconds on 2 busy cores.
-    return LLMSettings(
-        enabled=True,
-        base_url=server.base_url,
-        model=server.model,
-        timeout_s=120,
-        max_retries=1,
-        max_tokens=300,
-        max_passages=3,
-    )
+def llm_settings(server: LlamaServer, **overrides: object) -> LLMSettings:
+    # Few passages and short replies: SmolLM2 makes ~5-10 tokens/s on 2 busy cores.
+    options: dict[str, object] = {
+        "timeout_s": 120,
+        "max_retries": 0,
+        "max_tokens": 80,
+        "max_passages": 2,
+        **overrides,
+    }
+    return LLMSettings(enabled=True, base_url=server.base_url, model=server.model, **options)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")
@@ -49,23 +46,34 @@ def kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, Sto
     store.dispose()
 
 
-def test_server_accepts_the_request_and_the_reply_validates(llama_server: LlamaServer) -> None:
-    client = LLMClient(llm_settings(llama_server))
-    passages = [
-        ("RA guideline > Treatment", "Offer methotrexate as first-line treatment for active RA."),
-        ("Methotrexate label > Dosing", "The usual starting dose is 7.5 mg once weekly."),
+def test_server_accepts_the_request_and_the_reply_follows_the_schema(llama_server: LlamaServer) -> None:
+    schema = {
+        "type": "object",
+        "properties": {"drug": {"type": "string", "maxLength": 30}, "passage": {"type": "integer"}},
+        "required": ["drug", "passage"],
+        "additionalProperties": False,
+    }
+    # A short prompt: the full article prompt is exercised by the next test.
+    messages = [
+        {
+            "role": "user",
+            "content": "[1] Offer methotrexate as first-line treatment for active RA.\n"
+            "Which drug is first-line for RA, and which passage says so? Reply as JSON.",
+        }
     ]
-    completion = client.complete_json(
-        prompts.messages("What is first-line treatment for RA?", passages, Audience.CLINICIAN),
-        output_schema(),
-    )
-    # llama.cpp's server rejects OpenAI's "json_schema" request type and takes a schema grammar with
-    # "json_object"; a server that accepts json_schema would be used as is.
-    assert completion.response_format in ("json_schema", "json_object")
-    parsed = parse_reply(completion.content)  # the grammar makes the reply match the schema
-    assert set(type(parsed).model_fields) == set(output_schema()["properties"])
+    with LLMClient(llm_settings(llama_server, max_tokens=40)) as client:
+        completion = client.complete_json(messages, schema)
+        # llama-cpp-python rejects OpenAI's "json_schema" type (HTTP 500 with a validation error) and
+        # takes the schema as a grammar under "json_object"; the client steps down and remembers it.
+        assert completion.response_format == "json_object"
+        assert client.response_format == "json_object"
+    data = json.loads(completion.content)
+    assert set(data) == {"drug", "passage"}
+    assert isinstance(data["drug"], str) and len(data["drug"]) <= 30
+    assert isinstance(data["passage"], int)
 
 
+@pytest.mark.slow
 def test_composer_output_is_verified_or_replaced(
     kb: tuple[Settings, Store], llama_server: LlamaServer
 ) -> None:

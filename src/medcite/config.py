@@ -78,7 +78,7 @@ class LLMSettings(_Section):
         2, ge=0, le=5, description="Extra attempts when the output is not valid article JSON."
     )
     temperature: float = Field(0.0, ge=0, le=2, description="0 keeps answers repeatable.")
-    max_tokens: int = Field(1200, ge=64, description="Upper bound on the completion length.")
+    max_tokens: int = Field(1200, ge=16, description="Upper bound on the completion length.")
     max_passages: int = Field(12, ge=1, le=40, description="Numbered passages sent in the prompt.")
     response_format: str = Field(
         "json_schema",

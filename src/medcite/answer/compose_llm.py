@@ -65,8 +65,20 @@ SECTIONS = tuple(LLMArticle.model_fields)
 
 
 def output_schema() -> dict[str, Any]:
-    """JSON schema sent as the response format (closed objects, every field required)."""
-    return LLMArticle.model_json_schema()
+    """JSON schema sent as the response format (closed objects, every field required).
+
+    String length limits stay in pydantic validation only: OpenAI's strict mode rejects them, and
+    llama.cpp expands `maxLength: 400` into a grammar that halves generation speed (docs/llm.md).
+    """
+    return _without_keys(LLMArticle.model_json_schema(), {"minLength", "maxLength"})
+
+
+def _without_keys(node: Any, drop: set[str]) -> Any:
+    if isinstance(node, dict):
+        return {k: _without_keys(v, drop) for k, v in node.items() if k not in drop}
+    if isinstance(node, list):
+        return [_without_keys(v, drop) for v in node]
+    return node
 
 
 @dataclass
@@ -134,36 +146,17 @@ def compose_llm_report(
     candidates = relevant_candidates(selection)[: settings.max_passages]
     if not candidates:
         return fallback("no passages to send")
-    client = client or LLMClient(settings)
     passages = [(_label(c), c.text) for c in candidates]
     # analysis.question is the identifier-scrubbed question: nothing else about the patient is sent.
     messages = prompts.messages(analysis.question, passages, extractive.audience)
-    parsed: LLMArticle | None = None
-    error = ""
-    for _ in range(1 + settings.max_retries):
-        report.attempts += 1
-        try:
-            completion = client.complete_json(messages, output_schema())
-        except LLMError as exc:
-            return fallback(str(exc))
-        report.response_format = completion.response_format
-        report.replies.append(completion.content)
-        if prompts.is_abstention(completion.content):
-            return fallback("the model said the passages do not answer the question")
-        try:
-            parsed = parse_reply(completion.content)
-            break
-        except ValueError as exc:
-            error = str(exc)
-            if completion.finish_reason == "length":
-                error += "; the reply was cut off, keep it shorter"
-            messages = [
-                *messages,
-                {"role": "assistant", "content": completion.content[:2000]},
-                {"role": "user", "content": prompts.RETRY.format(error=error)},
-            ]
-    if parsed is None:
-        return fallback(f"invalid output after {report.attempts} attempts: {error}")
+    if client is None:
+        with LLMClient(settings) as own:
+            outcome = _ask(own, messages, settings.max_retries, report)
+    else:
+        outcome = _ask(client, messages, settings.max_retries, report)
+    if isinstance(outcome, str):
+        return fallback(outcome)
+    parsed = outcome
 
     article = extractive.model_copy(deep=True)
     built = _build_sections(parsed, candidates, sources, embedder, report)
@@ -194,6 +187,36 @@ def compose_llm_report(
     prov.statements_dropped += len(report.dropped)
     prov.completeness_covered, prov.completeness_gaps = completeness(article)
     return article, report
+
+
+def _ask(
+    client: LLMClient, messages: list[dict[str, str]], max_retries: int, report: LLMReport
+) -> LLMArticle | str:
+    """The validated reply, or the reason there is none. Invalid replies are retried with the error."""
+    error = ""
+    for _ in range(1 + max_retries):
+        report.attempts += 1
+        try:
+            completion = client.complete_json(messages, output_schema())
+        except LLMError as exc:
+            return str(exc)
+        report.response_format = completion.response_format
+        report.replies.append(completion.content)
+        if prompts.is_abstention(completion.content):
+            return "the model said the passages do not answer the question"
+        try:
+            return parse_reply(completion.content)
+        except ValueError as exc:
+            error = str(exc)
+            if completion.finish_reason == "length":
+                error += "; the reply was cut off, keep it shorter"
+            messages = [
+                *messages,
+                {"role": "assistant", "content": completion.content[:2000]},
+                {"role": "user", "content": prompts.RETRY.format(error=error)},
+            ]
+    attempts = f"{report.attempts} attempt{'s' if report.attempts != 1 else ''}"
+    return f"invalid output after {attempts}: {error}"
 
 
 def _build_sections(

@@ -58,6 +58,18 @@ class LLMClient:
             )
         return self._client
 
+    def close(self) -> None:
+        """Close the HTTP connection pool (the composer does this after each answer)."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def __enter__(self) -> LLMClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def complete_json(
         self, messages: list[dict[str, str]], schema: dict[str, Any], name: str = "answer"
     ) -> Completion:
@@ -75,15 +87,17 @@ class LLMClient:
                     max_tokens=self.settings.max_tokens,
                     **_format_args(fmt, schema, name),
                 )
-            except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
-                last = exc
-                continue
+            except openai.APIStatusError as exc:
+                # 400/422 is how servers reject a format; llama-cpp-python answers 500 with the
+                # validation error in the body. Other failures are not the format's fault.
+                if exc.status_code in (400, 422) or "response_format" in str(exc):
+                    last = exc
+                    continue
+                raise LLMError(f"server error (HTTP {exc.status_code})") from exc
             except openai.APITimeoutError as exc:
                 raise LLMUnavailableError(f"timed out after {self.settings.timeout_s:g} s") from exc
             except openai.APIConnectionError as exc:
                 raise LLMUnavailableError(f"server unreachable at {self.settings.base_url}") from exc
-            except openai.APIStatusError as exc:
-                raise LLMError(f"server error (HTTP {exc.status_code})") from exc
             except openai.OpenAIError as exc:
                 raise LLMError(f"unusable response ({type(exc).__name__})") from exc
             self.response_format = fmt
