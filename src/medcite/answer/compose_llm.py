@@ -70,7 +70,8 @@ def output_schema() -> dict[str, Any]:
     String length limits stay in pydantic validation only: OpenAI's strict mode rejects them, and
     llama.cpp expands `maxLength: 400` into a grammar that halves generation speed (docs/llm.md).
     """
-    return _without_keys(LLMArticle.model_json_schema(), {"minLength", "maxLength"})
+    schema: dict[str, Any] = _without_keys(LLMArticle.model_json_schema(), {"minLength", "maxLength"})
+    return schema
 
 
 def _without_keys(node: Any, drop: set[str]) -> Any:
