@@ -25,6 +25,7 @@ from medcite.cli.main import app
 from medcite.config import LLMSettings, Settings, load_settings
 from medcite.ingest.pipeline import ingest_paths
 from medcite.store import Store
+from medcite.store.sources import get_source
 
 FIXTURES = Path(__file__).parent / "fixtures" / "answers"
 QUESTION = "What is the starting dose of methotrexate in rheumatoid arthritis?"
@@ -105,6 +106,24 @@ def test_good_reply_becomes_a_verified_cited_article(
     numbers = [r.number for r in article.references]
     assert numbers == list(range(1, len(numbers) + 1))
     assert article.provenance.statements_dropped == 0
+    # References are MedCite's: exact spans of the stored sources, from retrieved chunks.
+    for ref in article.references:
+        source = get_source(kb[1], ref.source_id).text
+        for p in ref.passages:
+            assert source[p.char_start : p.char_end] == p.text
+            assert p.chunk_id in article.provenance.retrieved_chunks
+
+
+def test_settings_prompt_override_and_no_llm_flag(
+    kb: tuple[Settings, Store], chat_server: StartServer
+) -> None:
+    server = chat_server(quoting_reply)
+    custom = "Answer from the numbered passages only. Cite them."
+    answer = service(kb, server.base_url, system_prompt=custom)
+    assert answer.ask(QUESTION).provenance.composer == "llm:stub-model"
+    assert server.requests[0].body["messages"][0] == {"role": "system", "content": custom}
+    assert answer.ask(QUESTION, llm=False).provenance.composer == "extractive"
+    assert len(server.requests) == 1
 
 
 def test_question_sent_to_the_server_has_no_patient_identifiers(
@@ -214,6 +233,7 @@ def test_citations_to_passages_not_given_are_removed(
                 bottom_line=[{"text": passages[1], "citations": [1, beyond]}],
                 cautions=[{"text": passages[2], "citations": [beyond + 1]}],
                 monitoring=[{"text": f"{passages[2]} [{beyond + 2}]", "citations": []}],
+                alternatives=[{"text": f"{passages[3]} [3]", "citations": []}],
             )
         )
 
@@ -228,6 +248,9 @@ def test_citations_to_passages_not_given_are_removed(
     assert dropped == {"cautions": "cites no given passage", "monitoring": "cites no given passage"}
     assert article.provenance.statements_dropped == 2
     assert not article.important_considerations.cautions
+    # An inline "[3]" marker becomes the citation and leaves the text.
+    (alternative,) = article.important_considerations.alternatives
+    assert "[3]" not in alternative.text and len(alternative.citations) == 1
 
 
 def test_statement_with_a_number_not_in_its_passage_is_dropped(

@@ -80,6 +80,11 @@ class LLMSettings(_Section):
     temperature: float = Field(0.0, ge=0, le=2, description="0 keeps answers repeatable.")
     max_tokens: int = Field(1200, ge=16, description="Upper bound on the completion length.")
     max_passages: int = Field(12, ge=1, le=40, description="Numbered passages sent in the prompt.")
+    system_prompt: str | None = Field(
+        None,
+        description="Replaces the built-in rules (medcite.answer.prompts.SYSTEM); keep the abstain "
+        "sentence and the citation rules in it.",
+    )
     response_format: str = Field(
         "json_schema",
         pattern="^(json_schema|json_object|none)$",

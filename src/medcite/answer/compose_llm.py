@@ -149,7 +149,9 @@ def compose_llm_report(
         return fallback("no passages to send")
     passages = [(_label(c), c.text) for c in candidates]
     # analysis.question is the identifier-scrubbed question: nothing else about the patient is sent.
-    messages = prompts.messages(analysis.question, passages, extractive.audience)
+    messages = prompts.messages(
+        analysis.question, passages, extractive.audience, system=settings.system_prompt or prompts.SYSTEM
+    )
     if client is None:
         with LLMClient(settings) as own:
             outcome = _ask(own, messages, settings.max_retries, report)
