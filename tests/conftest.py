@@ -11,7 +11,7 @@ import pytest
 from medcite.config import Settings, load_settings
 from medcite.store import Store
 
-pytest_plugins = ["pg"]  # PostgreSQL server and per-test databases
+pytest_plugins = ["pg", "llm_server"]  # real PostgreSQL and OpenAI-compatible servers
 
 SHARED_DATA = Path(
     os.environ.get("MEDCITE_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -64,26 +64,45 @@ class LibrarySettings(_Section):
 
 
 class AnswerSettings(_Section):
-    composer: str = Field(
-        "extractive",
-        description="'extractive' (offline, deterministic, default) or 'llm' (OpenAI-compatible).",
-    )
     k: int = Field(12, description="Passages retrieved by the main query of `medcite ask`.")
-    llm_base_url: str | None = Field(
-        None, description="OpenAI-compatible server for the LLM composer, e.g. http://127.0.0.1:8080/v1."
-    )
-    llm_model: str = Field("", description="Model name the server expects.")
-    llm_api_key: str | None = Field(
-        None, description="API key (MEDCITE_ANSWER__LLM_API_KEY); local servers usually accept any value."
-    )
-    llm_timeout_s: float = Field(120.0, description="Seconds to wait for one completion.")
-    llm_retries: int = Field(2, description="Extra attempts when the model's JSON is invalid.")
-    llm_max_passages: int = Field(16, description="Numbered passages given to the model.")
 
 
 class StoreSettings(_Section):
     database_url: str | None = Field(
         None, description="SQLAlchemy URL; default is SQLite in the data directory. postgresql+psycopg://..."
+    )
+
+
+class LLMSettings(_Section):
+    """The opt-in LLM composer: any OpenAI-compatible server (vLLM, llama.cpp, Ollama, a hosted API)."""
+
+    enabled: bool = Field(
+        False, description="Compose answers with the LLM (same as `medcite ask --llm`); extractive otherwise."
+    )
+    base_url: str = Field(
+        "http://127.0.0.1:8080/v1", description="OpenAI-compatible API root, ending in /v1."
+    )
+    model: str = Field("local", description="Model name the server knows (e.g. 'llama3.1:8b').")
+    api_key: SecretStr | None = Field(
+        None, description="API key; set MEDCITE_LLM__API_KEY rather than writing it into a config file."
+    )
+    timeout_s: float = Field(60.0, gt=0, description="Seconds to wait for one completion.")
+    max_retries: int = Field(
+        2, ge=0, le=5, description="Extra attempts when the output is not valid article JSON."
+    )
+    temperature: float = Field(0.0, ge=0, le=2, description="0 keeps answers repeatable.")
+    max_tokens: int = Field(1200, ge=16, description="Upper bound on the completion length.")
+    max_passages: int = Field(12, ge=1, le=40, description="Numbered passages sent in the prompt.")
+    system_prompt: str | None = Field(
+        None,
+        description="Replaces the built-in rules (medcite.answer.prompts.SYSTEM); keep the abstain "
+        "sentence and the citation rules in it.",
+    )
+    response_format: str = Field(
+        "json_schema",
+        pattern="^(json_schema|json_object|none)$",
+        description="How to ask for JSON: 'json_schema' (constrained), 'json_object', or 'none' "
+        "(instructions only). MedCite steps down by itself when the server rejects one.",
     )
 
 
@@ -101,6 +120,7 @@ class Settings(BaseSettings):
     store: StoreSettings = Field(default_factory=StoreSettings)  # type: ignore[arg-type]
     library: LibrarySettings = Field(default_factory=LibrarySettings)  # type: ignore[arg-type]
     answer: AnswerSettings = Field(default_factory=AnswerSettings)  # type: ignore[arg-type]
+    llm: LLMSettings = Field(default_factory=LLMSettings)  # type: ignore[arg-type]
 
     @classmethod
     def settings_customise_sources(

@@ -92,3 +92,9 @@ class ConflictError(MedCiteError):
     """Someone else changed the record since it was read (optimistic locking); reload and retry."""
 
     exit_code = 8
+
+
+class LLMError(MedCiteError):
+    """The LLM server failed, timed out or returned output MedCite cannot use."""
+
+    exit_code = 9

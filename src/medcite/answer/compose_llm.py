@@ -1,180 +1,283 @@
-"""The LLM composer (opt-in): any OpenAI-compatible server writes the article from numbered passages.
+"""The LLM composer (opt-in): an OpenAI-compatible model writes the sections, MedCite checks them.
 
-The model's reply is parsed with `json.loads` and validated with pydantic (never evaluated); invalid
-replies are retried with the validation error, up to `answer.llm_retries` times. Passage numbers are
-mapped back to the exact source spans, so the article's references and passages are built by MedCite,
-not the model. The same verification as the extractive composer then drops what the cited passages do
-not support. Any failure (server down, timeouts, invalid JSON after retries) raises `LLMError`, and the
-service falls back to the extractive composer.
+The model gets the identifier-scrubbed question and the selected evidence as numbered passages
+and must reply with the sections as JSON (`LLMArticle`). The reply is parsed with `json.loads`
+and validated with pydantic, never evaluated; invalid replies are retried a bounded number of
+times with the error quoted back. Then each statement goes through the same check as the
+extractive composer's (`verify.verify_statement`) against the passages it cites: citations to
+numbers that were not given are removed, statements with no valid citation or with unsupported
+words or numbers are dropped and counted in provenance.
+
+Any failure (server down, timeout, HTTP error, invalid output after retries, the abstain phrase,
+nothing left after verification) returns the extractive article instead, with the reason in
+`provenance.composer` ("extractive (fallback: ...)"). The model never adds references: every
+reference is a source MedCite retrieved, cited by the exact passage.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from medcite.answer import prompts
 from medcite.answer.analyse import Analysis
-from medcite.answer.compose_extractive import (
-    SourceInfo,
-    _Builder,
-    finish_article,
-    insufficient_article,
-    new_article,
-    relevant_candidates,
-)
-from medcite.answer.prompts import SYSTEM, repair_prompt, user_prompt
-from medcite.answer.schema import AnswerArticle, Audience, Considerations, Provenance, Role, Statement
+from medcite.answer.compose_extractive import SourceInfo, _Builder, completeness, relevant_candidates
+from medcite.answer.schema import AnswerArticle, Considerations, DroppedStatement, Statement
 from medcite.answer.select import Candidate, Selection
-from medcite.config import AnswerSettings
-from medcite.errors import ConfigError, MedCiteError, MissingDependencyError
+from medcite.answer.verify import verify_statement
+from medcite.config import LLMSettings
+from medcite.errors import LLMError
+from medcite.llm.client import LLMClient
+from medcite.search.embeddings import Embedder
+
+MAX_STATEMENT_CHARS = 400
+_INLINE_CITATION = re.compile(r"\s*\[(\d+(?:\s*[,;-]\s*\d+)*)\]")
+_FENCE = re.compile(r"^\s*```(?:json)?\s*|\s*```\s*$", re.I)
 
 
-class LLMError(MedCiteError):
-    """The LLM composer could not produce a valid article."""
+class LLMStatement(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=MAX_STATEMENT_CHARS)
+    citations: list[int] = Field(max_length=6)
 
 
-class _Cited(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    text: str = Field(min_length=1, max_length=1000)
-    cites: list[int] = Field(min_length=1)
+class LLMArticle(BaseModel):
+    """What the model must return: every section present, each a (possibly empty) list."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    bottom_line: list[LLMStatement] = Field(max_length=3)
+    treatment_algorithm: list[LLMStatement] = Field(max_length=6)
+    specific_recommendation: list[LLMStatement] = Field(max_length=6)
+    evidence_supporting: list[LLMStatement] = Field(max_length=4)
+    monitoring: list[LLMStatement] = Field(max_length=4)
+    alternatives: list[LLMStatement] = Field(max_length=4)
+    cautions: list[LLMStatement] = Field(max_length=4)
+    multidisciplinary: list[LLMStatement] = Field(max_length=3)
 
 
-class LLMDraft(BaseModel):
-    """What the model must return (see prompts.SYSTEM)."""
-
-    model_config = ConfigDict(extra="ignore")
-    insufficient: bool = False
-    bottom_line: list[_Cited] = Field(default_factory=list)
-    treatment_algorithm: list[_Cited] = Field(default_factory=list)
-    specific_recommendation: list[_Cited] = Field(default_factory=list)
-    evidence_supporting: list[_Cited] = Field(default_factory=list)
-    monitoring: list[_Cited] = Field(default_factory=list)
-    alternatives: list[_Cited] = Field(default_factory=list)
-    cautions: list[_Cited] = Field(default_factory=list)
-    multidisciplinary: list[_Cited] = Field(default_factory=list)
-    closing_rationale: _Cited | None = None
+SECTIONS = tuple(LLMArticle.model_fields)
 
 
-def parse_draft(content: str, n_passages: int) -> LLMDraft:
-    """json.loads + pydantic; citations must name given passages. Raises ValueError with the reason."""
-    text = content.strip()
-    if text.startswith("```"):
-        text = text.strip("`").removeprefix("json").strip()
+def output_schema() -> dict[str, Any]:
+    """JSON schema sent as the response format (closed objects, every field required).
+
+    String length limits stay in pydantic validation only: OpenAI's strict mode rejects them, and
+    llama.cpp expands `maxLength: 400` into a grammar that halves generation speed (docs/llm.md).
+    """
+    schema: dict[str, Any] = _without_keys(LLMArticle.model_json_schema(), {"minLength", "maxLength"})
+    return schema
+
+
+def _without_keys(node: Any, drop: set[str]) -> Any:
+    if isinstance(node, dict):
+        return {k: _without_keys(v, drop) for k, v in node.items() if k not in drop}
+    if isinstance(node, list):
+        return [_without_keys(v, drop) for v in node]
+    return node
+
+
+@dataclass
+class LLMReport:
+    """What happened during one LLM composition; the tests and `docs/llm.md` read it."""
+
+    attempts: int = 0
+    response_format: str | None = None
+    citations_removed: int = 0
+    dropped: list[DroppedStatement] = field(default_factory=list)
+    fallback_reason: str | None = None
+    replies: list[str] = field(default_factory=list)
+
+
+def parse_reply(content: str) -> LLMArticle:
+    """`json.loads` plus pydantic validation; raise ValueError with a short reason."""
+    text = _FENCE.sub("", content.strip())
+    start, end = text.find("{"), text.rfind("}")
+    if start < 0:
+        raise ValueError("the reply holds no JSON object")
     try:
-        data: Any = json.loads(text)
+        data = json.loads(text[start : end + 1] if end > start else text[start:])
     except json.JSONDecodeError as exc:
-        raise ValueError(f"not JSON ({exc.msg} at position {exc.pos})") from exc
+        raise ValueError(f"invalid JSON ({exc.msg} at character {exc.pos})") from exc
     try:
-        draft = LLMDraft.model_validate(data)
+        return LLMArticle.model_validate(data)
     except ValidationError as exc:
-        raise ValueError(f"JSON does not match the schema: {exc.errors()[0]['msg']}") from exc
-    for field in LLMDraft.model_fields:
-        value = getattr(draft, field)
-        items = value if isinstance(value, list) else [value] if isinstance(value, _Cited) else []
-        for item in items:
-            bad = [n for n in item.cites if not 1 <= n <= n_passages]
-            if bad:
-                raise ValueError(f"citation(s) {bad} are not passage numbers 1-{n_passages}")
-    if not draft.insufficient and not draft.bottom_line:
-        raise ValueError("bottom_line is empty but insufficient is false")
-    return draft
-
-
-def _client(settings: AnswerSettings) -> Any:
-    if not settings.llm_base_url or not settings.llm_model:
-        raise ConfigError(
-            "The LLM composer needs a server and a model: set MEDCITE_ANSWER__LLM_BASE_URL "
-            "(e.g. http://127.0.0.1:8080/v1) and MEDCITE_ANSWER__LLM_MODEL, or use the extractive composer."
-        )
-    try:
-        from openai import OpenAI
-    except ImportError as exc:
-        raise MissingDependencyError("The LLM composer needs `pip install 'medcite[llm]'`.") from exc
-    return OpenAI(
-        base_url=settings.llm_base_url,
-        api_key=settings.llm_api_key or "not-needed",
-        timeout=settings.llm_timeout_s,
-        max_retries=0,
-    )
-
-
-def request_draft(settings: AnswerSettings, messages: list[dict[str, str]], n_passages: int) -> LLMDraft:
-    """Ask the server; retry invalid replies with the reason. Raises LLMError."""
-    import openai
-
-    client = _client(settings)
-    last_error = ""
-    for _attempt in range(settings.llm_retries + 1):
-        try:
-            response = client.chat.completions.create(
-                model=settings.llm_model,
-                messages=messages,
-                temperature=0,
-                seed=0,
-                response_format={"type": "json_object"},
-            )
-        except openai.OpenAIError as exc:
-            cause = f" ({exc.__cause__.__class__.__name__}: {exc.__cause__})" if exc.__cause__ else ""
-            raise LLMError(
-                f"The LLM server at {settings.llm_base_url} failed: {exc.__class__.__name__}: {exc}{cause}"
-            ) from exc
-        content = (response.choices[0].message.content or "") if response.choices else ""
-        try:
-            return parse_draft(content, n_passages)
-        except ValueError as exc:
-            last_error = str(exc)
-            messages = [
-                *messages,
-                {"role": "assistant", "content": content},
-                {"role": "user", "content": repair_prompt(last_error)},
-            ]
-    raise LLMError(f"The model gave no valid article after {settings.llm_retries + 1} attempts: {last_error}")
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "top level"
+        raise ValueError(f"JSON does not match the schema ({where}: {first['msg']})") from exc
 
 
 def compose_llm(
+    extractive: AnswerArticle,
     analysis: Analysis,
     selection: Selection,
     sources: dict[int, SourceInfo],
-    provenance: Provenance,
-    settings: AnswerSettings,
-    audience: Audience = Audience.CLINICIAN,
-    insufficient: bool = False,
+    settings: LLMSettings,
+    embedder: Embedder | None = None,
+    client: LLMClient | None = None,
 ) -> AnswerArticle:
-    b = _Builder(sources)
-    article, warnings = new_article(analysis, provenance, audience)
-    article.provenance.composer = settings.llm_model
-    pool = relevant_candidates(selection)[: settings.llm_max_passages]
-    if insufficient or not pool:
-        return insufficient_article(article, warnings, selection, b)
-    passages = [(i, _label(c, sources), c.text) for i, c in enumerate(pool, start=1)]
-    messages = [
-        {"role": "system", "content": SYSTEM},
-        {"role": "user", "content": user_prompt(analysis.question, article.assessment.summary, passages)},
-    ]
-    draft = request_draft(settings, messages, len(pool))
-    if draft.insufficient:
-        return insufficient_article(article, warnings, selection, b)
+    """The LLM's article, verified; or `extractive` with the fallback reason in provenance."""
+    article, _ = compose_llm_report(extractive, analysis, selection, sources, settings, embedder, client)
+    return article
 
-    def statements(items: list[_Cited], role: Role | None = None) -> list[Statement]:
-        return [b.cite([pool[n - 1] for n in item.cites], item.text, role=role) for item in items]
 
-    article.bottom_line = statements(draft.bottom_line)
-    article.treatment_algorithm = statements(draft.treatment_algorithm, Role.RECOMMENDATION)
-    article.specific_recommendation = statements(draft.specific_recommendation, Role.DOSING)
-    article.evidence_supporting = statements(draft.evidence_supporting, Role.STUDY_RESULT)
-    article.important_considerations = Considerations(
-        monitoring=statements(draft.monitoring, Role.MONITORING),
-        alternatives=statements(draft.alternatives, Role.ALTERNATIVE),
-        cautions=statements(draft.cautions, Role.CAUTION),
-        multidisciplinary=statements(draft.multidisciplinary, Role.REFERRAL),
+def compose_llm_report(
+    extractive: AnswerArticle,
+    analysis: Analysis,
+    selection: Selection,
+    sources: dict[int, SourceInfo],
+    settings: LLMSettings,
+    embedder: Embedder | None = None,
+    client: LLMClient | None = None,
+) -> tuple[AnswerArticle, LLMReport]:
+    report = LLMReport()
+
+    def fallback(reason: str) -> tuple[AnswerArticle, LLMReport]:
+        report.fallback_reason = reason
+        extractive.provenance.composer = f"extractive (fallback: {reason})"
+        return extractive, report
+
+    if extractive.insufficient_evidence:
+        return fallback("insufficient evidence, LLM not asked")
+    candidates = relevant_candidates(selection)[: settings.max_passages]
+    if not candidates:
+        return fallback("no passages to send")
+    passages = [(_label(c), c.text) for c in candidates]
+    # analysis.question is the identifier-scrubbed question: nothing else about the patient is sent.
+    messages = prompts.messages(
+        analysis.question, passages, extractive.audience, system=settings.system_prompt or prompts.SYSTEM
     )
-    if draft.closing_rationale is not None:
-        article.closing_rationale = statements([draft.closing_rationale])[0]
-    return finish_article(article, warnings, b)
+    if client is None:
+        with LLMClient(settings) as own:
+            outcome = _ask(own, messages, settings.max_retries, report)
+    else:
+        outcome = _ask(client, messages, settings.max_retries, report)
+    if isinstance(outcome, str):
+        return fallback(outcome)
+    parsed = outcome
+
+    article = extractive.model_copy(deep=True)
+    built = _build_sections(parsed, candidates, sources, embedder, report)
+    if built is None:
+        return fallback(f"no statement survived verification ({len(report.dropped)} dropped)")
+    sections, builder = built
+    article.bottom_line = sections["bottom_line"]
+    article.treatment_algorithm = sections["treatment_algorithm"]
+    article.specific_recommendation = sections["specific_recommendation"]
+    article.evidence_supporting = sections["evidence_supporting"]
+    article.important_considerations = Considerations(
+        monitoring=sections["monitoring"],
+        alternatives=sections["alternatives"],
+        cautions=sections["cautions"],
+        multidisciplinary=sections["multidisciplinary"],
+    )
+    article.closing_rationale = None
+    article.found_but_not_recommended = []
+    article.references = builder.references()
+    article.evidence_level = [
+        f"[{r.number}] {r.evidence_level}" for r in article.references if r.evidence_level
+    ]
+    # Conflict warnings cite the extractive article's reference numbers; the LLM's differ.
+    article.warnings = [w for w in article.warnings if w.kind != "conflict"]
+    prov = article.provenance
+    prov.composer = f"llm:{settings.model}"
+    prov.dropped.extend(report.dropped)
+    prov.statements_dropped += len(report.dropped)
+    prov.completeness_covered, prov.completeness_gaps = completeness(article)
+    return article, report
 
 
-def _label(c: Candidate, sources: dict[int, SourceInfo]) -> str:
-    info = sources[c.hit.source_id]
-    return f"{info.kind}, {info.title}" + (f", {info.year}" if info.year else "")
+def _ask(
+    client: LLMClient, messages: list[dict[str, str]], max_retries: int, report: LLMReport
+) -> LLMArticle | str:
+    """The validated reply, or the reason there is none. Invalid replies are retried with the error."""
+    error = ""
+    for _ in range(1 + max_retries):
+        report.attempts += 1
+        try:
+            completion = client.complete_json(messages, output_schema())
+        except LLMError as exc:
+            return str(exc)
+        report.response_format = completion.response_format
+        report.replies.append(completion.content)
+        if prompts.is_abstention(completion.content):
+            return "the model said the passages do not answer the question"
+        try:
+            return parse_reply(completion.content)
+        except ValueError as exc:
+            error = str(exc)
+            if completion.finish_reason == "length":
+                error += "; the reply was cut off, keep it shorter"
+            messages = [
+                *messages,
+                {"role": "assistant", "content": completion.content[:2000]},
+                {"role": "user", "content": prompts.RETRY.format(error=error)},
+            ]
+    attempts = f"{report.attempts} attempt{'s' if report.attempts != 1 else ''}"
+    return f"invalid output after {attempts}: {error}"
+
+
+def _build_sections(
+    parsed: LLMArticle,
+    candidates: list[Candidate],
+    sources: dict[int, SourceInfo],
+    embedder: Embedder | None,
+    report: LLMReport,
+) -> tuple[dict[str, list[Statement]], _Builder] | None:
+    """Verify each statement against the passages it cites; keep and cite the supported ones."""
+    builder = _Builder(sources)
+    dropped = report.dropped
+    sections: dict[str, list[Statement]] = {}
+    for name in SECTIONS:
+        kept: list[Statement] = []
+        for item in getattr(parsed, name):
+            text, inline = _strip_inline_citations(item.text)
+            asked = list(dict.fromkeys([*item.citations, *inline]))
+            valid = [n for n in asked if 1 <= n <= len(candidates)]
+            report.citations_removed += len(asked) - len(valid)
+            if not text:
+                continue
+            if not valid:
+                dropped.append(DroppedStatement(section=name, text=text, reason="cites no given passage"))
+                continue
+            cited = [candidates[n - 1] for n in valid]
+            verdict = verify_statement(text, [c.passage for c in cited], embedder)
+            if not verdict.supported:
+                dropped.append(DroppedStatement(section=name, text=text, reason=verdict.reason))
+                continue
+            numbers = [builder.statement(c).citations[0] for c in cited]
+            kept.append(Statement(text=text, citations=sorted(set(numbers)), lead=None, role=cited[0].role))
+        sections[name] = kept
+    if not any(sections.values()):
+        return None
+    if not sections["bottom_line"]:  # an article always leads with its answer
+        for name in SECTIONS[1:]:
+            if sections[name]:
+                sections["bottom_line"] = [sections[name].pop(0)]
+                break
+    return sections, builder
+
+
+def _strip_inline_citations(text: str) -> tuple[str, list[int]]:
+    """Move "[2]" markers from the text into citations: their numbers are not facts to verify."""
+    numbers: list[int] = []
+    for m in _INLINE_CITATION.finditer(text):
+        for part in re.split(r"\s*[,;]\s*", m.group(1)):
+            if "-" in part:
+                a, b = (int(x) for x in part.split("-", 1))
+                numbers.extend(range(a, b + 1) if 0 < b - a < 10 else [a, b])
+            else:
+                numbers.append(int(part))
+    return " ".join(_INLINE_CITATION.sub("", text).split()), numbers
+
+
+def _label(c: Candidate) -> str:
+    return " > ".join([c.hit.source_title, *c.hit.section_path[1:]]) or c.hit.source_title
+
+
+__all__ = ["LLMArticle", "LLMReport", "compose_llm", "compose_llm_report", "output_schema", "parse_reply"]

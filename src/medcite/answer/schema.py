@@ -221,10 +221,8 @@ class DroppedStatement(_Model):
 
 class Provenance(_Model):
     kb_version: int
-    composer: str = Field(description="'extractive' or the LLM model name.")
-    composer_fallback: str | None = Field(
-        default=None,
-        description="Why the LLM composer was not used when it was asked for (then 'extractive').",
+    composer: str = Field(
+        description="'extractive', 'llm:<model>', or 'extractive (fallback: <reason>)' when the LLM failed."
     )
     retrieval_query: str
     passages_retrieved: int

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from medcite.answer.analyse import Analysis, analyse_question
 from medcite.answer.compose_extractive import SourceInfo, compose_extractive, relevant_candidates
-from medcite.answer.compose_llm import LLMError, compose_llm
+from medcite.answer.compose_llm import compose_llm
 from medcite.answer.followups import suggest_follow_ups
 from medcite.answer.query import build_query, key_stems, key_terms, topic_terms
 from medcite.answer.readability import flesch_kincaid
@@ -24,7 +24,7 @@ from medcite.answer.select import select_evidence
 from medcite.answer.verify import verify_article
 from medcite.answer.wording import EMPTY_KB
 from medcite.config import Settings
-from medcite.errors import ConfigError, InputError
+from medcite.errors import InputError
 from medcite.models import SearchHit, SourceKind
 from medcite.search.service import SearchService
 from medcite.store import Store
@@ -51,13 +51,10 @@ class AnswerService:
         audience: Audience = Audience.CLINICIAN,
         k: int | None = None,
         verify_embeddings: bool = True,
-        composer: str | None = None,
+        llm: bool | None = None,
     ) -> AnswerArticle:
-        """Answer one question. `composer`: 'extractive' or 'llm' (default from settings.answer)."""
+        """Answer one question. `llm`: compose with the LLM server (default: settings.llm.enabled)."""
         k = k or self.settings.answer.k
-        composer = composer or self.settings.answer.composer
-        if composer not in ("extractive", "llm"):
-            raise ConfigError(f"Unknown composer {composer!r}; use 'extractive' or 'llm'.")
         if not question.strip():
             raise InputError('The question is empty. Ask in plain words, e.g. medcite ask "first-line ..."')
         if len(question) > MAX_QUESTION_CHARS:
@@ -101,20 +98,17 @@ class AnswerService:
             identifiers_removed=analysis.identifiers_removed,
         )
         sources = self._sources({h.source_id for h in hits})
-        insufficient = strength < MIN_EVIDENCE_STRENGTH
-        article = None
-        if composer == "llm":
-            try:
-                article = compose_llm(
-                    analysis, selection, sources, provenance.model_copy(deep=True), self.settings.answer,
-                    audience=audience, insufficient=insufficient,
-                )  # fmt: skip
-            except LLMError as exc:
-                provenance.composer_fallback = str(exc)
-        if article is None:
-            article = compose_extractive(
-                analysis, selection, sources, provenance, audience=audience, insufficient=insufficient
-            )
+        article = compose_extractive(
+            analysis,
+            selection,
+            sources,
+            provenance,
+            audience=audience,
+            insufficient=strength < MIN_EVIDENCE_STRENGTH,
+        )
+        if self.settings.llm.enabled if llm is None else llm:
+            embedder = self.search.embedder if verify_embeddings and self.search.backend.has_vectors else None
+            article = compose_llm(article, analysis, selection, sources, self.settings.llm, embedder)
         article.review.last_updated = self._kb_updated()
         if not hits and count_chunks(self.store) == 0:
             for warning in article.warnings:

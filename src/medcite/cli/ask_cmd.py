@@ -30,28 +30,28 @@ def ask(
         typer.Option("--audience", "-a", help="Wording for clinician (default), trainee or patient."),
     ] = Audience.CLINICIAN,
     k: Annotated[int | None, typer.Option("--k", "-k", min=1, max=100, help="Passages to retrieve.")] = None,
-    llm: Annotated[
-        bool,
-        typer.Option("--llm", help="Compose with the OpenAI-compatible server in settings (answer.llm_*)."),
-    ] = False,
     json_out: JsonOption = False,
     markdown: Annotated[
         bool, typer.Option("--markdown", help="Print Markdown instead of terminal text.")
     ] = False,
     html_out: Annotated[bool, typer.Option("--html", help="Print an HTML fragment.")] = False,
+    llm: Annotated[
+        bool | None,
+        typer.Option(
+            "--llm/--no-llm",
+            help="Compose with the configured LLM server (settings [llm]); falls back to extractive.",
+        ),
+    ] = None,
     export_refs: Annotated[
         RefFormat | None, typer.Option("--export-refs", help="Print only the references as RIS or BibTeX.")
     ] = None,
 ) -> None:
     """Answer a clinical question with a cited article (bottom line, algorithm, dosing, references)."""
     app = get_context(ctx)
-    composer = "llm" if llm else None
     service = AnswerService(app.settings, app.knowledge_base())
-    article = service.ask(question, audience=audience, k=k, composer=composer)
-    if article.provenance.composer_fallback:
-        app.err.print(
-            f"[yellow]LLM composer not used:[/] {article.provenance.composer_fallback}", highlight=False
-        )
+    article = service.ask(question, audience=audience, k=k, llm=llm)
+    if article.provenance.composer.startswith("extractive (fallback"):
+        app.err.print(f"[yellow]LLM composer not used:[/] {article.provenance.composer}", highlight=False)
     if export_refs is RefFormat.RIS:
         typer.echo(to_ris(article.references), nl=False)
     elif export_refs is RefFormat.BIBTEX:
