@@ -57,6 +57,8 @@ class ReviewStatus(StrEnum):
     UNDER_REVIEW = "Under review"
     APPROVED = "Approved"
     REJECTED = "Rejected"
+    NEEDS_REREVIEW = "Needs re-review"
+    WITHDRAWN = "Withdrawn"
 
 
 # ---- facts the question states ------------------------------------------------------------------
@@ -205,6 +207,13 @@ class Review(_Model):
     last_updated: str | None = Field(None, description="ISO time the knowledge base last changed.")
     reviewers: list[str] = Field(default_factory=list)
     editorial_policy: str = EDITORIAL_POLICY_URL
+    approved_at: str | None = Field(None, description="ISO time of approval, when Approved.")
+    article_id: int | None = Field(None, description="The stored article (see `medcite review show ID`).")
+    reuse: str | None = Field(
+        None,
+        description="How this answer was served: composed, existing (same question before), "
+        "approved_exact or approved_semantic (an approved article for the same or a close question).",
+    )
 
 
 class Readability(_Model):

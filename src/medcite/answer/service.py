@@ -39,6 +39,16 @@ MIN_EVIDENCE_STRENGTH = 0.5
 MAX_QUESTION_CHARS = 2000
 
 
+def validate_question(question: str) -> None:
+    """Refuse an empty or oversized question with a message that says what to do."""
+    if not question.strip():
+        raise InputError('The question is empty. Ask in plain words, e.g. medcite ask "first-line ..."')
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InputError(
+            f"The question is {len(question)} characters long; the limit is {MAX_QUESTION_CHARS}."
+        )
+
+
 class AnswerService:
     def __init__(self, settings: Settings, store: Store, search: SearchService | None = None) -> None:
         self.settings = settings
@@ -55,12 +65,7 @@ class AnswerService:
     ) -> AnswerArticle:
         """Answer one question. `llm`: compose with the LLM server (default: settings.llm.enabled)."""
         k = k or self.settings.answer.k
-        if not question.strip():
-            raise InputError('The question is empty. Ask in plain words, e.g. medcite ask "first-line ..."')
-        if len(question) > MAX_QUESTION_CHARS:
-            raise InputError(
-                f"The question is {len(question)} characters long; the limit is {MAX_QUESTION_CHARS}."
-            )
+        validate_question(question)
         timings: dict[str, float] = {}
         t0 = t = time.perf_counter()
         analysis = analyse_question(question)

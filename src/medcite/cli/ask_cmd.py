@@ -13,6 +13,7 @@ from medcite.answer.schema import Audience
 from medcite.answer.service import AnswerService
 from medcite.cli.context import get_context
 from medcite.cli.output import JsonOption
+from medcite.editorial.serve import ask_reviewed
 
 
 class RefFormat(StrEnum):
@@ -49,7 +50,7 @@ def ask(
     """Answer a clinical question with a cited article (bottom line, algorithm, dosing, references)."""
     app = get_context(ctx)
     service = AnswerService(app.settings, app.knowledge_base())
-    article = service.ask(question, audience=audience, k=k, llm=llm)
+    article = ask_reviewed(service, question, audience=audience, k=k, llm=llm)
     if article.provenance.composer.startswith("extractive (fallback"):
         app.err.print(f"[yellow]LLM composer not used:[/] {article.provenance.composer}", highlight=False)
     if export_refs is RefFormat.RIS:
