@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 
 from medcite import __version__
-from medcite.cli import ingest_cmd, search_cmd, sources_cmd
+from medcite.cli import eval_cmd, ingest_cmd, search_cmd, sources_cmd
 from medcite.cli.context import AppContext
 from medcite.errors import MedCiteError
 
@@ -60,6 +60,7 @@ def root(
 app.command("ingest")(ingest_cmd.ingest)
 app.command("search")(search_cmd.search)
 app.add_typer(sources_cmd.app, name="sources")
+app.add_typer(eval_cmd.app, name="eval")
 
 
 def main(argv: list[str] | None = None) -> None:

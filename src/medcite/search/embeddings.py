@@ -28,11 +28,17 @@ class Embedder(ABC):
     def _encode(self, texts: list[str], role: Role) -> np.ndarray: ...
 
     def embed_passages(
-        self, texts: Sequence[str], batch_size: int = 32, progress: Callable[[int], None] | None = None
+        self,
+        texts: Sequence[str],
+        batch_size: int = 32,
+        progress: Callable[[int], None] | None = None,
+        max_chars: int | None = None,
     ) -> np.ndarray:
+        """Vectors for passages; `max_chars` overrides the model's truncation (cost grows with length)."""
+        limit = max_chars or self.max_chars
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for start in range(0, len(texts), batch_size):
-            batch = [t[: self.max_chars] for t in texts[start : start + batch_size]]
+            batch = [t[:limit] for t in texts[start : start + batch_size]]
             out[start : start + len(batch)] = self._encode(batch, "passage")
             if progress is not None:
                 progress(len(batch))

@@ -40,9 +40,13 @@ _BACKGROUND = re.compile(
 
 @dataclass(frozen=True)
 class RerankWeights:
+    """Multiplicative clinical features, plus the additive question-intent match (search/intent.py)."""
+
     kind: float = 0.15
     section: float = 0.10
     recency: float = 0.05
+    intent: float = 0.0
+    intent_other_penalty: float = 0.5
 
 
 def section_role_score(section_path: tuple[str, ...]) -> float:
