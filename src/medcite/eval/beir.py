@@ -101,7 +101,10 @@ def load_qrels(path: Path) -> dict[str, dict[str, int]]:
     if not path.is_file():
         raise InputError(f"{path} is missing; a BEIR folder keeps its judgements in qrels/<split>.tsv.")
     qrels: dict[str, dict[str, int]] = {}
-    lines = path.read_text(encoding="utf-8", errors="strict").splitlines()
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path} is not UTF-8 text.") from exc
     if not lines or not lines[0].lower().startswith("query"):
         raise InputError(f"{path}:1: expected the header 'query-id<TAB>corpus-id<TAB>score'.")
     for number, line in enumerate(lines[1:], start=2):

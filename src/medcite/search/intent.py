@@ -195,7 +195,11 @@ def passage_roles(text: str) -> dict[Intent, float]:
         if heading is not None and _QUESTION_CUES[intent].search(heading.group(0)):
             hits += 6
         roles[intent] = 1.0 - 0.5 ** (hits / 2.0) if hits else 0.0
-    roles[Intent.DEFINITION] = 1.0 if _DEFINITION_PASSAGE.search(text[:400]) else 0.0
+    if heading is not None:
+        asked = classify_question(heading.group(0)).intents
+        roles[Intent.DEFINITION] = 1.0 if asked == (Intent.DEFINITION,) else 0.0
+    else:
+        roles[Intent.DEFINITION] = 1.0 if _DEFINITION_PASSAGE.search(text[:400]) else 0.0
     return roles
 
 

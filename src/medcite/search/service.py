@@ -12,7 +12,7 @@ from sqlalchemy import select
 from medcite.config import Settings
 from medcite.errors import InputError
 from medcite.models import SearchHit
-from medcite.search.backend import Filters, SearchBackend
+from medcite.search.backend import ChunkInfo, Filters, SearchBackend
 from medcite.search.embeddings import Embedder, get_embedder
 from medcite.search.expansion import Expansion, expand_query
 from medcite.search.fusion import convex_fusion, min_max, reciprocal_rank_fusion
@@ -23,6 +23,7 @@ from medcite.store.tables import ChunkRow, SourceRow
 
 Mode = Literal["hybrid", "bm25", "dense"]
 MAX_QUERY_CHARS = 4000
+CACHE_LIMIT = 200_000
 
 
 @dataclass
@@ -87,7 +88,10 @@ class SearchService:
         self.backend = backend or make_backend(settings, store)
         self.params = params or RankingParams(rrf_k=settings.search.rrf_k)
         self._embedder: Embedder | None = None
-        self._roles: dict[str, dict[Intent, float]] = {}
+        # Per-chunk rerank inputs, valid for one knowledge-base version (chunk ids are stable within it).
+        self._cache_version: int | None = None
+        self._infos: dict[int, ChunkInfo] = {}
+        self._roles: dict[int, dict[Intent, float]] = {}
 
     @property
     def weights(self) -> RerankWeights:
@@ -136,6 +140,9 @@ class SearchService:
         timings: dict[str, float] = {}
         t = time.perf_counter()
         self.backend.refresh()
+        version = self.store.kb_version()
+        if version != self._cache_version or len(self._infos) > CACHE_LIMIT:
+            self._cache_version, self._infos, self._roles = version, {}, {}
         timings["index"] = _ms(t)
         expansion = expand_query(query) if self.settings.search.expand_abbreviations else Expansion(query, ())
         lexical = dense = None
@@ -180,7 +187,7 @@ class SearchService:
             return fused[:k]
         scores = min_max(dict(fused))
         candidates = [cid for cid, _ in fused]
-        infos = self.backend.info(candidates)
+        infos = self._chunk_infos(candidates)
         roles = self._passage_roles(candidates) if p.weights.intent else {}
         reranked: dict[int, float] = {}
         for cid in candidates:
@@ -194,21 +201,21 @@ class SearchService:
             reranked[cid] = score
         return sorted(reranked.items(), key=lambda item: (-item[1], item[0]))[:k]
 
+    def _chunk_infos(self, chunk_ids: list[int]) -> dict[int, ChunkInfo]:
+        missing = [cid for cid in chunk_ids if cid not in self._infos]
+        if missing:
+            self._infos.update(self.backend.info(missing))
+        return {cid: self._infos[cid] for cid in chunk_ids if cid in self._infos}
+
     def _passage_roles(self, chunk_ids: list[int]) -> dict[int, dict[Intent, float]]:
-        """Role cues per candidate, memoised by text (a chunk's text never changes in place)."""
-        with self.store.session() as s:
-            texts = dict(
-                s.execute(select(ChunkRow.id, ChunkRow.text).where(ChunkRow.id.in_(chunk_ids))).all()
-            )
-        if len(self._roles) > 200_000:
-            self._roles.clear()
-        out = {}
-        for cid, text in texts.items():
-            roles = self._roles.get(text)
-            if roles is None:
-                roles = self._roles[text] = passage_roles(text)
-            out[cid] = roles
-        return out
+        """Role cues per candidate (search/intent.py), computed once per chunk and version."""
+        missing = [cid for cid in chunk_ids if cid not in self._roles]
+        if missing:
+            with self.store.session() as s:
+                rows = s.execute(select(ChunkRow.id, ChunkRow.text).where(ChunkRow.id.in_(missing))).all()
+            for cid, text in rows:
+                self._roles[cid] = passage_roles(text)
+        return {cid: self._roles[cid] for cid in chunk_ids if cid in self._roles}
 
     def _hits(
         self, ranked: list[tuple[int, float]], rankings: list[list[tuple[int, float]]]
