@@ -20,6 +20,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("dataset", type=Path)
     parser.add_argument("--embed-chars", type=int, default=0, help="0 = BM25 only")
+    parser.add_argument("--embedder", default="e5-small")
     parser.add_argument("--cache-dir", type=Path, default=Path(__file__).parent / ".cache")
     args = parser.parse_args()
     dataset = load_beir(args.dataset)
@@ -32,7 +33,7 @@ def main() -> None:
             last[0] = now
             print(f"{now - started:7.0f}s {stage} {done}/{total}", file=sys.stderr, flush=True)
 
-    kb = build_knowledge_base(dataset, args.cache_dir, args.embed_chars or None, progress)
+    kb = build_knowledge_base(dataset, args.cache_dir, args.embed_chars or None, progress, args.embedder)
     print(json.dumps({"reused": kb.reused, "chunks": len(kb.chunk_to_doc), **kb.timings}, indent=2))
 
 

@@ -39,6 +39,9 @@ def retrieval(
         int,
         typer.Option("--embed-chars", min=32, help="Characters of each chunk the embedder reads at ingest."),
     ] = DEFAULT_EMBED_CHARS,
+    embedder: Annotated[
+        str, typer.Option("--embedder", help="Dense model: e5-small (default) or minilm-int8.")
+    ] = "e5-small",
     cache_dir: Annotated[
         Path | None,
         typer.Option("--cache-dir", help="Where the evaluation knowledge base and vectors are cached."),
@@ -59,7 +62,9 @@ def retrieval(
             elapsed = time.perf_counter() - started
             print(f"  [{elapsed:6.0f}s] {stage}: {done}/{total}", file=sys.stderr, flush=True)
 
-    report = run_retrieval_eval(data, names, cache, embed_chars, limit_queries, progress=progress)
+    report = run_retrieval_eval(
+        data, names, cache, embed_chars, limit_queries, progress=progress, embedder=embedder
+    )
     summary = report.as_dict()
     if json_out:
         print_json(summary)

@@ -54,12 +54,14 @@ def build_knowledge_base(
     cache_root: Path,
     embed_chars: int | None,
     progress: Callable[[str, int, int], None] | None = None,
+    embedder: str = "e5-small",
 ) -> EvalKnowledgeBase:
     """A knowledge base holding the data set's corpus; `embed_chars` None means BM25 only."""
-    base = load_settings(data_dir=cache_root / "tmp", ingest={"embed": bool(embed_chars)})
+    options = {"ingest": {"embed": bool(embed_chars)}, "search": {"embedder": embedder}}
+    base = load_settings(data_dir=cache_root / "tmp", **options)
     recipe = _recipe(base, embed_chars)
     data_dir = cache_root / "kb" / f"{dataset.name}-{dataset.corpus_hash[:12]}-{recipe}"
-    settings = load_settings(data_dir=data_dir, ingest={"embed": bool(embed_chars)})
+    settings = load_settings(data_dir=data_dir, **options)
     marker = data_dir / "complete.json"
     timings: dict[str, float] = {}
     reused = marker.is_file()

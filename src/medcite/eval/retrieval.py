@@ -132,6 +132,7 @@ def run_retrieval_eval(
     limit_queries: int | None = None,
     params: RankingParams | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    embedder: str = "e5-small",
 ) -> RetrievalReport:
     unknown = [s for s in systems if s not in SYSTEMS]
     if unknown:
@@ -142,7 +143,8 @@ def run_retrieval_eval(
     needs_vectors = any(s in ("dense", "hybrid") for s in systems)
     kb = None
     if any(s in MEDCITE_SYSTEMS for s in systems):
-        kb = build_knowledge_base(dataset, cache_root, embed_chars if needs_vectors else None, progress)
+        chars = embed_chars if needs_vectors else None
+        kb = build_knowledge_base(dataset, cache_root, chars, progress, embedder)
     query_vectors = None
     if kb is not None and needs_vectors:
         embedder = get_embedder(kb.settings.search.embedder)
@@ -171,6 +173,7 @@ def run_retrieval_eval(
         baseline=BASELINE if BASELINE in systems else None,
         ingest=kb.timings if kb else {},
         settings={
+            "embedder": embedder if needs_vectors else None,
             "embed_chars": embed_chars if needs_vectors else None,
             "chunks_per_query": CHUNKS_PER_QUERY,
             "ranking": repr(params or RankingParams()),

@@ -197,7 +197,8 @@ class SearchService:
             score = scores[cid] * clinical_boost(info, p.weights)
             if cid in roles:
                 match = intent_match(retrieval.intent, roles[cid], p.weights.intent_other_penalty)
-                score += p.weights.intent * match
+                gate = p.weights.intent_gate
+                score += p.weights.intent * match * ((1 - gate) + gate * scores[cid])
             reranked[cid] = score
         return sorted(reranked.items(), key=lambda item: (-item[1], item[0]))[:k]
 
