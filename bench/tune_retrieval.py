@@ -96,14 +96,14 @@ def main() -> None:
     grid: list[RankingParams] = [base]
     if args.grid in ("fusion", "full") and args.mode == "hybrid":
         for rrf_k, wd in itertools.product((10, 30, 60, 100), (0.5, 1.0, 1.5)):
-            grid.append(replace(base, fusion="rrf", rrf_k=rrf_k, dense_weight=wd, weights=RerankWeights()))
+            grid.append(replace(base, fusion="rrf", rrf_k=rrf_k, dense_weight=wd, weights=base.weights))
         for wd in (0.3, 0.5, 0.7, 1.0, 1.5, 2.0):
-            grid.append(replace(base, fusion="convex", dense_weight=wd, weights=RerankWeights()))
+            grid.append(replace(base, fusion="convex", dense_weight=wd, weights=base.weights))
     if args.grid in ("intent", "full"):
         for w, pen in itertools.product((0.05, 0.1, 0.15, 0.2, 0.3, 0.4), (0.0, 0.25, 0.5, 0.75)):
             grid.append(replace(base, weights=RerankWeights(intent=w, intent_other_penalty=pen)))
     if args.grid in ("gate", "full"):
-        for w, pen, gate in itertools.product((0.2, 0.3, 0.4, 0.6), (0.75, 1.0), (0.0, 0.5, 1.0)):
+        for w, pen, gate in itertools.product((0.4, 0.6, 0.8), (0.5, 0.75), (1.0,)):
             weights = RerankWeights(intent=w, intent_other_penalty=pen, intent_gate=gate)
             grid.append(replace(base, weights=weights))
     results = []

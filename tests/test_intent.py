@@ -58,3 +58,27 @@ def test_intent_match_prefers_the_passage_that_answers_the_question() -> None:
     assert intent_match(asks_treatment, treatment) > intent_match(asks_treatment, symptoms)
     assert intent_match(asks_symptoms, symptoms) > intent_match(asks_symptoms, treatment)
     assert intent_match(classify_question("gout"), treatment) == 0.0
+
+
+def test_search_service_uses_intent_to_pick_the_answering_passage(tmp_path) -> None:
+    """Two passages on one topic: the question's intent decides which ranks first (real store, BM25)."""
+    from medcite.config import load_settings
+    from medcite.ingest.pipeline import ingest_paths
+    from medcite.search.service import SearchService
+    from medcite.store import Store
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "gout-treatment.md").write_text(f"---\ntitle: Gout\n---\n\n{TREATMENT}\n")
+    (folder / "gout-symptoms.md").write_text(f"---\ntitle: Gout\n---\n\n{SYMPTOMS}\n")
+    settings = load_settings(data_dir=tmp_path / "data", ingest={"embed": False})
+    store = Store(settings.database_url)
+    try:
+        ingest_paths([folder], store, settings, embedder=None)
+        service = SearchService(settings, store)
+        top_treatment = service.search("What are the treatments for gout?", mode="bm25").hits[0]
+        top_symptoms = service.search("What are the symptoms of gout?", mode="bm25").hits[0]
+        assert "colchicine" in top_treatment.text
+        assert "swelling" in top_symptoms.text
+    finally:
+        store.dispose()

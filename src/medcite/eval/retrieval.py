@@ -147,9 +147,9 @@ def run_retrieval_eval(
         kb = build_knowledge_base(dataset, cache_root, chars, progress, embedder)
     query_vectors = None
     if kb is not None and needs_vectors:
-        embedder = get_embedder(kb.settings.search.embedder)
-        cache = VectorCache(cache_root / "vectors" / embedder.name, embedder.dim)
-        query_vectors = cached_query_vectors(embedder, [dataset.queries[q] for q in query_ids], cache)
+        model = get_embedder(kb.settings.search.embedder)
+        cache = VectorCache(cache_root / "vectors" / model.name, model.dim)
+        query_vectors = cached_query_vectors(model, [dataset.queries[q] for q in query_ids], cache)
     results = []
     for name in systems:
         started = time.perf_counter()

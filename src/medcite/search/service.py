@@ -57,7 +57,7 @@ class RankingParams:
     fusion: Literal["rrf", "convex"] = "convex"
     rrf_k: int = 60
     bm25_weight: float = 1.0
-    dense_weight: float = 1.0
+    dense_weight: float = 1.5
     weights: RerankWeights = field(default_factory=RerankWeights)
 
 
@@ -185,7 +185,10 @@ class SearchService:
             return []
         if not self.settings.search.rerank:
             return fused[:k]
-        scores = min_max(dict(fused))
+        # Cosines alone sit in a narrow high band (e5: 0.75-0.9), so they are spread to 0..1 first;
+        # BM25 and fused scores have a meaningful zero and keep their proportions.
+        dense_only = retrieval.lexical is None
+        scores = min_max(dict(fused)) if dense_only else _relative(fused)
         candidates = [cid for cid, _ in fused]
         infos = self._chunk_infos(candidates)
         roles = self._passage_roles(candidates) if p.weights.intent else {}
@@ -275,6 +278,14 @@ class SearchService:
                 )
             )
         return hits
+
+
+def _relative(fused: list[tuple[int, float]]) -> dict[int, float]:
+    """Scores as a share of the best one (0..1), keeping the gaps; rerank terms scale with it."""
+    top = max(score for _, score in fused)
+    if top <= 0:  # e.g. only negative cosines: fall back to the spread between best and worst
+        return min_max(dict(fused))
+    return {cid: max(score, 0.0) / top for cid, score in fused}
 
 
 def _ms(start: float) -> float:
