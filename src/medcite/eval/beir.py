@@ -56,7 +56,7 @@ def _jsonl(path: Path) -> list[tuple[int, dict[str, Any]]]:
                     continue
                 try:
                     row = json.loads(line)
-                except ValueError as exc:
+                except json.JSONDecodeError as exc:
                     raise InputError(f"{path}:{number}: not valid JSON ({exc.msg}).") from exc
                 if not isinstance(row, dict):
                     raise InputError(f"{path}:{number}: expected a JSON object per line.")

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sqlalchemy import select
@@ -57,7 +58,7 @@ def build_knowledge_base(
     embedder: str = "e5-small",
 ) -> EvalKnowledgeBase:
     """A knowledge base holding the data set's corpus; `embed_chars` None means BM25 only."""
-    options = {"ingest": {"embed": bool(embed_chars)}, "search": {"embedder": embedder}}
+    options: dict[str, Any] = {"ingest": {"embed": bool(embed_chars)}, "search": {"embedder": embedder}}
     base = load_settings(data_dir=cache_root / "tmp", **options)
     recipe = _recipe(base, embed_chars)
     data_dir = cache_root / "kb" / f"{dataset.name}-{dataset.corpus_hash[:12]}-{recipe}"

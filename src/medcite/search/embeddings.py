@@ -47,13 +47,15 @@ class Embedder(ABC):
         return _normalise(out)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return _normalise(self._encode([text[: self.max_chars]], "query"))[0]
+        vector: np.ndarray = _normalise(self._encode([text[: self.max_chars]], "query"))[0]
+        return vector
 
 
 def _normalise(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return (vectors / norms).astype(np.float32)
+    normalised: np.ndarray = (vectors / norms).astype(np.float32)
+    return normalised
 
 
 class E5SmallEmbedder(Embedder):
