@@ -14,6 +14,7 @@ from medcite.cli import (
     ask_cmd,
     chat_cmd,
     doctor_cmd,
+    eval_answers_cmd,
     eval_cmd,
     ingest_cmd,
     library_admin_cmd,
@@ -74,6 +75,7 @@ app.command("search")(search_cmd.search)
 app.command("ask")(ask_cmd.ask)
 app.command("chat")(chat_cmd.chat)
 app.add_typer(eval_cmd.app, name="eval")
+eval_cmd.app.command("answers")(eval_answers_cmd.answers)
 app.add_typer(sources_cmd.app, name="sources")
 app.add_typer(library_cmd.app, name="library")
 library_cmd.app.command("status")(library_admin_cmd.status)

