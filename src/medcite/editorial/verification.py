@@ -64,5 +64,16 @@ class OverlapVerifier:
         return True, ""
 
 
+class AnswerPipelineVerifier:
+    """The answer pipeline's own check (`medcite.answer.verify.verify_statement`): a reviewer's edit is held
+    to exactly the rule composed statements are held to (numbers in the passage, content-word overlap)."""
+
+    def verify(self, text: str, passages: Sequence[str]) -> tuple[bool, str]:
+        from medcite.answer.verify import verify_statement
+
+        verdict = verify_statement(text, list(passages))
+        return verdict.supported, "" if verdict.supported else verdict.reason
+
+
 def default_verifier() -> StatementVerifier:
-    return OverlapVerifier()
+    return AnswerPipelineVerifier()
