@@ -55,3 +55,20 @@ def test_reviewer_approval_is_served_to_the_next_asker(cli, tmp_path: Path) -> N
     cli("ingest", str(source))
     shown = json.loads(cli("review", "show", str(article_id), "--json"))
     assert shown["status"] == "Needs re-review"
+
+
+def test_library_version_is_in_every_answers_provenance(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from medcite.library import LIBRARY_VERSION
+
+    monkeypatch.setenv("MEDCITE_INGEST__EMBED", "false")
+    runner = CliRunner()
+    data = ["--data-dir", str(tmp_path / "d")]
+    result = runner.invoke(app, [*data, "ask", "Which apixaban dose in atrial fibrillation?", "--json"])
+    assert result.exit_code == 0, result.output
+    article = json.loads(result.stdout)
+    assert article["provenance"]["library_version"] == LIBRARY_VERSION
+    assert any("Atrial fibrillation" in r["title"] for r in article["references"])
+    markdown = runner.invoke(app, [*data, "ask", "Which apixaban dose in atrial fibrillation?", "--markdown"])
+    assert f"starter library {LIBRARY_VERSION}" in markdown.stdout

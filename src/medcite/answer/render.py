@@ -145,7 +145,9 @@ def render_markdown(article: AnswerArticle, banner_line: bool = True) -> str:
         a.disclaimer,
         "",
         f"_Audience: {a.audience.value}. Composer: {a.provenance.composer}; knowledge base version "
-        f"{a.provenance.kb_version}; statements dropped by verification: {a.provenance.statements_dropped}._",
+        f"{a.provenance.kb_version}"
+        + (f" (starter library {a.provenance.library_version})" if a.provenance.library_version else "")
+        + f"; statements dropped by verification: {a.provenance.statements_dropped}._",
         "",
     ]
     return "\n".join(out)

@@ -230,6 +230,10 @@ class DroppedStatement(_Model):
 
 class Provenance(_Model):
     kb_version: int
+    library_version: str | None = Field(
+        None,
+        description="Starter library version in this knowledge base (None when the library is disabled).",
+    )
     composer: str = Field(
         description="'extractive', 'llm:<model>', or 'extractive (fallback: <reason>)' when the LLM failed."
     )

@@ -25,6 +25,7 @@ from medcite.answer.verify import verify_article
 from medcite.answer.wording import EMPTY_KB
 from medcite.config import Settings
 from medcite.errors import InputError
+from medcite.library import LIBRARY_VERSION
 from medcite.models import SearchHit, SourceKind
 from medcite.search.service import SearchService
 from medcite.store import Store
@@ -95,6 +96,7 @@ class AnswerService:
         t = time.perf_counter()
         provenance = Provenance(
             kb_version=self.store.kb_version(),
+            library_version=LIBRARY_VERSION if self.settings.library.enabled else None,
             composer="extractive",
             retrieval_query=query,
             passages_retrieved=len(hits),
