@@ -8,6 +8,7 @@ reads a plan: assess, escalate, choose, dose, what if it fails, when to refer.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from medcite.answer.schema import (
     Statement,
     Warning,
 )
-from medcite.answer.select import Candidate, Selection
+from medcite.answer.select import Candidate, Selection, _context_stems
 from medcite.answer.wording import (
     DISCLAIMERS,
     IDENTIFIERS_REMOVED,
@@ -41,6 +42,7 @@ from medcite.answer.wording import (
     title_for,
 )
 from medcite.text.markers import CITATION_MARKER
+from medcite.text.tokens import tokenize
 
 _EVALUATE = re.compile(
     r"\bconfirm\b|adherence|\bexclude\b|before escalating|\bassess\b|\bmeasure\b|treat to target", re.I
@@ -325,14 +327,12 @@ def compose_extractive(
 
     # Bottom line: the best sentence of the role the intent asks for; escalation first when therapy fails.
     escalating = intent is Intent.NEXT_STEP and (facts.inadequate_response or bool(facts.current_treatments))
-    failing = facts.inadequate_response or (
-        bool(facts.current_treatments) and intent in (Intent.NEXT_STEP, Intent.TREATMENT_CHOICE)
-    )
+    failing = facts.inadequate_response  # therapy named alone may be for something else
     # The bottom line comes from the source most about the question when it can (one source answering
     # in its own logic reads better than the best sentence of each of several topics), from the
     # section for the patient's stage of treatment, and within it from the sentence that shares most
     # of the question's own words.
-    lead_source = _lead_source(selection.candidates)
+    lead_source = _lead_source(selection.candidates, analysis.question)
     roles = list(dict.fromkeys([*focus_roles(analysis.question), *_BOTTOM_ROLES[intent]]))
     pool_keys = {c.key for c in pool}
     bottom_pool = pool + [
@@ -502,18 +502,23 @@ def _stage_fits(c: Candidate, failing: bool) -> bool:
     return bool((_FAILURE_SECTION if failing else _FIRST_LINE_SECTION).search(section))
 
 
-def _lead_source(candidates: list[Candidate]) -> int:
-    """The source most about the question: its passages rank high and its best sentence covers
-    most of the question's own words."""
+def _lead_source(candidates: list[Candidate], question: str) -> int:
+    """The source most about the question: its passages rank high and its sentences, section
+    headings and title together cover most of the question's own words (rare words weigh most)."""
     votes: dict[int, float] = defaultdict(float)
     seen: set[int] = set()
-    cover: dict[int, float] = defaultdict(float)
+    stems: dict[int, set[str]] = defaultdict(set)
     for c in candidates:
         sid = c.hit.source_id
         if c.hit.chunk_id not in seen:
             seen.add(c.hit.chunk_id)
             votes[sid] += 1 / (1 + c.hit_rank)
-        cover[sid] = max(cover[sid], c.question_cover)
+        stems[sid] |= _context_stems(c)
+    asked = set(tokenize(question))
+    df = {s: sum(1 for sid in stems if s in stems[sid]) for s in asked}
+    idf = {s: math.log(1 + len(stems) / df[s]) for s in asked if df[s]}
+    total = sum(idf.values()) or 1.0
+    cover = {sid: sum(w for s, w in idf.items() if s in stems[sid]) / total for sid in stems}
     return max(votes, key=lambda sid: (votes[sid] + cover[sid], -sid))
 
 
