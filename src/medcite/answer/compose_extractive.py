@@ -344,7 +344,8 @@ def compose_extractive(
     def bottom_key(c: Candidate) -> tuple[bool, bool, bool, bool, bool | int, float, int]:
         escalation = escalating and not _ESCALATE.search(c.text)
         fit = 0.6 * c.question_cover + 0.4 * c.score  # the question's own words weigh most
-        main = roles.index(c.role) if c.role in roles else len(roles)
+        # a recommendation that gives its dose ("give amoxicillin 1 g three times daily") is both
+        main = min((roles.index(r) for r in _main_roles(c) if r in roles), default=len(roles))
         stage = not _stage_fits(c, failing)
         # a sentence naming only other drugs is about them; one naming none is about its section's
         drugs = {d.lower() for d in c.drugs}
@@ -494,6 +495,16 @@ _FIRST_LINE_SECTION = re.compile(r"first[- ]line|initial (?:treatment|therapy|ma
 _FAILURE_SECTION = re.compile(
     r"inadequate response|refractory|second[- ]line|fail|not controlled|resistant|escalat", re.I
 )
+
+
+def _main_roles(c: Candidate) -> set[Role]:
+    """A dosed recommendation outside the dosing tables counts as a recommendation too."""
+    if c.role is Role.DOSING and Role.RECOMMENDATION in c.roles and not _DOSING_SECTION.search(c.section):
+        return {Role.DOSING, Role.RECOMMENDATION}
+    return {c.role}
+
+
+_DOSING_SECTION = re.compile(r"dos(?:e|ing|age)", re.I)
 
 
 def _stage_fits(c: Candidate, failing: bool) -> bool:
