@@ -8,6 +8,7 @@ reads a plan: assess, escalate, choose, dose, what if it fails, when to refer.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from medcite.answer.schema import (
     Statement,
     Warning,
 )
-from medcite.answer.select import Candidate, Selection
+from medcite.answer.select import Candidate, Selection, _context_stems
 from medcite.answer.wording import (
     DISCLAIMERS,
     IDENTIFIERS_REMOVED,
@@ -41,6 +42,7 @@ from medcite.answer.wording import (
     title_for,
 )
 from medcite.text.markers import CITATION_MARKER
+from medcite.text.tokens import tokenize
 
 _EVALUATE = re.compile(
     r"\bconfirm\b|adherence|\bexclude\b|before escalating|\bassess\b|\bmeasure\b|treat to target", re.I
@@ -325,29 +327,43 @@ def compose_extractive(
 
     # Bottom line: the best sentence of the role the intent asks for; escalation first when therapy fails.
     escalating = intent is Intent.NEXT_STEP and (facts.inadequate_response or bool(facts.current_treatments))
-    # The bottom line comes from the best-ranked source when it can (one source answering in its own
-    # logic reads better than the best sentence of each of several topics), and within it from the
-    # sentence that shares most of the question's own words.
-    lead_source = min(pool, key=lambda c: (c.hit_rank, c.order)).hit.source_id
+    failing = facts.inadequate_response  # therapy named alone may be for something else
+    # The bottom line comes from the source most about the question when it can (one source answering
+    # in its own logic reads better than the best sentence of each of several topics), from the
+    # section for the patient's stage of treatment, and within it from the sentence that shares most
+    # of the question's own words.
+    lead_source = _lead_source(selection.candidates, analysis.question)
+    roles = list(dict.fromkeys([*focus_roles(analysis.question), *_BOTTOM_ROLES[intent]]))
+    pool_keys = {c.key for c in pool}
+    bottom_pool = pool + [
+        c for c in selection.candidates if c.hit.source_id == lead_source and c.key not in pool_keys
+    ]
 
-    def bottom_key(c: Candidate) -> tuple[bool, bool, float, int]:
+    asked_drugs = {d.lower() for d in facts.drugs_mentioned} - {d.lower() for d in facts.current_treatments}
+
+    def bottom_key(c: Candidate) -> tuple[bool, bool, bool, bool, bool | int, float, int]:
         escalation = escalating and not _ESCALATE.search(c.text)
         fit = 0.6 * c.question_cover + 0.4 * c.score  # the question's own words weigh most
-        return (c.hit.source_id != lead_source, escalation, -round(fit, 6), c.order)
+        # a recommendation that gives its dose ("give amoxicillin 1 g three times daily") is both
+        main = min((roles.index(r) for r in _main_roles(c) if r in roles), default=len(roles))
+        stage = not _stage_fits(c, failing)
+        # a sentence naming only other drugs is about them; one naming none is about its section's
+        drugs = {d.lower() for d in c.drugs}
+        named = intent is Intent.DOSING and bool(asked_drugs and drugs) and not drugs & asked_drugs
+        off_source = c.hit.source_id != lead_source
+        if intent is Intent.DOSING:  # a dose of the drug asked about, whatever the stage
+            return (off_source, named, main > 0, False, escalation, -round(fit, 6), c.order)
+        return (off_source, named, stage, escalation, main, -round(fit, 6), c.order)
 
-    bottom_pool = sorted(pool, key=bottom_key)
-    bottom: list[Statement] = []
-    roles = list(dict.fromkeys([*focus_roles(analysis.question), *_BOTTOM_ROLES[intent]]))
-    for role in roles:  # a sentence whose main role is the one asked for, else one that also has it
-        bottom = take(lambda c, r=role: c.role is r, 1, pool_=bottom_pool)
-        if bottom:
-            break
-    for role in roles if not bottom else ():
-        bottom = take(lambda c, r=role: r in c.roles and c.role is not Role.CAUTION, 1, pool_=bottom_pool)
-        if bottom:
-            break
+    bottom_pool = sorted(bottom_pool, key=bottom_key)
+    bottom = take(lambda c: c.role in roles, 1, pool_=bottom_pool)
+    if not bottom:  # a sentence that also has a role asked for
+        bottom = take(
+            lambda c: bool(c.roles & set(roles)) and c.role is not Role.CAUTION, 1, pool_=bottom_pool
+        )
     if bottom:
-        first = next(c for c in pool if c.key in b.used)
+        first = next(c for c in bottom_pool if c.key in b.used)
+        same_source = [c for c in bottom_pool if c.hit.source_id == first.hit.source_id]
         if escalating:
             current = set(facts.current_treatments)
             second = take(
@@ -358,6 +374,7 @@ def compose_extractive(
                     and c.score >= 0.6 * first.score
                 ),
                 1,
+                pool_=same_source,
             )
         else:
             second = take(
@@ -367,6 +384,7 @@ def compose_extractive(
                     and bool(set(c.drugs) - set(first.drugs) or not c.drugs)
                 ),
                 1,
+                pool_=same_source,
             )
         bottom += second
     article.bottom_line = bottom
@@ -471,6 +489,48 @@ def compose_extractive(
     article.closing_rationale = rationale[0] if rationale else None
 
     return finish_article(article, warnings + conflicts, b)
+
+
+_FIRST_LINE_SECTION = re.compile(r"first[- ]line|initial (?:treatment|therapy|management)", re.I)
+_FAILURE_SECTION = re.compile(
+    r"inadequate response|refractory|second[- ]line|fail|not controlled|resistant|escalat", re.I
+)
+
+
+def _main_roles(c: Candidate) -> set[Role]:
+    """A dosed recommendation outside the dosing tables counts as a recommendation too."""
+    if c.role is Role.DOSING and Role.RECOMMENDATION in c.roles and not _DOSING_SECTION.search(c.section):
+        return {Role.DOSING, Role.RECOMMENDATION}
+    return {c.role}
+
+
+_DOSING_SECTION = re.compile(r"dos(?:e|ing|age)", re.I)
+
+
+def _stage_fits(c: Candidate, failing: bool) -> bool:
+    """The sentence sits in the section for the patient's stage: after failure, or first line."""
+    section = " ".join(c.hit.section_path[1:])
+    return bool((_FAILURE_SECTION if failing else _FIRST_LINE_SECTION).search(section))
+
+
+def _lead_source(candidates: list[Candidate], question: str) -> int:
+    """The source most about the question: its passages rank high and its sentences, section
+    headings and title together cover most of the question's own words (rare words weigh most)."""
+    votes: dict[int, float] = defaultdict(float)
+    seen: set[int] = set()
+    stems: dict[int, set[str]] = defaultdict(set)
+    for c in candidates:
+        sid = c.hit.source_id
+        if c.hit.chunk_id not in seen:
+            seen.add(c.hit.chunk_id)
+            votes[sid] += 1 / (1 + c.hit_rank)
+        stems[sid] |= _context_stems(c)
+    asked = set(tokenize(question))
+    df = {s: sum(1 for sid in stems if s in stems[sid]) for s in asked}
+    idf = {s: math.log(1 + len(stems) / df[s]) for s in asked if df[s]}
+    total = sum(idf.values()) or 1.0
+    cover = {sid: sum(w for s, w in idf.items() if s in stems[sid]) / total for sid in stems}
+    return max(votes, key=lambda sid: (votes[sid] + cover[sid], -sid))
 
 
 def _dose_lead(c: Candidate, leads: dict[str, str]) -> str:

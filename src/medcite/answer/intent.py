@@ -35,7 +35,7 @@ _CUES: dict[Intent, list[tuple[str, float]]] = {
     Intent.DOSING: [
         (r"\bdos(?:e|es|ing|age)\b", 3),
         (r"how much|how many (?:mg|units)|titrat|maximum daily|max(?:imum)? dose", 3),
-        (r"renal (?:adjust|impairment)|hepatic impairment|\bmg\b.*\?", 1.5),
+        (r"renal (?:adjust|impairment)|hepatic impairment", 1.5),
         (
             r"how often .* (?:take|give)"
             r"|frequency of administration|loading",

@@ -194,16 +194,21 @@ class AnswerService:
 
 
 def evidence_strength(hits: list[SearchHit], terms: list[str]) -> float:
-    """Best share of the question's topic terms (condition, drugs) that one retrieved passage, with its
-    title and section, covers; a term counts when half of its specific word stems are there."""
+    """Best share of the question's topic terms (condition, drugs) that one source's retrieved
+    passages, with its title and sections, cover together; a term counts when half of its specific
+    word stems are there. Per source, not per passage: a topic that names the drug in one passage
+    and the condition in the next still answers the question."""
     if not hits:
         return 0.0
     stem_sets = [s for s in (key_stems([t]) for t in terms) if s]
     if not stem_sets:
         return 1.0
-    best = 0.0
+    contexts: dict[int, set[str]] = {}
     for hit in hits:
-        context = set(tokenize(" ".join((hit.source_title, *hit.section_path, hit.text))))
+        context = contexts.setdefault(hit.source_id, set())
+        context.update(tokenize(" ".join((hit.source_title, *hit.section_path, hit.text))))
+    best = 0.0
+    for context in contexts.values():
         covered = sum(1 for stems in stem_sets if len(stems & context) * 2 >= len(stems))
         best = max(best, covered / len(stem_sets))
     return best
