@@ -72,3 +72,20 @@ def test_library_version_is_in_every_answers_provenance(
     assert any("Atrial fibrillation" in r["title"] for r in article["references"])
     markdown = runner.invoke(app, [*data, "ask", "Which apixaban dose in atrial fibrillation?", "--markdown"])
     assert f"starter library {LIBRARY_VERSION}" in markdown.stdout
+
+
+def test_a_rising_score_on_therapy_leads_with_the_inadequate_response_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's question: the bottom line must answer what to do after failure, not how to start."""
+    monkeypatch.setenv("MEDCITE_INGEST__EMBED", "false")
+    question = (
+        "Patient with rheumatoid arthritis on methotrexate 20 mg weekly and hydroxychloroquine whose "
+        "DAS28 rose from 3.1 to 4.6 over 3 months: next step?"
+    )
+    result = CliRunner().invoke(app, ["--data-dir", str(tmp_path / "d"), "ask", question, "--json"])
+    assert result.exit_code == 0, result.output
+    article = json.loads(result.stdout)
+    lead = article["bottom_line"][0]
+    assert lead["text"].startswith("If the target is not reached on methotrexate")
+    assert lead["citations"] and article["assessment"]["facts"]["scores"][0]["trend"] == "rising"

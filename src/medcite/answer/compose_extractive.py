@@ -327,7 +327,7 @@ def compose_extractive(
 
     # Bottom line: the best sentence of the role the intent asks for; escalation first when therapy fails.
     escalating = intent is Intent.NEXT_STEP and (facts.inadequate_response or bool(facts.current_treatments))
-    failing = facts.inadequate_response  # therapy named alone may be for something else
+    failing = facts.therapy_failing  # therapy named alone may be for something else
     # The bottom line comes from the source most about the question when it can (one source answering
     # in its own logic reads better than the best sentence of each of several topics), from the
     # section for the patient's stage of treatment, and within it from the sentence that shares most

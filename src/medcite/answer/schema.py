@@ -119,6 +119,15 @@ class Facts(_Model):
         return [t.name for t in self.treatments if t.status == "current"]
 
     @property
+    def therapy_failing(self) -> bool:
+        """Current therapy is not working: the question says so, or a score moved while on treatment
+        (the Assessment calls this "inadequately controlled"; the bottom line then leads from the
+        inadequate-response section)."""
+        return self.inadequate_response or (
+            bool(self.current_treatments) and any(s.trend != "unchanged" for s in self.scores)
+        )
+
+    @property
     def previous_treatments(self) -> list[str]:
         return [t.name for t in self.treatments if t.status == "previous"]
 

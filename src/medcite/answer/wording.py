@@ -172,9 +172,7 @@ def assessment_lines(facts: Facts, audience: Audience) -> list[str]:
             }.get(t.response, "")
             parts.append(t.name + note)
         lines.append(f"Previous treatment: {_join(parts)}.")
-    if facts.current_treatments and (
-        facts.inadequate_response or any(s.trend != "unchanged" for s in facts.scores)
-    ):
+    if facts.current_treatments and facts.therapy_failing:
         what = "your condition is not well controlled" if you else "inadequately controlled"
         lines.append(
             f"Pattern: {what} on {_join(facts.current_treatments)}"
