@@ -19,7 +19,7 @@ import numpy as np
 from sqlalchemy import select
 
 from medcite.config import Settings
-from medcite.ingest.pipeline import embedding_text, prepare_document, store_prepared
+from medcite.ingest.pipeline import embedding_text, ingest_paths, origin_for, prepare_document, store_prepared
 from medcite.library import library_path
 from medcite.search.embeddings import Embedder
 from medcite.search.vector_cache import vector_key
@@ -139,8 +139,6 @@ def ensure_library(
 def sync_local_folders(store: Store, settings: Settings, embedder: Embedder | None) -> LibrarySync:
     """Keep the configured local protocol folders in the knowledge base: new and changed files are
     ingested, files deleted from a folder are removed from the knowledge base."""
-    from medcite.ingest.pipeline import ingest_paths, origin_for
-
     started = time.perf_counter()
     sync = LibrarySync()
     folders = [f for f in settings.library.local_folders if f.is_dir()]

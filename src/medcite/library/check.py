@@ -21,6 +21,7 @@ from medcite.errors import InputError
 from medcite.ingest.loaders.markdown import load_markdown
 from medcite.library import LIBRARY_VERSION
 from medcite.models import SourceKind
+from medcite.text.markers import CITATION_MARKER
 from medcite.text.sentences import sentence_spans
 
 SPECIALTIES: dict[str, str] = {
@@ -55,7 +56,6 @@ EXPECTED_HEADINGS = (
 # Top-level headings whose sentences need no citation: they describe the summary, not the evidence.
 UNCITED_HEADINGS = frozenset({"scope", "about this summary"})
 
-MARKER = re.compile(r"\[(r\d+(?:\s*,\s*r\d+)*)\]")
 _MARKER_RUN_AT_END = re.compile(r"(?:\[r\d+(?:\s*,\s*r\d+)*\]\s*)+[.!?;:]?[\"')]*$")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _TABLE_LINE = re.compile(r"^\s*\|.*\|\s*$")
@@ -317,7 +317,7 @@ def _check_body(body: str, first_line: int, ref_ids: set[str] | None, problems: 
     top_level: list[str] = []
     cited: set[str] = set()
     for unit in _units(body, first_line, top_level):
-        markers = MARKER.findall(unit.text)
+        markers = CITATION_MARKER.findall(unit.text)
         ids = [i.strip() for group in markers for i in group.split(",")]
         where = " > ".join(unit.heading) or "(before the first heading)"
         needs_citation = not unit.heading or unit.heading[0].casefold() not in UNCITED_HEADINGS
