@@ -1,0 +1,5 @@
+"""`python -m medcite`: the same CLI as the `medcite` command."""
+
+from medcite.cli import main
+
+main()
