@@ -110,7 +110,7 @@ _INADEQUATE = re.compile(
     r"despite|inadequate(?:ly)?|insufficient(?:ly)? (?:response|controlled)|not (?:responding|controlled|"
     r"improving|working)|refractory|failed|failure of|no response|non-?respon|uncontrolled|poorly controlled|"
     r"persistent(?:ly)?|worsen\w*|deteriorat\w*|flare\w*|no improvement|partial response|"
-    r"still (?:active|high|above|raised|elevated|\d)|not helped|(?:has|have) not helped",
+    r"still (?:active|high|above|raised|elevated|\d)|not helped|(?:has|have) not helped|\bfails\b",
     re.I,
 )
 
@@ -252,14 +252,15 @@ def extract_facts(text: str) -> Facts:
     sex: Literal["female", "male"] | None = sex_from_age or _sex(text)
     if pregnant_value:
         sex = "female"
+    labs = _labs(text, score_spans)
     return Facts(
-        condition=_condition(text, drugs),
+        condition=_condition(text, drugs) or condition_from_labs(labs),
         age=age,
         sex=sex,
         pregnant=pregnant_value,
         breastfeeding=True if _BREASTFEEDING.search(text) else None,
         scores=scores,
-        labs=_labs(text, score_spans),
+        labs=labs,
         doses=_doses(text, drugs),
         durations=_durations(text, score_spans),
         treatments=treatments,
@@ -478,6 +479,35 @@ _NOT_CONDITION = re.compile(
 _LAB_START = re.compile(rf"^(?:{_LAB_NAMES})\b", re.I)
 
 
+# A value this far outside the adult reference range names the problem when the question does not
+# ("Potassium 7.1 mmol/L with peaked T waves"). Conventional cut-offs; units as the question gives
+# them, and glucose read as mg/dL above 30, mmol/L below.
+_LAB_CONDITIONS: list[tuple[str, str, float, str]] = [
+    (r"potassium|k\+?", ">", 5.5, "hyperkalaemia"),
+    (r"potassium|k\+?", "<", 3.5, "hypokalaemia"),
+    (r"sodium|na\+?", "<", 135, "hyponatraemia"),
+    (r"sodium|na\+?", ">", 145, "hypernatraemia"),
+    (r"glucose|blood sugar|cbg|bg", "<", 4.0, "hypoglycaemia"),
+]
+
+
+def condition_from_labs(labs: list[LabFact]) -> str | None:
+    """The disorder an out-of-range potassium, sodium or glucose value names, for the first such lab."""
+    for lab in labs:
+        try:
+            value = float(lab.value)
+        except ValueError:
+            continue
+        if re.fullmatch(r"glucose|blood sugar|cbg|bg", lab.name, re.I) and (
+            (lab.unit or "").lower() == "mg/dl" or value > 30
+        ):
+            value = value / 18.0  # mg/dL to mmol/L
+        for name, op, limit, condition in _LAB_CONDITIONS:
+            if re.fullmatch(name, lab.name, re.I) and (value > limit if op == ">" else value < limit):
+                return condition
+    return None
+
+
 def _condition(text: str, drugs: list[DrugMention]) -> str | None:
     """A disease abbreviation anywhere ("RA", "T2DM") wins; otherwise the phrase after "with", "for" ..."""
     for word in re.findall(r"\b[A-Z][A-Za-z0-9]{1,6}\b", text):
@@ -496,6 +526,7 @@ def _condition(text: str, drugs: list[DrugMention]) -> str | None:
         if _DISEASE_WORD.search(word) and word not in _GENERIC and word not in _NOT_DISEASE:
             keep: list[str] = []
             for word in reversed(text[: m.start()].split()[-2:]):
+                word = word.lower() if word[:1].isupper() and word[1:].islower() else word
                 if (
                     not re.fullmatch(r"[a-z0-9\-]+", word)
                     or word in _GENERIC

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from medcite.answer.analyse import Analysis
-from medcite.answer.intent import focus_roles
+from medcite.answer.bottom_line import CHOOSE, ESCALATE, BottomLineContext, choose_bottom_line
 from medcite.answer.schema import (
     AnswerArticle,
     Assessment,
@@ -47,12 +47,6 @@ from medcite.text.tokens import tokenize
 _EVALUATE = re.compile(
     r"\bconfirm\b|adherence|\bexclude\b|before escalating|\bassess\b|\bmeasure\b|treat to target", re.I
 )
-_ESCALATE = re.compile(
-    r"escalat|\badd\b|restart|step[- ]up|intensif|\bswitch\b|second agent|not reached|"
-    r"not controlled|inadequate|despite",
-    re.I,
-)
-_CHOOSE = re.compile(r"\b(?:add|start|begin|restart|switch|offer|prescribe|give|use|initiate)\b", re.I)
 _CONTINUE_STOP = re.compile(r"\bcontinue\b|\bstop\b|\btaper\b|discontinu|withdraw", re.I)
 _RATIONALE = re.compile(
     r"irreversib|\bearly\b|\bdelay|matters|may not fully recover|time-critical|costs", re.I
@@ -73,16 +67,6 @@ SECTION_LIMITS = {
     "cautions": 4,
     "multidisciplinary": 2,
     "found": 4,
-}
-_BOTTOM_ROLES: dict[Intent, tuple[Role, ...]] = {
-    Intent.NEXT_STEP: (Role.RECOMMENDATION, Role.ALTERNATIVE, Role.DOSING),
-    Intent.TREATMENT_CHOICE: (Role.RECOMMENDATION, Role.DOSING),
-    Intent.DOSING: (Role.DOSING, Role.RECOMMENDATION),
-    Intent.DIAGNOSIS: (Role.RECOMMENDATION, Role.MONITORING),
-    Intent.MONITORING: (Role.MONITORING, Role.RECOMMENDATION),
-    Intent.ADVERSE_EFFECTS: (Role.CAUTION, Role.MONITORING),
-    Intent.COMPARISON: (Role.STUDY_RESULT, Role.RECOMMENDATION),
-    Intent.PROGNOSIS: (Role.STUDY_RESULT, Role.BACKGROUND, Role.RECOMMENDATION),
 }
 CHECKLISTS: dict[Intent, tuple[str, ...]] = {
     Intent.NEXT_STEP: (
@@ -325,68 +309,27 @@ def compose_extractive(
     def has(*roles: Role) -> object:
         return lambda c: bool(c.roles & set(roles))
 
-    # Bottom line: the best sentence of the role the intent asks for; escalation first when therapy fails.
+    # Bottom line: what answers the question, from the source most about it (see bottom_line.py).
     escalating = intent is Intent.NEXT_STEP and (facts.inadequate_response or bool(facts.current_treatments))
-    failing = facts.therapy_failing  # therapy named alone may be for something else
-    # The bottom line comes from the source most about the question when it can (one source answering
-    # in its own logic reads better than the best sentence of each of several topics), from the
-    # section for the patient's stage of treatment, and within it from the sentence that shares most
-    # of the question's own words.
-    lead_source = _lead_source(selection.candidates, analysis.question)
-    roles = list(dict.fromkeys([*focus_roles(analysis.question), *_BOTTOM_ROLES[intent]]))
+    lead_source = _lead_source(selection.candidates, " ".join((analysis.question, *analysis.expansions)))
     pool_keys = {c.key for c in pool}
     bottom_pool = pool + [
         c for c in selection.candidates if c.hit.source_id == lead_source and c.key not in pool_keys
     ]
-
-    asked_drugs = {d.lower() for d in facts.drugs_mentioned} - {d.lower() for d in facts.current_treatments}
-
-    def bottom_key(c: Candidate) -> tuple[bool, bool, bool, bool, bool | int, float, int]:
-        escalation = escalating and not _ESCALATE.search(c.text)
-        fit = 0.6 * c.question_cover + 0.4 * c.score  # the question's own words weigh most
-        # a recommendation that gives its dose ("give amoxicillin 1 g three times daily") is both
-        main = min((roles.index(r) for r in _main_roles(c) if r in roles), default=len(roles))
-        stage = not _stage_fits(c, failing)
-        # a sentence naming only other drugs is about them; one naming none is about its section's
-        drugs = {d.lower() for d in c.drugs}
-        named = intent is Intent.DOSING and bool(asked_drugs and drugs) and not drugs & asked_drugs
-        off_source = c.hit.source_id != lead_source
-        if intent is Intent.DOSING:  # a dose of the drug asked about, whatever the stage
-            return (off_source, named, main > 0, False, escalation, -round(fit, 6), c.order)
-        return (off_source, named, stage, escalation, main, -round(fit, 6), c.order)
-
-    bottom_pool = sorted(bottom_pool, key=bottom_key)
-    bottom = take(lambda c: c.role in roles, 1, pool_=bottom_pool)
-    if not bottom:  # a sentence that also has a role asked for
-        bottom = take(
-            lambda c: bool(c.roles & set(roles)) and c.role is not Role.CAUTION, 1, pool_=bottom_pool
-        )
-    if bottom:
-        first = next(c for c in bottom_pool if c.key in b.used)
-        same_source = [c for c in bottom_pool if c.hit.source_id == first.hit.source_id]
-        if escalating:
-            current = set(facts.current_treatments)
-            second = take(
-                lambda c: (
-                    c.role in (Role.RECOMMENDATION, Role.ALTERNATIVE)
-                    and bool(_CHOOSE.search(c.text))
-                    and bool(set(c.drugs) - current)
-                    and c.score >= 0.6 * first.score
-                ),
-                1,
-                pool_=same_source,
-            )
-        else:
-            second = take(
-                lambda c: (
-                    c.role is first.role
-                    and c.score >= 0.85 * first.score
-                    and bool(set(c.drugs) - set(first.drugs) or not c.drugs)
-                ),
-                1,
-                pool_=same_source,
-            )
-        bottom += second
+    context = BottomLineContext(
+        question=analysis.question,
+        intent=intent,
+        failing=facts.therapy_failing,  # therapy named alone may be for something else
+        escalating=escalating,
+        current_treatments=frozenset(facts.current_treatments),
+        asked_drugs=frozenset(d.lower() for d in facts.drugs_mentioned)
+        - {d.lower() for d in facts.current_treatments},
+        tried_drugs=frozenset(facts.drugs_mentioned)
+        - {t.name for t in facts.treatments if t.response == "responded"},
+        lead_source=lead_source,
+        selection=selection,
+    )
+    bottom = [b.statement(c) for c in choose_bottom_line(bottom_pool, context)]
     article.bottom_line = bottom
     bottom_drugs = {d for c in pool if c.key in b.used for d in c.drugs} | set(facts.drugs_mentioned)
 
@@ -417,7 +360,7 @@ def compose_extractive(
         reserved = sum(any(c.key not in b.used and p(c) for c in pool) for p in (is_refer, is_fails))
         limit = SECTION_LIMITS["algorithm"]
         steps += take(
-            lambda c: c.role is Role.RECOMMENDATION and bool(_ESCALATE.search(c.text)),
+            lambda c: c.role is Role.RECOMMENDATION and bool(ESCALATE.search(c.text)),
             max(0, min(2, limit - len(steps) - reserved - 1)),
             leads["escalate"],
         )
@@ -426,7 +369,7 @@ def compose_extractive(
             lambda c: (
                 c.role in (Role.RECOMMENDATION, Role.ALTERNATIVE)
                 and bool(set(c.drugs) - current)
-                and bool(_CHOOSE.search(c.text))
+                and bool(CHOOSE.search(c.text))
             ),
             1 if len(steps) + reserved < limit else 0,
             leads["choose"],
@@ -489,28 +432,6 @@ def compose_extractive(
     article.closing_rationale = rationale[0] if rationale else None
 
     return finish_article(article, warnings + conflicts, b)
-
-
-_FIRST_LINE_SECTION = re.compile(r"first[- ]line|initial (?:treatment|therapy|management)", re.I)
-_FAILURE_SECTION = re.compile(
-    r"inadequate response|refractory|second[- ]line|fail|not controlled|resistant|escalat", re.I
-)
-
-
-def _main_roles(c: Candidate) -> set[Role]:
-    """A dosed recommendation outside the dosing tables counts as a recommendation too."""
-    if c.role is Role.DOSING and Role.RECOMMENDATION in c.roles and not _DOSING_SECTION.search(c.section):
-        return {Role.DOSING, Role.RECOMMENDATION}
-    return {c.role}
-
-
-_DOSING_SECTION = re.compile(r"dos(?:e|ing|age)", re.I)
-
-
-def _stage_fits(c: Candidate, failing: bool) -> bool:
-    """The sentence sits in the section for the patient's stage: after failure, or first line."""
-    section = " ".join(c.hit.section_path[1:])
-    return bool((_FAILURE_SECTION if failing else _FIRST_LINE_SECTION).search(section))
 
 
 def _lead_source(candidates: list[Candidate], question: str) -> int:

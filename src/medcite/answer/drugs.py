@@ -148,6 +148,31 @@ _WORD = re.compile(r"\b[A-Za-z][A-Za-z\-]{2,}\b")
 _MULTI = re.compile(r"\b(?:" + "|".join(re.escape(m) for m in MULTIWORD) + r")\b", re.I)
 
 
+# The class a drug's name stem places it in, as sources name it ("ACE inhibitors are contraindicated
+# in pregnancy" is about lisinopril). Only the class's distinctive word is given.
+CLASS_WORDS = {
+    "pril": ("ACE",),
+    "sartan": ("ARB", "angiotensin"),
+    "olol": ("beta-blocker", "beta-blockers"),
+    "statin": ("statin", "statins"),
+    "gliflozin": ("SGLT2",),
+    "glutide": ("GLP-1",),
+    "gliptin": ("DPP-4",),
+    "floxacin": ("fluoroquinolone", "quinolone"),
+    "cillin": ("penicillin",),
+    "dipine": ("calcium",),
+    "xaban": ("DOAC", "anticoagulant"),
+    "gatran": ("DOAC", "anticoagulant"),
+    "prazole": ("PPI", "proton"),
+}
+
+
+def class_words(name: str) -> tuple[str, ...]:
+    """The distinctive words of the drug class a drug name's stem places it in, or ()."""
+    lowered = name.lower()
+    return next((words for suffix, words in CLASS_WORDS.items() if lowered.endswith(suffix)), ())
+
+
 @dataclass(frozen=True)
 class DrugMention:
     name: str

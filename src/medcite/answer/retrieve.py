@@ -23,8 +23,11 @@ class Retrieved:
 
 def retrieve(search: SearchService, lexical_query: str, dense_query: str, k: int) -> Retrieved:
     lexical = search.search(lexical_query, k=k * 2, mode="bm25")
-    rankings = [[(h.chunk_id, h.score) for h in lexical.hits]]
+    plain = search.search(dense_query, k=k * 2, mode="bm25")
+    rankings = [[(h.chunk_id, h.score) for h in lexical.hits], [(h.chunk_id, h.score) for h in plain.hits]]
     by_id = {h.chunk_id: h for h in lexical.hits}
+    for h in plain.hits:
+        by_id.setdefault(h.chunk_id, h)
     timings = {f"bm25_{name}": v for name, v in lexical.timings_ms.items() if name == "total"}
     if search.backend.has_vectors:
         dense = search.search(dense_query, k=k * 2, mode="dense")

@@ -12,14 +12,16 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from medcite.answer.drugs import find_drugs
+from medcite.answer.drugs import class_words, find_drugs
 from medcite.answer.schema import Intent, Role
 from medcite.models import SearchHit
+from medcite.search.expansion import abbreviation_meanings, synonym_table
 from medcite.text.sentences import sentence_spans
 from medcite.text.tokens import tokenize
 
 _DOSE_NUMBER = re.compile(
-    r"\b\d+(?:\.\d+)?(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?\s*(?:mg/kg|mcg/kg|g/kg|mg|mcg|micrograms?|g|units?|iu|ml)\b",
+    r"\b\d+(?:\.\d+)?(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?\s*(?:mg/kg|mcg/kg|g/kg|mg|mcg|micrograms?|g|units?|iu|ml)\b"
+    r"(?!/(?:d?l|g|mmol|min)\b)",  # "200 mg/dL", "30 mg/g", "60 mL/min" are measurements, not doses
     re.I,
 )
 _ROLE_PATTERNS: list[tuple[Role, re.Pattern[str]]] = [
@@ -145,6 +147,15 @@ class Selection:
     candidates: list[Candidate]
     query_stems: frozenset[str]
     key_stems: frozenset[str] = field(default_factory=frozenset)
+    # IDF x focus weight of each of the question's own stems: what `question_cover` adds up
+    question_terms: dict[str, float] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)  # synonym stem -> the question's own stem
+
+    def cover(self, c: Candidate, without: frozenset[str] = frozenset()) -> float:
+        """The share of the question's weighted words this candidate holds, ignoring `without`."""
+        total = sum(self.question_terms.values()) or 1.0
+        stems = answering_stems(c.stems, self.aliases)
+        return sum(w for s, w in self.question_terms.items() if s in stems and s not in without) / total
 
 
 def split_hit(hit: SearchHit) -> list[tuple[int, int, str]]:
@@ -193,6 +204,13 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
+_IMPERATIVE = re.compile(
+    r"(?:[A-Z](?:[^,.;]|\.\d){0,80},\s+)?(?:start|begin|give|add|offer|use|prescribe|initiate|treat|switch|restart|"
+    r"consider|continue|increase|titrate|aim|hold|withhold|reduce|stop)\b",
+    re.I,
+)
+
+
 def classify_role(text: str, section_path: tuple[str, ...]) -> tuple[Role, frozenset[Role]]:
     roles = {role for role, pattern in _ROLE_PATTERNS if pattern.search(text)}
     if _DOSE_NUMBER.search(text):
@@ -201,6 +219,9 @@ def classify_role(text: str, section_path: tuple[str, ...]) -> tuple[Role, froze
     for role, pattern in _SECTION_ROLES:
         if pattern.search(section) and (role is not Role.DOSING or Role.DOSING in roles):
             return role, frozenset(roles | {role})
+    if _IMPERATIVE.match(text) and not roles & {Role.STUDY_RESULT, Role.DOSING}:
+        # "Start buprenorphine when ..., to avoid precipitated withdrawal" advises starting it
+        return Role.RECOMMENDATION, frozenset(roles | {Role.RECOMMENDATION})
     for role in (
         Role.STUDY_RESULT,
         Role.DOSING,
@@ -267,10 +288,11 @@ def select_evidence(
         return Selection([], query_stems, key_stems)
     df = Counter(s for c in raw for s in c.stems)
     n = len(raw)
-    question_stems = frozenset(tokenize(question)) if question else frozenset()
+    weights, aliases = question_weights(question) if question else ({}, {})
+    question_stems = frozenset(weights)
     idf = {s: math.log(1 + n / df[s]) if df[s] else math.log(1 + n) for s in query_stems | question_stems}
     total = sum(idf[s] for s in query_stems) or 1.0
-    q_total = sum(idf[s] for s in question_stems) or 1.0
+    q_total = sum(idf[s] * w for s, w in weights.items()) or 1.0
     bonus = _INTENT_ROLE_BONUS.get(intent, {})
     for c in raw:
         subgroup = _SUBGROUP.match(c.text)
@@ -280,7 +302,8 @@ def select_evidence(
             else False
         )
         coverage = sum(idf[s] for s in query_stems & c.stems) / total
-        c.question_cover = round(sum(idf[s] for s in question_stems & c.stems) / q_total, 6)
+        answered = answering_stems(c.stems, aliases) & question_stems
+        c.question_cover = round(sum(idf[s] * weights[s] for s in answered) / q_total, 6)
         key_cover = len(key_stems & _context_stems(c)) / len(key_stems) if key_stems else 0.0
         c.score = round(
             0.5 * coverage
@@ -304,7 +327,74 @@ def select_evidence(
         if any(_near_duplicate(c, k) for k in kept):
             continue
         kept.append(c)
-    return Selection(kept, query_stems, key_stems)
+    terms = {s: idf[s] * w for s, w in weights.items()}
+    return Selection(kept, query_stems, key_stems, question_terms=terms, aliases=aliases)
+
+
+FOCUS_WEIGHT = 2.0
+_UNIT_STEMS = frozenset(
+    tokenize("mg mcg g kg ml l dl mmol mol min h hr mmhg mm hg iu units unit year old day week month hour")
+)
+# Words a source answers with, and the word a question asks with ("aim for" answers "what target?").
+_ANSWERS_ASKED = {
+    answer: asked
+    for asked, answers in (
+        ("target", "aim goal"),
+        ("start", "begin initiate"),
+        ("stop", "discontinue withdraw"),
+        ("long", "duration"),
+        ("often", "every interval frequency"),
+        ("check", "measure monitor test"),
+    )
+    for asked in tokenize(asked)
+    for answer in tokenize(answers)
+}
+
+
+def answering_stems(stems: frozenset[str], aliases: dict[str, str] | None = None) -> frozenset[str]:
+    """A sentence's stems plus the question's words its own words stand for: asking words
+    ("aim" answers "target") and the question's synonyms ("pregnancy" for "pregnant")."""
+    out = stems | {_ANSWERS_ASKED[s] for s in stems if s in _ANSWERS_ASKED}
+    return out | {aliases[s] for s in stems if s in aliases} if aliases else out
+
+
+def question_weights(question: str) -> tuple[dict[str, float], dict[str, str]]:
+    """Stems of the question's own words, the words of what it asks weighing double, and the
+    synonyms that stand for them.
+
+    A clinician's question states the case, then asks ("Septic shock, MAP 58 after fluids. Which
+    vasopressor and what MAP target?"): the asked part names what the answer must say. Abbreviations
+    count with their meanings, since the sources spell them out ("mean arterial pressure"); a
+    synonym ("pregnancy" for "pregnant") counts as the word it stands for, never twice.
+    """
+    spans = sentence_spans(question)
+    asked = [question[a:b] for a, b in spans if "?" in question[a:b]]
+    asked = asked or [question[a:b] for a, b in spans[-1:]]
+    focus = " ".join(asked[-1:]) if len(spans) > 1 else ""
+    weights: dict[str, float] = {}
+    for part, weight in ((question, 1.0), (focus, FOCUS_WEIGHT)):
+        if not part:
+            continue
+        meanings = [m for w in re.findall(r"\b[A-Z][A-Z0-9]{1,7}\b", part) for m in abbreviation_meanings(w)]
+        for stem in tokenize(" ".join((part, *meanings))):
+            if stem in _UNIT_STEMS or stem[0].isdigit():
+                continue  # the patient's values and their units say nothing about what is asked
+            weights[stem] = max(weights.get(stem, 0.0), weight)
+    aliases: dict[str, str] = {}
+    for drug in find_drugs(question):
+        own = tokenize(drug.name)
+        for word in class_words(drug.name) if len(own) == 1 else ():
+            for stem in tokenize(word):
+                if stem not in weights and not stem.isdigit():
+                    aliases.setdefault(stem, own[0])
+    for phrase, synonyms in synonym_table().items():
+        own = tokenize(phrase)
+        if len(own) == 1 and own[0] in weights:
+            for synonym in synonyms:
+                for stem in tokenize(synonym):
+                    if stem not in weights:
+                        aliases.setdefault(stem, own[0])
+    return weights, aliases
 
 
 def _general_dose(c: Candidate) -> bool:

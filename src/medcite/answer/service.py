@@ -29,7 +29,7 @@ from medcite.library import LIBRARY_VERSION
 from medcite.models import SearchHit, SourceKind
 from medcite.search.service import SearchService
 from medcite.store import Store
-from medcite.store.sources import count_chunks
+from medcite.store.sources import count_chunks, source_chunks
 from medcite.store.tables import ChunkRow, KnowledgeBaseState, SourceRow
 from medcite.text.tokens import tokenize
 
@@ -78,6 +78,7 @@ class AnswerService:
         terms = key_terms(analysis)
         hits = retrieved.hits
         hits = hits + probe(self.search, " ".join(terms), exclude={h.chunk_id for h in hits})
+        hits = hits + whole_lead_source(self.store, hits)
         timings["retrieve"] = _ms(t)
 
         t = time.perf_counter()
@@ -191,6 +192,26 @@ class AnswerService:
         with self.store.session() as s:
             value = s.scalar(select(KnowledgeBaseState.updated_at).where(KnowledgeBaseState.id == 1))
         return value.isoformat() if value else None
+
+
+# A source this short (a topic summary, a protocol) is read whole when it leads the ranking: the
+# sentence that answers the question may sit in a chunk the ranking cut.
+MAX_WHOLE_SOURCE_CHUNKS = 40
+
+
+def whole_lead_source(store: Store, hits: list[SearchHit]) -> list[SearchHit]:
+    """The unretrieved chunks of the source that leads the ranking, if it is short."""
+    votes: dict[int, float] = {}
+    for rank, hit in enumerate(hits):
+        votes[hit.source_id] = votes.get(hit.source_id, 0.0) + 1 / (1 + rank)
+    if not votes:
+        return []
+    lead = max(votes, key=lambda sid: (votes[sid], -sid))
+    chunks = source_chunks(store, lead, limit=MAX_WHOLE_SOURCE_CHUNKS + 1)
+    if len(chunks) > MAX_WHOLE_SOURCE_CHUNKS:
+        return []
+    seen = {h.chunk_id for h in hits}
+    return [c for c in chunks if c.chunk_id not in seen]
 
 
 def evidence_strength(hits: list[SearchHit], terms: list[str]) -> float:

@@ -66,3 +66,8 @@ def expand_query(query: str) -> Expansion:
 def abbreviation_meanings(term: str) -> tuple[str, ...]:
     """Meanings listed for an abbreviation (for question analysis and the answer's glossary)."""
     return _table()[0].get(term, ())
+
+
+def synonym_table() -> dict[str, tuple[str, ...]]:
+    """Lower-case phrase -> its synonyms (for matching a question's words to a source's)."""
+    return _table()[1]

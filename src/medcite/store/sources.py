@@ -14,7 +14,7 @@ import numpy as np
 from sqlalchemy import delete, func, select
 
 from medcite.errors import NotFoundError
-from medcite.models import ChunkDraft, SourceKind, SourceMeta
+from medcite.models import ChunkDraft, SearchHit, SourceKind, SourceMeta
 from medcite.store.database import Store
 from medcite.store.staleness import mark_articles_stale
 from medcite.store.tables import ChunkRow, SourceRow
@@ -254,6 +254,44 @@ def iter_indexed_chunks(store: Store, batch: int = 5000) -> Iterator[IndexedChun
                 keywords=tuple(str(k) for k in (r[13] or {}).get("keywords") or ()),
             )
         last_id = rows[-1][0]
+
+
+def source_chunks(store: Store, source_id: int, limit: int = 40) -> list[SearchHit]:
+    """A source's chunks in reading order, as unscored hits (for reading a short source whole)."""
+    with store.session() as s:
+        rows = s.execute(
+            select(
+                ChunkRow.id,
+                ChunkRow.text,
+                ChunkRow.section_path,
+                ChunkRow.char_start,
+                ChunkRow.char_end,
+                ChunkRow.page,
+                SourceRow.title,
+                SourceRow.kind,
+                SourceRow.year,
+            )
+            .join(SourceRow, SourceRow.id == ChunkRow.source_id)
+            .where(ChunkRow.source_id == source_id)
+            .order_by(ChunkRow.ordinal)
+            .limit(limit)
+        ).all()
+    return [
+        SearchHit(
+            chunk_id=r[0],
+            source_id=source_id,
+            score=0.0,
+            text=r[1],
+            section_path=tuple(r[2] or ()),
+            source_title=r[6],
+            source_kind=SourceKind(r[7]),
+            year=r[8],
+            char_start=r[3],
+            char_end=r[4],
+            page=r[5],
+        )
+        for r in rows
+    ]
 
 
 def load_embeddings(store: Store, chunk_ids: Sequence[int], dim: int, model: str) -> np.ndarray:

@@ -1,0 +1,175 @@
+"""Choose the bottom line: the one or two source sentences that answer what was asked.
+
+The bottom line comes from the source most about the question (one source answering in its own
+logic reads better than the best sentence of each of several topics). Within it, each sentence is
+scored on how much of the question it answers, with the words of the asked part weighing double
+(`select.question_weights`), plus bonuses rather than gates for the role the intent wants, the
+section for the patient's stage of treatment, escalation when therapy is failing, and whether the
+patient's stated values and negatives meet the sentence's conditions (`thresholds`). A second
+sentence is added only when it answers part of the question the first does not.
+
+The weights were tuned on the even-numbered half of the starter library's questions and checked
+on the odd half (docs/benchmarks.md, "Starter library answer quality").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from medcite.answer.intent import focus_roles
+from medcite.answer.schema import Intent, Role
+from medcite.answer.select import Candidate, Selection, answering_stems
+from medcite.answer.thresholds import (
+    QuestionValue,
+    negated_terms,
+    negation_fit,
+    question_values,
+    threshold_fit,
+)
+
+BOTTOM_ROLES: dict[Intent, tuple[Role, ...]] = {
+    Intent.NEXT_STEP: (Role.RECOMMENDATION, Role.ALTERNATIVE, Role.DOSING),
+    Intent.TREATMENT_CHOICE: (Role.RECOMMENDATION, Role.DOSING),
+    Intent.DOSING: (Role.DOSING, Role.RECOMMENDATION),
+    Intent.DIAGNOSIS: (Role.RECOMMENDATION, Role.MONITORING),
+    Intent.MONITORING: (Role.MONITORING, Role.RECOMMENDATION),
+    Intent.ADVERSE_EFFECTS: (Role.CAUTION, Role.MONITORING),
+    Intent.COMPARISON: (Role.STUDY_RESULT, Role.RECOMMENDATION),
+    Intent.PROGNOSIS: (Role.STUDY_RESULT, Role.BACKGROUND, Role.RECOMMENDATION),
+}
+WEIGHTS = {
+    "question": 1.0,  # weighted share of the question's own words in the sentence
+    "score": 0.3,  # the selection score (query coverage, retrieval rank, intent role)
+    "role": 0.3,  # the role the intent asks for first
+    "stage": 0.15,  # the section for the patient's stage of treatment
+    "escalation": 0.15,  # penalty: therapy is failing and the sentence does not escalate
+    "threshold": 0.3,  # the patient's values meet (or miss) the sentence's conditions
+    "negation": 0.3,  # the sentence is about what the patient does not have
+    "definition": 0.3,  # penalty: a definition ("Diagnose AKI when ...") answers no treatment question
+}
+MIN_SECOND_COVER = 0.08  # the second sentence must answer this much of what the first did not
+
+ESCALATE = re.compile(
+    r"escalat|\badd\b|restart|step[- ]up|intensif|\bswitch\b|second agent|not reached|"
+    r"not controlled|inadequate|despite",
+    re.I,
+)
+CHOOSE = re.compile(r"\b(?:add|start|begin|restart|switch|offer|prescribe|give|use|initiate)\b", re.I)
+# "Diagnose AKI when ...", "Treat as febrile neutropenia ...", "Treat blood loss of 500 mL ... as PPH"
+DEFINITION = re.compile(
+    r"(?i:diagnose|define)\b|(?i:treat as)\b|(?i:treat)\b[^.;]{0,120}?\bas (?:an? )?[A-Z]{2,}\b|"
+    r"[^.;]{0,80}\b(?i:is defined as)\b"
+)
+_FIRST_LINE_SECTION = re.compile(r"first[- ]line|initial (?:treatment|therapy|management)", re.I)
+_FAILURE_SECTION = re.compile(
+    r"inadequate response|refractory|second[- ]line|fail|not controlled|resistant|escalat", re.I
+)
+_NOT_ADVICE_SECTION = re.compile(r"^(?:scope|background|evidence|references?|summary of evidence)\b", re.I)
+_RECOMMENDATION_SECTION = re.compile(r"recommendation|management|treatment", re.I)
+_DOSING_SECTION = re.compile(r"dos(?:e|ing|age)", re.I)
+
+
+@dataclass
+class BottomLineContext:
+    """What the question tells the bottom-line choice."""
+
+    question: str
+    intent: Intent
+    failing: bool  # therapy named in the question is not working
+    escalating: bool  # a next-step question on current therapy
+    current_treatments: frozenset[str]
+    asked_drugs: frozenset[str]
+    tried_drugs: frozenset[str]  # named in the question and not said to have worked: failing ones
+    lead_source: int
+    selection: Selection
+    roles: list[Role] = field(default_factory=list)
+    values: list[QuestionValue] = field(default_factory=list)
+    negated: list[frozenset[str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.roles = list(dict.fromkeys([*focus_roles(self.question), *BOTTOM_ROLES[self.intent]]))
+        self.values = question_values(self.question)
+        self.negated = negated_terms(self.question)
+
+
+def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozenset()) -> float:
+    """How well the sentence answers the question; `without`: stems already answered."""
+    roles = ctx.roles
+    main = min((roles.index(r) for r in main_roles(c) if r in roles), default=len(roles))
+    cover = ctx.selection.cover(c, without) if ctx.selection.question_terms else c.question_cover
+    return (
+        WEIGHTS["question"] * cover
+        + WEIGHTS["score"] * c.score
+        + WEIGHTS["role"] * (1 - main / len(roles))
+        + WEIGHTS["stage"] * section_fit(c, ctx.failing, ctx.intent)
+        - WEIGHTS["escalation"] * (ctx.escalating and not ESCALATE.search(c.text))
+        - WEIGHTS["escalation"] * (ctx.failing and bool(c.drugs) and set(c.drugs) <= ctx.tried_drugs)
+        + WEIGHTS["threshold"] * threshold_fit(c.text, ctx.values)
+        + WEIGHTS["negation"] * negation_fit(c.text, ctx.negated)
+        - WEIGHTS["definition"] * (ctx.intent is not Intent.DIAGNOSIS and bool(DEFINITION.match(c.text)))
+    )
+
+
+def _about_other_drug(c: Candidate, ctx: BottomLineContext) -> bool:
+    """For a dose question, a sentence naming only other drugs is about them."""
+    drugs = {d.lower() for d in c.drugs}
+    return ctx.intent is Intent.DOSING and bool(ctx.asked_drugs and drugs) and not drugs & ctx.asked_drugs
+
+
+def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> list[Candidate]:
+    """One sentence, and a second when it answers part of the question the first does not."""
+    eligible = [c for c in pool if section_fit(c, ctx.failing, ctx.intent) >= 0]
+    ranked = sorted(
+        eligible,
+        key=lambda c: (c.hit.source_id != ctx.lead_source, _about_other_drug(c, ctx), -fit(c, ctx), c.order),
+    )
+    first = next((c for c in ranked if c.role in ctx.roles), None)
+    if first is None:  # a sentence that also has a role asked for
+        first = next((c for c in ranked if c.roles & set(ctx.roles) and c.role is not Role.CAUTION), None)
+    if first is None:
+        return []
+    same_source = [c for c in ranked if c.hit.source_id == first.hit.source_id and c.key != first.key]
+    if ctx.escalating:
+        # after failure, the step and the drug to add can sit in two sentences
+        for c in same_source:
+            if (
+                c.role in (Role.RECOMMENDATION, Role.ALTERNATIVE)
+                and CHOOSE.search(c.text)
+                and set(c.drugs) - ctx.current_treatments
+                and c.score >= 0.6 * first.score
+            ):
+                return [first, c]
+    answered = answering_stems(first.stems)
+    second = max(
+        (c for c in same_source if c.roles & set(ctx.roles) and c.role is not Role.BACKGROUND),
+        key=lambda c: (fit(c, ctx, answered), -c.order),
+        default=None,
+    )
+    if second is not None and ctx.selection.cover(second, answered) >= MIN_SECOND_COVER:
+        return [first, second]
+    return [first]
+
+
+def main_roles(c: Candidate) -> set[Role]:
+    """A dosed recommendation outside the dosing tables counts as a recommendation too."""
+    if c.role is Role.DOSING and Role.RECOMMENDATION in c.roles and not _DOSING_SECTION.search(c.section):
+        return {Role.DOSING, Role.RECOMMENDATION}
+    return {c.role}
+
+
+def section_fit(c: Candidate, failing: bool, intent: Intent) -> float:
+    """1 in the section for the patient's stage (or any dosing line for a dose question), 0.5 in
+    other recommendation sections, 0 elsewhere, -1 where a source describes itself (its scope)."""
+    path = c.hit.section_path
+    if path and _NOT_ADVICE_SECTION.search(path[0]):
+        return -1.0
+    if stage_fits(c, failing) or (intent is Intent.DOSING and Role.DOSING in c.roles):
+        return 1.0
+    return 0.5 if _RECOMMENDATION_SECTION.search(" ".join(path)) else 0.0
+
+
+def stage_fits(c: Candidate, failing: bool) -> bool:
+    """The sentence sits in the section for the patient's stage: after failure, or first line."""
+    section = " ".join(c.hit.section_path[1:])
+    return bool((_FAILURE_SECTION if failing else _FIRST_LINE_SECTION).search(section))

@@ -1,0 +1,139 @@
+"""Match the values a question gives against the thresholds a recommendation states.
+
+Guidelines make advice conditional on a measurement: "if potassium is below 3.5 mmol/L, hold
+insulin", "when the ACR is 200 mg/g or more", "30 mg once daily if CrCl 15-50 mL/min". A question
+that gives the value ("potassium 3.2 mmol/L") is asking about the branch its value falls in, so
+a sentence whose condition the patient meets answers it, and one whose condition the patient does
+not meet answers someone else's question. Only the comparison is read here; units are assumed to
+match when the names do (sources and questions in one knowledge base use the same units; a value
+with an alternative unit in brackets, "250 mg/dL (13.9 mmol/L)", is never the compared number).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from medcite.search.expansion import abbreviation_meanings
+from medcite.text.tokens import tokenize
+
+_NUMBER = r"(\d+(?:\.\d+)?)"
+# "potassium 3.2", "LDL 95 mg/dL", "eosinophils of 300", "CrCl is 40", "ACR=450"
+_QUESTION_VALUE = re.compile(
+    rf"\b([A-Za-z][A-Za-z0-9+\-]{{1,24}})(?:\s+(?:level|count|of|is|was|at))?\s*(?:=|:)?\s*{_NUMBER}(?!\d|/\d|\.\d)"
+)
+_BELOW = r"below|under|less than|lower than|<|≤|up to"
+_ABOVE = r"above|over|more than|greater than|higher than|>|≥|at least"
+_UNIT = r"(?:\s*(?:%|[a-zA-Zµ]+(?:/[a-zA-Z0-9.]+)*(?:\s*[a-zA-Z0-9]+)?))?"
+_PREFIX_CONDITION = re.compile(rf"\b({_BELOW}|{_ABOVE})\s+{_NUMBER}", re.I)
+_SUFFIX_CONDITION = re.compile(
+    rf"{_NUMBER}{_UNIT}\s+or\s+(more|higher|above|greater|over|less|lower|below|fewer)\b", re.I
+)
+_RANGE_CONDITION = re.compile(rf"\b(?:between\s+)?{_NUMBER}{_UNIT}\s*(?:-|to|and)\s*{_NUMBER}{_UNIT}", re.I)
+_NAME_WINDOW = 48  # characters before a condition in which its measurement is named
+
+
+@dataclass(frozen=True)
+class QuestionValue:
+    stems: frozenset[str]
+    value: float
+
+
+@dataclass(frozen=True)
+class Condition:
+    start: int
+    low: float | None  # value must be >= low (or > low when strict)
+    high: float | None
+    strict: bool
+
+
+def question_values(question: str) -> list[QuestionValue]:
+    """Named measurements the question gives, with the stems of their name and its meanings."""
+    out = []
+    for m in _QUESTION_VALUE.finditer(question):
+        name = m.group(1)
+        stems = set(tokenize(name))
+        for meaning in abbreviation_meanings(name) or abbreviation_meanings(name.upper()):
+            stems |= set(tokenize(meaning))
+        stems = {s for s in stems if not s.isdigit() and len(s) > 1}
+        if stems:
+            out.append(QuestionValue(frozenset(stems), float(m.group(2))))
+    return out
+
+
+def conditions(sentence: str) -> list[Condition]:
+    """Every "below N", "N or more", "N-M" comparison in a sentence."""
+    out = []
+    for m in _PREFIX_CONDITION.finditer(sentence):
+        op, number = m.group(1).lower(), float(m.group(2))
+        below = bool(re.fullmatch(_BELOW, op, re.I))
+        strict = op not in ("≤", "≥", "up to", "at least")
+        out.append(Condition(m.start(), None if below else number, number if below else None, strict))
+    for m in _SUFFIX_CONDITION.finditer(sentence):
+        number, word = float(m.group(1)), m.group(2).lower()
+        below = word in ("less", "lower", "below", "fewer")
+        out.append(Condition(m.start(), None if below else number, number if below else None, False))
+    for m in _RANGE_CONDITION.finditer(sentence):
+        low, high = float(m.group(1)), float(m.group(2))
+        if low < high:
+            out.append(Condition(m.start(), low, high, False))
+    return out
+
+
+def _meets(condition: Condition, value: float) -> bool:
+    if condition.low is not None and (value < condition.low or (condition.strict and value == condition.low)):
+        return False
+    return not (
+        condition.high is not None
+        and (value > condition.high or (condition.strict and value == condition.high))
+    )
+
+
+def threshold_fit(sentence: str, values: list[QuestionValue]) -> int:
+    """+1 when the patient's values meet every condition on them the sentence states, -1 when one
+    is not met, 0 when the sentence sets no condition on a value the question gives."""
+    if not values:
+        return 0
+    verdicts = []
+    for condition in conditions(sentence):
+        window = sentence[max(0, condition.start - _NAME_WINDOW) : condition.start]
+        named = set(tokenize(window))
+        matching = [v for v in values if v.stems & named]
+        if matching:
+            verdicts.append(_meets(condition, matching[-1].value))
+    if not verdicts:
+        return 0
+    return 1 if all(verdicts) else -1
+
+
+_NEGATED = re.compile(
+    r"\b(?:without|no|not|non-|free of)\s*((?:[a-z][a-z0-9-]+)(?:\s+(?!and\b|or\b|but\b)[a-z][a-z0-9-]+)?)",
+    re.I,
+)
+_NEGATION_BEFORE = re.compile(r"\b(?:without|no|not|non-|free of|absence of)\s*(?:[a-z0-9-]+\s+){0,2}$", re.I)
+
+
+def negated_terms(question: str) -> list[frozenset[str]]:
+    """What the question says the patient does not have: "without diabetes", "no comorbidities"."""
+    out = []
+    for m in _NEGATED.finditer(question):
+        stems = frozenset(s for s in tokenize(m.group(1)) if len(s) > 2)
+        if stems:
+            out.append(stems)
+    return out
+
+
+def negation_fit(sentence: str, negated: list[frozenset[str]]) -> int:
+    """-1 when the sentence is about people who have what the patient does not ("in type 2
+    diabetes" for a patient without diabetes), +1 when it names its absence too, else 0."""
+    verdict = 0
+    words = [(m.start(), set(tokenize(m.group(0)))) for m in re.finditer(r"[A-Za-z][A-Za-z0-9-]*", sentence)]
+    for stems in negated:
+        found = [start for start, word in words if word & stems]
+        if not stems <= {s for _, word in words for s in word} or not found:
+            continue  # "no penicillin allergy" is about allergy: a sentence on penicillin is not
+        if _NEGATION_BEFORE.search(sentence[: found[0]]):
+            verdict = max(verdict, 1)
+        else:
+            return -1
+    return verdict

@@ -1,0 +1,82 @@
+"""The patient's stated values and negatives against the conditions a recommendation sets."""
+
+from __future__ import annotations
+
+import pytest
+
+from medcite.answer.analyse import analyse_question
+from medcite.answer.select import question_weights
+from medcite.answer.thresholds import negated_terms, negation_fit, question_values, threshold_fit
+
+CASES = [
+    (
+        "potassium 3.2 mmol/L",
+        "If potassium is below 3.5 mmol/L, hold insulin and replace potassium first.",
+        1,
+    ),
+    ("potassium 3.2 mmol/L", "For potassium of 6.0 mmol/L or more, give insulin-glucose.", -1),
+    (
+        "eGFR 38, ACR 450 mg/g",
+        "Treat with an SGLT2 inhibitor when the eGFR is 20 or more and the ACR is 200 mg/g or more.",
+        1,
+    ),
+    (
+        "eGFR 38, ACR 450 mg/g",
+        "Suggest an SGLT2 inhibitor for an eGFR of 20-45 and an ACR below 200 mg/g.",
+        -1,
+    ),
+    ("CrCl 40 mL/min", "Rivaroxaban 15 mg once daily if CrCl 15-50 mL/min.", 1),
+    ("INR 7.2, no bleeding", "For an INR between 4.5 and 10 without bleeding, hold warfarin.", 1),
+    ("INR 7.2, no bleeding", "For an INR above 10 without bleeding, give oral vitamin K.", -1),
+    (
+        "eosinophils 300. Add ICS?",
+        "If blood eosinophils are below 100 cells/microlitre, add roflumilast.",
+        -1,
+    ),
+    ("BP 134/82", "Aim for a blood pressure below 140/90.", 0),  # a pair is not one value
+    ("potassium 3.2 mmol/L", "Start a continuous insulin infusion at 0.1 units/kg per hour.", 0),
+]
+
+
+@pytest.mark.parametrize(("question", "sentence", "expected"), CASES)
+def test_threshold_fit(question: str, sentence: str, expected: int) -> None:
+    assert threshold_fit(sentence, question_values(question)) == expected
+
+
+def test_negatives_rule_out_the_subgroup_the_patient_is_not_in() -> None:
+    negated = negated_terms("62-year-old without diabetes, eGFR 38. Should I add an SGLT2 inhibitor?")
+    assert negation_fit("Treat adults with type 2 diabetes and CKD with an SGLT2 inhibitor.", negated) == -1
+    assert negation_fit("Treat adults with CKD with an SGLT2 inhibitor.", negated) == 0
+    cap = negated_terms("Healthy outpatient with CAP, no comorbidities. Which oral antibiotic?")
+    assert negation_fit("For outpatients without comorbidities, give amoxicillin 1 g.", cap) == 1
+    assert (
+        negation_fit("For outpatients with comorbidities such as heart disease, give a combination.", cap)
+        == -1
+    )
+    allergy = negated_terms("Early syphilis, no penicillin allergy. What is the treatment?")
+    assert negation_fit("Give benzathine penicillin G 2.4 million units once.", allergy) == 0
+    assert negation_fit("For adults with penicillin allergy, use doxycycline.", allergy) == -1
+
+
+def test_question_words_weigh_double_in_what_is_asked() -> None:
+    weights, aliases = question_weights(
+        "Septic shock, MAP 58 after fluids. Which vasopressor and what MAP target?"
+    )
+    assert weights["vasopressor"] == 2.0 and weights["shock"] == 1.0
+    assert weights["arteri"] == 2.0  # MAP spelled out, as sources write it
+    assert "58" not in weights
+    weights, aliases = question_weights("Is lisinopril safe in a pregnant woman with hypertension?")
+    assert aliases["ace"] == "lisinopril" and aliases["pregnanc"] == "pregnant"
+
+
+def test_out_of_range_values_name_the_condition() -> None:
+    assert (
+        analyse_question("Potassium 7.1 mmol/L with peaked T waves. What first?").facts.condition
+        == "hyperkalaemia"
+    )
+    assert (
+        analyse_question("Sodium 118 mmol/L and confused. How fast to correct?").facts.condition
+        == "hyponatraemia"
+    )
+    dka = analyse_question("DKA with glucose 450 mg/dL and potassium 3.2 mmol/L. When to start insulin?")
+    assert dka.facts.condition == "diabetic ketoacidosis"  # a named condition wins over the labs
