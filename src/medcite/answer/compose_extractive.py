@@ -47,6 +47,7 @@ from medcite.text.tokens import tokenize
 _EVALUATE = re.compile(
     r"\bconfirm\b|adherence|\bexclude\b|before escalating|\bassess\b|\bmeasure\b|treat to target", re.I
 )
+_EXPLICIT_ESCALATION = re.compile(r"escalat|step[- ]up|intensif|treat to target|target is not", re.I)
 _CONTINUE_STOP = re.compile(r"\bcontinue\b|\bstop\b|\btaper\b|discontinu|withdraw", re.I)
 _RATIONALE = re.compile(
     r"irreversib|\bearly\b|\bdelay|matters|may not fully recover|time-critical|costs", re.I
@@ -363,6 +364,8 @@ def compose_extractive(
             lambda c: c.role is Role.RECOMMENDATION and bool(ESCALATE.search(c.text)),
             max(0, min(2, limit - len(steps) - reserved - 1)),
             leads["escalate"],
+            # a sentence that says to escalate before one that only mentions a switch or an add-on
+            pool_=sorted(pool, key=lambda c: not _EXPLICIT_ESCALATION.search(c.text)),
         )
         current = set(facts.current_treatments)
         steps += take(
