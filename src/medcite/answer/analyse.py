@@ -548,7 +548,17 @@ def _condition_after_cue(text: str, drug_spans: list[tuple[int, int]]) -> str | 
         stop = _CONDITION_STOP.search(rest)
         phrase = rest[: stop.start()] if stop else rest
         words = phrase.split()[:6]
+        # a finding ends at a value or at the next finding: "bulging eardrums and fever 38.5"
+        cut = next((i for i, w in enumerate(words) if re.search(r"\d", w) or w.lower() == "and"), len(words))
+        words = words[:cut]
         while words and words[0].lower() in _GENERIC | {
+            "sudden",
+            "right",
+            "left",
+            "bilateral",
+            "unilateral",
+            "new",
+            "recent",
             "known",
             "established",
             "severe",

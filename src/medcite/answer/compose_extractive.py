@@ -112,6 +112,7 @@ class SourceInfo:
     url: str | None = None
     evidence_grade: str | None = None
     primary_sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    keywords: tuple[str, ...] = ()  # the editor's index terms ("melaena", "TLS") from front matter
 
 
 def primary_sources_for(info: SourceInfo, passages: list[str]) -> list[PrimarySource]:
@@ -214,15 +215,19 @@ class _Builder:
         return refs
 
 
-def relevant_candidates(selection: Selection) -> list[Candidate]:
-    """Candidates about the question's topic: they, their section or their source name a key term."""
-    from medcite.answer.select import _context_stems
-
+def relevant_candidates(
+    selection: Selection, sources: dict[int, SourceInfo] | None = None
+) -> list[Candidate]:
+    """Candidates about the question's topic: they, their section or their source (title, or the
+    editor's index keywords when `sources` is given) name a key term."""
     if not selection.key_stems:
         return list(selection.candidates)
     on_topic_sources = {
         c.hit.source_id for c in selection.candidates if selection.key_stems & _context_stems(c)
     }
+    for source_id, info in (sources or {}).items():
+        if selection.key_stems & set(tokenize(" ".join(info.keywords))):
+            on_topic_sources.add(source_id)
     return [
         c
         for c in selection.candidates
@@ -290,7 +295,7 @@ def compose_extractive(
     b = _Builder(sources)
     facts = analysis.facts
     intent = analysis.intent
-    pool = relevant_candidates(selection)
+    pool = relevant_candidates(selection, sources)
     article, warnings = new_article(analysis, provenance, audience)
     if insufficient or not pool:
         return insufficient_article(article, warnings, selection, b)

@@ -144,7 +144,7 @@ def compose_llm_report(
 
     if extractive.insufficient_evidence:
         return fallback("insufficient evidence, LLM not asked")
-    candidates = relevant_candidates(selection)[: settings.max_passages]
+    candidates = relevant_candidates(selection, sources)[: settings.max_passages]
     if not candidates:
         return fallback("no passages to send")
     passages = [(_label(c), c.text) for c in candidates]

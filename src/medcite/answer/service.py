@@ -91,7 +91,9 @@ class AnswerService:
             hits, query, analysis.intent, terms, paediatric=paediatric, question=analysis.question
         )
         selection.key_stems = key_stems(terms)
-        strength = evidence_strength(hits, topic_terms(analysis))
+        sources = self._sources({h.source_id for h in hits})
+        keywords = {sid: info.keywords for sid, info in sources.items()}
+        strength = evidence_strength(hits, topic_terms(analysis), keywords)
         timings["select"] = _ms(t)
 
         t = time.perf_counter()
@@ -105,7 +107,6 @@ class AnswerService:
             evidence_strength=round(strength, 3),
             identifiers_removed=analysis.identifiers_removed,
         )
-        sources = self._sources({h.source_id for h in hits})
         article = compose_extractive(
             analysis,
             selection,
@@ -133,7 +134,9 @@ class AnswerService:
         t = time.perf_counter()
         if not article.insufficient_evidence:
             headings = self._headings([r.source_id for r in article.references])
-            article.follow_ups = suggest_follow_ups(article, relevant_candidates(selection), headings)
+            article.follow_ups = suggest_follow_ups(
+                article, relevant_candidates(selection, sources), headings
+            )
         article.provenance.readability = flesch_kincaid(article_text(article))
         timings["finish"] = _ms(t)
         timings["total"] = _ms(t0)
@@ -167,6 +170,7 @@ class AnswerService:
                         for ref in (r.meta or {}).get("references") or []
                         if isinstance(ref, dict) and ref.get("id")
                     },
+                    keywords=tuple(str(k) for k in (r.meta or {}).get("keywords") or ()),
                 )
                 for r in rows
             }
@@ -214,11 +218,14 @@ def whole_lead_source(store: Store, hits: list[SearchHit]) -> list[SearchHit]:
     return [c for c in chunks if c.chunk_id not in seen]
 
 
-def evidence_strength(hits: list[SearchHit], terms: list[str]) -> float:
+def evidence_strength(
+    hits: list[SearchHit], terms: list[str], keywords: dict[int, tuple[str, ...]] | None = None
+) -> float:
     """Best share of the question's topic terms (condition, drugs) that one source's retrieved
-    passages, with its title and sections, cover together; a term counts when half of its specific
-    word stems are there. Per source, not per passage: a topic that names the drug in one passage
-    and the condition in the next still answers the question."""
+    passages, with its title, sections and index keywords, cover together; a term counts when half
+    of its specific word stems are there. Per source, not per passage: a topic that names the drug
+    in one passage and the condition in the next still answers the question. Keywords count because
+    an editor listed them as what the source is about ("melaena" for upper GI bleeding)."""
     if not hits:
         return 0.0
     stem_sets = [s for s in (key_stems([t]) for t in terms) if s]
@@ -227,6 +234,8 @@ def evidence_strength(hits: list[SearchHit], terms: list[str]) -> float:
     contexts: dict[int, set[str]] = {}
     for hit in hits:
         context = contexts.setdefault(hit.source_id, set())
+        if not context and keywords:
+            context.update(tokenize(" ".join(keywords.get(hit.source_id, ()))))
         context.update(tokenize(" ".join((hit.source_title, *hit.section_path, hit.text))))
     best = 0.0
     for context in contexts.values():
