@@ -49,6 +49,7 @@ WEIGHTS = {
     "definition": 0.3,  # penalty: a definition ("Diagnose AKI when ...") answers no treatment question
 }
 MIN_SECOND_COVER = 0.08  # the second sentence must answer this much of what the first did not
+PROSE_OVER_ROW = 0.3  # how much worse a sentence may fit than the table row it replaces
 
 ESCALATE = re.compile(
     r"escalat|\badd\b|restart|step[- ]up|intensif|\bswitch\b|second agent|not reached|"
@@ -129,6 +130,7 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> list[Ca
         first = next((c for c in ranked if c.roles & set(ctx.roles) and c.role is not Role.CAUTION), None)
     if first is None:
         return []
+    first = _prose_for_row(first, ranked, ctx)
     same_source = [c for c in ranked if c.hit.source_id == first.hit.source_id and c.key != first.key]
     if ctx.escalating:
         # after failure, the step and the drug to add can sit in two sentences
@@ -149,6 +151,34 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> list[Ca
     if second is not None and ctx.selection.cover(second, answered) >= MIN_SECOND_COVER:
         return [first, second]
     return [first]
+
+
+_DOSE_VALUE = re.compile(r"\b\d+(?:\.\d+)?(?=\s*(?:mg|mcg|micrograms?|g|units?|ml)\b)", re.I)
+
+
+def _is_row(c: Candidate) -> bool:
+    return c.hit.text.lstrip().startswith("|")
+
+
+def _prose_for_row(first: Candidate, ranked: list[Candidate], ctx: BottomLineContext) -> Candidate:
+    """A dosing-table row reads badly as a headline: use the source's sentence that gives the same
+    drug and dose instead, when there is one that fits nearly as well (the row stays available to
+    the Specific Recommendation)."""
+    if not _is_row(first) or not first.drugs:
+        return first
+    numbers = set(_DOSE_VALUE.findall(first.text))
+    floor = fit(first, ctx) - PROSE_OVER_ROW
+    for c in ranked:
+        if (
+            c.hit.source_id == first.hit.source_id
+            and not _is_row(c)
+            and set(c.drugs) & set(first.drugs)
+            and numbers & set(_DOSE_VALUE.findall(c.text))
+            and c.roles & set(ctx.roles)
+            and fit(c, ctx) >= floor
+        ):
+            return c
+    return first
 
 
 def main_roles(c: Candidate) -> set[Role]:

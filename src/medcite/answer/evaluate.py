@@ -113,7 +113,9 @@ def load_questions(path: Path) -> list[EvalQuestion]:
 
 
 def _norm(text: str) -> str:
+    """Case, dashes, "µg"/"mcg" and range notation ("2 to 3" is "2-3") do not change a fact."""
     text = text.lower().replace("–", "-").replace("—", "-").replace("µg", "mcg")
+    text = re.sub(r"(\d)\s*(?:-|to)\s*(\d)", r"\1-\2", text)
     return " ".join(re.sub(r"[^\w%/.+-]+", " ", text).split())
 
 

@@ -47,9 +47,17 @@ class Condition:
     strict: bool
 
 
+_AGE = re.compile(r"\b(\d{1,3})[- ]?(?:year|yr)s?[- ]old\b|\baged? (\d{1,3})\b", re.I)
+_AGE_STEMS = frozenset(tokenize("age aged years adults older people"))
+
+
 def question_values(question: str) -> list[QuestionValue]:
-    """Named measurements the question gives, with the stems of their name and its meanings."""
+    """Named measurements the question gives, with the stems of their name and its meanings; the
+    patient's age counts as one ("adults under 65" is a condition on it)."""
     out = []
+    age = _AGE.search(question)
+    if age:
+        out.append(QuestionValue(_AGE_STEMS, float(age.group(1) or age.group(2))))
     for m in _QUESTION_VALUE.finditer(question):
         name = m.group(1)
         stems = set(tokenize(name))
