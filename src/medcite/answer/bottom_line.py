@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from medcite.answer.drugs import find_drugs
 from medcite.answer.intent import focus_roles
 from medcite.answer.schema import Intent, Role
 from medcite.answer.select import Candidate, Selection, answering_stems
@@ -27,6 +28,7 @@ from medcite.answer.thresholds import (
     question_values,
     threshold_fit,
 )
+from medcite.text.sentences import sentence_spans
 
 BOTTOM_ROLES: dict[Intent, tuple[Role, ...]] = {
     Intent.NEXT_STEP: (Role.RECOMMENDATION, Role.ALTERNATIVE, Role.DOSING),
@@ -47,6 +49,8 @@ WEIGHTS = {
     "threshold": 0.3,  # the patient's values meet (or miss) the sentence's conditions
     "negation": 0.3,  # the sentence is about what the patient does not have
     "definition": 0.3,  # penalty: a definition ("Diagnose AKI when ...") answers no treatment question
+    "episode": 0.3,  # penalty: "after a first episode" for a question about a second one
+    "other_drug": 0.3,  # penalty: "should I add hydrocortisone?" answered about vasopressin
 }
 MIN_SECOND_COVER = 0.08  # the second sentence must answer this much of what the first did not
 PROSE_OVER_ROW = 0.3  # how much worse a sentence may fit than the table row it replaces
@@ -62,6 +66,7 @@ DEFINITION = re.compile(
     r"(?i:diagnose|define)\b|(?i:treat as)\b|(?i:treat)\b[^.;]{0,120}?\bas (?:an? )?[A-Z]{2,}\b|"
     r"[^.;]{0,80}\b(?i:is defined as)\b"
 )
+FIRST_EPISODE = re.compile(r"\b(?:first|initial) (?:episode|recurrence|presentation|attack)", re.I)
 _FIRST_LINE_SECTION = re.compile(r"first[- ]line|initial (?:treatment|therapy|management)", re.I)
 _FAILURE_SECTION = re.compile(
     r"inadequate response|refractory|second[- ]line|fail|not controlled|resistant|escalat", re.I
@@ -84,14 +89,20 @@ class BottomLineContext:
     tried_drugs: frozenset[str]  # named in the question and not said to have worked: failing ones
     lead_source: int
     selection: Selection
+    later_episode: bool = False  # a recurrence, second episode, relapse
     roles: list[Role] = field(default_factory=list)
     values: list[QuestionValue] = field(default_factory=list)
     negated: list[frozenset[str]] = field(default_factory=list)
+    focus_drugs: frozenset[str] = frozenset()  # drugs the asked part names that the patient is not on
 
     def __post_init__(self) -> None:
         self.roles = list(dict.fromkeys([*focus_roles(self.question), *BOTTOM_ROLES[self.intent]]))
         self.values = question_values(self.question)
         self.negated = negated_terms(self.question)
+        spans = sentence_spans(self.question)
+        asked = self.question[spans[-1][0] : spans[-1][1]] if len(spans) > 1 else ""
+        current = {d.lower() for d in self.current_treatments}
+        self.focus_drugs = frozenset(d.name.lower() for d in find_drugs(asked)) - current
 
 
 def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozenset()) -> float:
@@ -109,7 +120,14 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
         + WEIGHTS["threshold"] * threshold_fit(c.text, ctx.values)
         + WEIGHTS["negation"] * negation_fit(c.text, ctx.negated)
         - WEIGHTS["definition"] * (ctx.intent is not Intent.DIAGNOSIS and bool(DEFINITION.match(c.text)))
+        - WEIGHTS["episode"] * (ctx.later_episode and bool(FIRST_EPISODE.search(c.text)))
+        - WEIGHTS["other_drug"] * _names_only_other_drugs(c, ctx.focus_drugs)
     )
+
+
+def _names_only_other_drugs(c: Candidate, focus_drugs: frozenset[str]) -> bool:
+    drugs = {d.lower() for d in c.drugs}
+    return bool(focus_drugs and drugs) and not drugs & focus_drugs
 
 
 def _about_other_drug(c: Candidate, ctx: BottomLineContext) -> bool:
@@ -156,6 +174,9 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> list[Ca
 _DOSE_VALUE = re.compile(r"\b\d+(?:\.\d+)?(?=\s*(?:mg|mcg|micrograms?|g|units?|ml)\b)", re.I)
 
 
+_NUMBER = re.compile(r"(?<![A-Za-z\d.])\d+(?:\.\d+)?")
+
+
 def _is_row(c: Candidate) -> bool:
     return c.hit.text.lstrip().startswith("|")
 
@@ -168,17 +189,20 @@ def _prose_for_row(first: Candidate, ranked: list[Candidate], ctx: BottomLineCon
         return first
     numbers = set(_DOSE_VALUE.findall(first.text))
     floor = fit(first, ctx) - PROSE_OVER_ROW
-    for c in ranked:
-        if (
-            c.hit.source_id == first.hit.source_id
-            and not _is_row(c)
-            and set(c.drugs) & set(first.drugs)
-            and numbers & set(_DOSE_VALUE.findall(c.text))
-            and c.roles & set(ctx.roles)
-            and fit(c, ctx) >= floor
-        ):
-            return c
-    return first
+    prose = [
+        c
+        for c in ranked
+        if c.hit.source_id == first.hit.source_id
+        and not _is_row(c)
+        and set(c.drugs) & set(first.drugs)
+        and numbers & set(_DOSE_VALUE.findall(c.text))
+        and c.roles & set(ctx.roles)
+        and fit(c, ctx) >= floor
+    ]
+    # the sentence giving most of the row's numbers, then the first in reading order: a source
+    # states the dose ("give 1 g over 10 minutes") before its repeats ("a second 1 g dose if ...")
+    values = set(_NUMBER.findall(first.text))
+    return max(prose, key=lambda c: (len(values & set(_NUMBER.findall(c.text))), -c.order), default=first)
 
 
 def main_roles(c: Candidate) -> set[Role]:

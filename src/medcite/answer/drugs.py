@@ -116,6 +116,15 @@ LEXICON = frozenset(
     metoclopramide omeprazole lansoprazole pantoprazole esomeprazole ranitidine famotidine denosumab
     alendronate zoledronate calcium vitamin iron ferrous tamoxifen letrozole anastrozole cisplatin
     physiotherapy cbt psychotherapy dialysis radiotherapy chemotherapy surgery thrombolysis
+    aprepitant argatroban bismuth buprenorphine carbidopa levodopa cefalexin cephalexin cefdinir cefepime
+    cefuroxime cefazolin chlordiazepoxide co-amoxiclav amoxicillin-clavulanate cyclizine eplerenone
+    ezetimibe fosphenytoin glucagon lactulose methadone misoprostol oxytocin phenobarbital
+    piperacillin-tazobactam piperacillin pivmecillinam propylthiouracil methimazole carbimazole rasburicase
+    rifaximin sacubitril thiamine tranexamic valproic varenicline vonoprazan zoledronic vasopressin
+    norepinephrine noradrenaline dopamine dobutamine terlipressin octreotide fidaxomicin metronidazole
+    clindamycin flucloxacillin dicloxacillin cefotaxime meropenem gentamicin ciprofloxacin levofloxacin
+    penicillin benzylpenicillin oseltamivir nicotine bupropion naltrexone acamprosate disulfiram
+    cabotegravir emtricitabine tenofovir
     """.split()
 )
 MULTIWORD = (

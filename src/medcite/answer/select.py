@@ -351,6 +351,21 @@ _ANSWERS_ASKED = {
 }
 
 
+# Words in almost every question that say nothing about what this one asks; they still count a little.
+_FILLER_STEMS = frozenset(
+    tokenize(
+        """
+        patient patients treatment treat therapy management drug drugs medication medicine next step best
+        choice option options recommend recommended man woman adult adults child score level week weeks
+        month months year years old day days current currently previous previously known history new good
+        better help use used taking take given give giving prescribe prescribed do does can could would
+        need needed needs
+        """
+    )
+)
+GENERIC_WEIGHT = 0.25
+
+
 def answering_stems(stems: frozenset[str], aliases: dict[str, str] | None = None) -> frozenset[str]:
     """A sentence's stems plus the question's words its own words stand for: asking words
     ("aim" answers "target") and the question's synonyms ("pregnancy" for "pregnant")."""
@@ -379,7 +394,11 @@ def question_weights(question: str) -> tuple[dict[str, float], dict[str, str]]:
         for stem in tokenize(" ".join((part, *meanings))):
             if stem in _UNIT_STEMS or stem[0].isdigit():
                 continue  # the patient's values and their units say nothing about what is asked
-            weights[stem] = max(weights.get(stem, 0.0), weight)
+            if stem in _FILLER_STEMS:
+                weight_here = weight * GENERIC_WEIGHT  # "prescribe", "patient": in every question
+            else:
+                weight_here = weight
+            weights[stem] = max(weights.get(stem, 0.0), weight_here)
     aliases: dict[str, str] = {}
     for drug in find_drugs(question):
         own = tokenize(drug.name)
