@@ -92,7 +92,7 @@ def kb(tmp_path: Path) -> Path:
 
 def _stored_vectors(store: Store) -> dict[int, bytes | None]:
     with store.session() as s:
-        return dict(s.execute(select(ChunkRow.id, ChunkRow.embedding)).tuples().all())
+        return dict(s.execute(select(ChunkRow.id, ChunkRow.embedding)).all())  # type: ignore[arg-type]
 
 
 def test_chunks_of_all_files_are_encoded_together_sorted_by_length(

@@ -46,7 +46,7 @@ def test_index_holds_each_chunks_roles_and_the_service_uses_them(
     backend = EmbeddedBackend(store, bm25_settings.index_dir, None)
     backend.refresh()
     with store.session() as s:
-        texts = dict(s.execute(select(ChunkRow.id, ChunkRow.text)).tuples().all())
+        texts = dict(s.execute(select(ChunkRow.id, ChunkRow.text)).all())  # type: ignore[arg-type]
     stored = backend.roles(list(texts))
     assert stored == {cid: passage_roles(text) for cid, text in texts.items()}
     assert backend.roles_computed == len(texts)

@@ -144,6 +144,9 @@ _PASSAGE_CUES: dict[Intent, re.Pattern[str]] = {
         r"\b(research\w*|clinical trials?|studies|study|investigat\w*|scientists|funded|nih|nci)\b", _I
     ),
 }
+# The same cues matched on lower-cased text without IGNORECASE: about 3x faster, and role cues are
+# computed for every chunk when the search index is built.
+_PASSAGE_CUES_LOWER = {intent: re.compile(p.pattern) for intent, p in _PASSAGE_CUES.items()}
 _DEFINITION_PASSAGE = re.compile(
     r"^[^.]{0,160}\b(is|are) (a|an|the|one of|any of|group of|term|condition|disorder|disease|type|form|"
     r"rare|common|inherited|genetic|chronic|an? \w+ (disorder|condition|disease))\b",
@@ -190,11 +193,11 @@ def passage_role_hits(text: str) -> list[int]:
     These integers are what the search index stores per chunk (they depend only on the text);
     `roles_from_hits` turns them into the scores `passage_roles` returns, exactly.
     """
-    opening = text[:_OPENING_CHARS]
+    opening = text[:_OPENING_CHARS].lower()
     heading = _HEADING_QUESTION.match(text)
-    body = text[:1500]
+    body = text[:1500].lower()
     counts: dict[Intent, int] = {}
-    for intent, pattern in _PASSAGE_CUES.items():
+    for intent, pattern in _PASSAGE_CUES_LOWER.items():
         hits = len(pattern.findall(body)) + 2 * len(pattern.findall(opening))
         if heading is not None and _QUESTION_CUES[intent].search(heading.group(0)):
             hits += 6
