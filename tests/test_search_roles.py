@@ -56,6 +56,16 @@ def test_index_holds_each_chunks_roles_and_the_service_uses_them(
     assert "swelling" in service.search("What are the symptoms of gout?", mode="bm25").hits[0].text
 
 
+def test_repeated_text_is_computed_once(tmp_path: Path, store: Store, bm25_settings: Settings) -> None:
+    folder = _write(tmp_path / "docs", {"t.md": TREATMENT})
+    (folder / "copy.md").write_text(f"---\ntitle: Gout copy\n---\n\n{TREATMENT}\n")
+    ingest_paths([folder], store, bm25_settings, None)
+    backend = EmbeddedBackend(store, bm25_settings.index_dir, None)
+    backend.refresh()
+    assert backend.roles_computed == 1
+    assert list(backend.roles(list(backend._position)).values()) == [passage_roles(TREATMENT)] * 2
+
+
 def test_rebuild_computes_roles_only_for_new_text(
     tmp_path: Path, store: Store, bm25_settings: Settings
 ) -> None:

@@ -319,12 +319,16 @@ def _save_role_hits(folder: Path, chunks: list[IndexedChunk], previous: Path) ->
     except (OSError, ValueError):
         pass  # no previous index (or an older format): compute everything
     computed = 0
+    first_seen: dict[int, int] = {}  # text repeated within this build (copies of a document)
     for i, (chunk, digest) in enumerate(zip(chunks, hashes.tolist(), strict=True)):
         j = known.get(digest)
         if j is not None and old_hits is not None:
             hits[i] = old_hits[j]
+        elif digest in first_seen:
+            hits[i] = hits[first_seen[digest]]
         else:
             hits[i] = np.minimum(passage_role_hits(chunk.text), np.iinfo(np.uint16).max)
+            first_seen[digest] = i
             computed += 1
     np.save(folder / "roles.npy", hits)
     np.save(folder / "role_hashes.npy", hashes)
