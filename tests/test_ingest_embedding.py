@@ -161,18 +161,22 @@ def test_changed_file_reuses_vectors_of_unchanged_chunks(store: Store, settings:
     assert count_chunks_without_vectors(store, "e5-small") == 0
 
 
-def test_vectors_for_replaced_text_are_not_written(store: Store, bm25_settings: Settings, kb: Path) -> None:
+def test_vectors_for_replaced_text_are_not_written(store: Store, settings: Settings, kb: Path) -> None:
     """A file re-ingested while its old chunks were being encoded keeps no vector of the old text."""
-    ingest_paths([kb], store, bm25_settings, None)
+    with pytest.raises(Stop):
+        ingest_paths([kb], store, settings, RecordingEmbedder(stop_after=0))
     pending = chunks_without_vectors(store, "e5-small")
     anticoag = [c for c in pending if c.source_title.startswith("Anticoagulation")]
     doc = kb / "anticoag.md"
     doc.write_text(DOCS["anticoag.md"].replace("(test summary)", "(revised summary)"))
-    assert ingest_paths([doc], store, bm25_settings, None).count("replaced") == 1
+    with pytest.raises(Stop):
+        ingest_paths([doc], store, settings, RecordingEmbedder(stop_after=0))
     vector = np.ones(384, np.float32)
     assert store_vectors(store, "e5-small", [(c, vector) for c in anticoag]) == 0
     others = [c for c in pending if not c.source_title.startswith("Anticoagulation")]
     assert store_vectors(store, "e5-small", [(c, vector) for c in others]) == len(others)
+    revised = [c for c in chunks_without_vectors(store, "e5-small") if "revised" in c.source_title]
+    assert len(revised) == len(anticoag)  # the new text still waits for its own vectors
 
 
 def test_embed_chars_limits_what_the_model_reads(data_dir: Path, kb: Path) -> None:
@@ -190,21 +194,18 @@ def test_embed_chars_limits_what_the_model_reads(data_dir: Path, kb: Path) -> No
     store.dispose()
 
 
-def test_switching_embedder_encodes_chunks_for_the_new_model(
-    store: Store, settings: Settings, kb: Path
+def test_chunks_stored_without_embeddings_are_left_alone(
+    store: Store, bm25_settings: Settings, settings: Settings, kb: Path
 ) -> None:
-    """Chunks with another model's vectors count as missing for the current model."""
-    ingest_paths([kb / "gout.md"], store, settings, RecordingEmbedder())
-
-    class Renamed(RecordingEmbedder):
-        def __init__(self) -> None:
-            super().__init__()
-            self.name = "e5-small-renamed"
-
-    renamed = Renamed()
-    report = embed_pending(store, renamed)
-    assert report.pending == report.stored == len(_stored_vectors(store))
-    assert count_chunks_without_vectors(store, "e5-small-renamed") == 0
+    """A corpus ingested with --no-embed is not encoded by a later ingest of another file."""
+    ingest_paths([kb / "anticoag.md", kb / "asthma.md"], store, bm25_settings, None)
+    assert count_chunks_without_vectors(store, "e5-small") == 0
+    embedder = RecordingEmbedder()
+    report = ingest_paths([kb / "gout.md"], store, settings, embedder)
+    assert report.embedding is not None and report.embedding.stored == report.chunks
+    assert sum(len(b) for b in embedder.batches) == report.chunks
+    stored = _stored_vectors(store)
+    assert sum(v is not None for v in stored.values()) == report.chunks < len(stored)
 
 
 def test_fast_configuration_through_the_cli(

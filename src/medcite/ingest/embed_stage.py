@@ -3,8 +3,9 @@
 Ingest stores each file first (text, chunks, and any vector it can reuse) so BM25 search works at
 once; this stage then fills in the missing vectors. Encoding per file meant batches of about two
 MedQuAD chunks; here chunks from many files are encoded together, sorted by length so a batch pads
-little, and written back a window at a time. The work list is simply "chunks without a vector from
-this model", so an interrupted run loses at most one window and the next run carries on.
+little, and written back a window at a time. The work list is "chunks stored for this model that
+have no vector yet", so an interrupted run loses at most one window and the next run carries on.
+Chunks stored without embeddings (`--no-embed`) are not on it.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def embed_pending(
     progress: Callable[[int, int], None] | None = None,
     window: int = WINDOW,
 ) -> EmbeddingReport:
-    """Encode and store vectors for every chunk in the knowledge base that lacks one from `embedder`.
+    """Encode and store vectors for every chunk in the knowledge base waiting for one from `embedder`.
 
     `progress(done, total)` is called after each window is committed. Each window is its own
     transaction (and knowledge-base version), so search picks up vectors as they land.

@@ -158,9 +158,9 @@ def ingest_paths(
 ) -> IngestReport:
     """Ingest files and folders; one bad file never stops the others.
 
-    With an embedder, every file is stored first and then every chunk in the knowledge base that
-    lacks a vector from that embedder is encoded (`embed_pending`), including chunks left over by
-    an earlier, interrupted run. `on_embed(done, total)` reports that stage's progress.
+    With an embedder, every file is stored first and then every chunk waiting for a vector from that
+    embedder is encoded (`embed_pending`), including chunks left over by an earlier, interrupted
+    run. `on_embed(done, total)` reports that stage's progress.
     """
     report = IngestReport()
     for candidate in iter_candidates(list(paths), settings.ingest.follow_symlinks):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
-from sqlalchemy import ColumnElement, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, select, update
 
 from medcite.errors import NotFoundError
 from medcite.models import ChunkDraft, SourceKind, SourceMeta
@@ -93,8 +93,9 @@ def replace_source(
 ) -> int:
     """Insert a source, or replace the one at `origin`, with its chunks, atomically.
 
-    `embeddings` holds one vector per chunk; a None row leaves that chunk waiting for the
-    embedding stage (`chunks_without_vectors`).
+    `embeddings` holds one vector per chunk; a None row stores the chunk as waiting for a vector
+    from `embedding_model` (the embedding stage, `chunks_without_vectors`, fills it in). Without
+    `embeddings` the chunks have no vector and wait for none (BM25-only ingest).
     """
     if embeddings is not None and len(embeddings) != len(chunks):
         raise ValueError("one embedding per chunk (or None) is required")
@@ -138,7 +139,7 @@ def replace_source(
                 page=c.page,
                 is_table=c.is_table,
                 embedding=None if vector is None else np.asarray(vector, np.float32).tobytes(),
-                embedding_model=None if vector is None else embedding_model,
+                embedding_model=None if embeddings is None else embedding_model,
             )
             for c, vector in zip(
                 chunks, embeddings if embeddings is not None else [None] * len(chunks), strict=True
@@ -303,7 +304,7 @@ def vectors_for_origin(
 
 @dataclass(frozen=True)
 class PendingChunk:
-    """A chunk with no vector from the current model yet, and what its embedding text is made of."""
+    """A chunk waiting for its vector, and what its embedding text is made of."""
 
     chunk_id: int
     source_title: str
@@ -312,9 +313,9 @@ class PendingChunk:
 
 
 def _pending(model: str) -> ColumnElement[bool]:
-    return or_(
-        ChunkRow.embedding.is_(None), ChunkRow.embedding_model.is_(None), ChunkRow.embedding_model != model
-    )
+    """Stored by an ingest with `model` as its embedder and not encoded yet (BM25-only chunks have no
+    model and are left alone, so a later ingest never starts encoding a corpus stored without vectors)."""
+    return and_(ChunkRow.embedding.is_(None), ChunkRow.embedding_model == model)
 
 
 def count_chunks_without_vectors(store: Store, model: str) -> int:
@@ -325,7 +326,7 @@ def count_chunks_without_vectors(store: Store, model: str) -> int:
 def chunks_without_vectors(
     store: Store, model: str, after_id: int = 0, limit: int = 2048
 ) -> list[PendingChunk]:
-    """The next `limit` chunks (in id order, after `after_id`) that lack a vector from `model`."""
+    """The next `limit` chunks (in id order, after `after_id`) waiting for a vector from `model`."""
     with store.session() as s:
         rows = s.execute(
             select(ChunkRow.id, SourceRow.title, ChunkRow.section_path, ChunkRow.text)
