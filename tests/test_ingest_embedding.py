@@ -150,6 +150,18 @@ def test_interrupted_embedding_keeps_files_searchable_and_resumes(
     assert dense.hits[0].source_title.startswith("Anticoagulation")
 
 
+def test_doctor_reports_chunks_waiting_for_vectors(store: Store, settings: Settings, kb: Path) -> None:
+    from medcite.diagnostics import run_checks
+
+    with pytest.raises(Stop):
+        ingest_paths([kb / "gout.md"], store, settings, RecordingEmbedder(stop_after=0))
+    [check] = [c for c in run_checks(settings) if c.name == "vectors"]
+    assert check.detail.startswith("1 chunks still waiting for e5-small vectors")
+    ingest_paths([kb / "gout.md"], store, settings, RecordingEmbedder())
+    [check] = [c for c in run_checks(settings) if c.name == "vectors"]
+    assert "has its vector" in check.detail
+
+
 def test_changed_file_reuses_vectors_of_unchanged_chunks(store: Store, settings: Settings, kb: Path) -> None:
     ingest_paths([kb], store, settings, RecordingEmbedder())
     doc = kb / "anticoag.md"
