@@ -138,9 +138,13 @@ def test_interrupted_embedding_keeps_files_searchable_and_resumes(
         embed_pending(store, partial, window=2)
     assert count_chunks_without_vectors(store, "e5-small") == total - 2
 
-    # running ingest again skips the unchanged files and encodes only what is still missing
+    # a folder sync (no file changed, no resume asked) does not go looking for waiting chunks
+    idle = RecordingEmbedder()
+    assert ingest_paths([kb], store, settings, idle).embedding is None and not idle.batches
+
+    # `medcite ingest` again skips the unchanged files and encodes only what is still missing
     resumed = RecordingEmbedder()
-    report = ingest_paths([kb], store, settings, resumed)
+    report = ingest_paths([kb], store, settings, resumed, resume_embedding=True)
     assert report.count("unchanged") == 3
     assert sum(len(b) for b in resumed.batches) == total - 2
     assert report.embedding is not None and report.embedding.stored == total - 2
@@ -157,7 +161,7 @@ def test_doctor_reports_chunks_waiting_for_vectors(store: Store, settings: Setti
         ingest_paths([kb / "gout.md"], store, settings, RecordingEmbedder(stop_after=0))
     [check] = [c for c in run_checks(settings) if c.name == "vectors"]
     assert check.detail.startswith("1 chunks still waiting for e5-small vectors")
-    ingest_paths([kb / "gout.md"], store, settings, RecordingEmbedder())
+    ingest_paths([kb / "gout.md"], store, settings, RecordingEmbedder(), resume_embedding=True)
     [check] = [c for c in run_checks(settings) if c.name == "vectors"]
     assert "has its vector" in check.detail
 

@@ -61,7 +61,15 @@ def ingest(
             progress.update(embed_task[0], completed=done, total=pending)
 
         report = ingest_paths(
-            paths, app.store, settings, embedder, kind=kind, force=force, on_file=on_file, on_embed=on_embed
+            paths,
+            app.store,
+            settings,
+            embedder,
+            kind=kind,
+            force=force,
+            on_file=on_file,
+            on_embed=on_embed,
+            resume_embedding=True,  # finish what an interrupted run left, even if no file changed
         )
     embedding = report.embedding
 
