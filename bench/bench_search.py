@@ -167,6 +167,8 @@ def phase_query(args: argparse.Namespace) -> dict[str, object]:
     # Modes take turns on every query (order rotated), so a busy spell on the machine hits all alike.
     for i, q in enumerate(queries[1:]):
         for mode in modes[i % 3 :] + modes[: i % 3]:
+            if args.fresh_caches:  # as for candidates never seen before in this knowledge-base version
+                service._infos, service._roles = {}, {}
             t = time.perf_counter()
             result = service.search(q, mode=mode)  # type: ignore[arg-type]
             walls[mode].append((time.perf_counter() - t) * 1000)
@@ -194,6 +196,10 @@ def _suffix(phases: str) -> str:
     return "" if phases == "corpus,build,query" else "-" + phases.replace(",", "-")
 
 
+def _label(args: argparse.Namespace) -> str:
+    return f"search-{args.chunks}" + _suffix(args.phases) + ("-fresh" if args.fresh_caches else "")
+
+
 PHASES = {"corpus": phase_corpus, "build": phase_build, "query": phase_query}
 
 
@@ -206,6 +212,11 @@ def main() -> None:
     parser.add_argument("--phases", default="corpus,build,query")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached corpus")
     parser.add_argument("--tracemalloc", action="store_true", help="trace Python allocations while querying")
+    parser.add_argument(
+        "--fresh-caches",
+        action="store_true",
+        help="empty the search service's per-chunk caches before every query (no candidate seen before)",
+    )
     parser.add_argument("--phase-only", help=argparse.SUPPRESS)
     args = parser.parse_args()
     c.shared_data()
@@ -216,6 +227,7 @@ def main() -> None:
     passthrough = ["--chunks", str(args.chunks), "--queries", str(args.queries)]
     passthrough += ["--rebuild"] if args.rebuild else []
     passthrough += ["--tracemalloc"] if args.tracemalloc else []
+    passthrough += ["--fresh-caches"] if args.fresh_caches else []
     results: dict[str, object] = {"machine": c.machine(), "command": " ".join(sys.argv)}
     for phase in args.phases.split(","):
         print(f"running phase {phase} ...", flush=True)
@@ -226,7 +238,7 @@ def main() -> None:
             sys.exit(f"phase {phase} failed:\n{proc.stderr[-3000:]}")
         results[phase] = json.loads(proc.stdout.strip().splitlines()[-1])
         print(json.dumps(results[phase], indent=2), flush=True)
-    print(f"\nraw results: {c.save_result(f'search-{args.chunks}' + _suffix(args.phases), results)}")
+    print(f"\nraw results: {c.save_result(_label(args), results)}")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from medcite import __version__
 from medcite.config import Settings
 from medcite.errors import MedCiteError
 from medcite.store.database import Store, head_revision, redact_url
-from medcite.store.sources import count_chunks, list_sources
+from medcite.store.sources import count_chunks, count_chunks_without_vectors, list_sources
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,15 @@ def run_checks(settings: Settings) -> list[Check]:
         )
         counts = f"{len(list_sources(store))} sources, {count_chunks(store)} chunks"
         checks.append(Check("knowledge base", True, f"{counts}, version {store.kb_version()}"))
+        if settings.ingest.embed:
+            waiting = count_chunks_without_vectors(store, settings.search.embedder)
+            detail = (
+                f"{waiting} chunks still waiting for {settings.search.embedder} vectors (an interrupted "
+                "ingest): run `medcite ingest` on the same files to finish"
+                if waiting
+                else f"every chunk ingested for {settings.search.embedder} has its vector"
+            )
+            checks.append(Check("vectors", True, detail))
     except MedCiteError as exc:
         checks.append(Check("database", False, str(exc)))
     state_file = settings.index_dir / "embedded" / "state.json"

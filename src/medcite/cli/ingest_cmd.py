@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from medcite.cli.context import get_context
 from medcite.cli.output import JsonOption, print_json
@@ -48,13 +48,30 @@ def ingest(
         disable=json_out or total < 2,
     ) as progress:
         task = progress.add_task("Ingesting", total=total)
+        embed_task: list[TaskID] = []
 
         def on_file(outcome: FileOutcome) -> None:
             progress.advance(task)
             if outcome.status == "failed" and not json_out:
                 app.err.print(f"[yellow]skipped[/] {outcome.path}: {outcome.reason}", highlight=False)
 
-        report = ingest_paths(paths, app.store, settings, embedder, kind=kind, force=force, on_file=on_file)
+        def on_embed(done: int, pending: int) -> None:
+            if not embed_task:
+                embed_task.append(progress.add_task("Embedding", total=pending))
+            progress.update(embed_task[0], completed=done, total=pending)
+
+        report = ingest_paths(
+            paths,
+            app.store,
+            settings,
+            embedder,
+            kind=kind,
+            force=force,
+            on_file=on_file,
+            on_embed=on_embed,
+            resume_embedding=True,  # finish what an interrupted run left, even if no file changed
+        )
+    embedding = report.embedding
 
     if json_out:
         print_json(
@@ -66,6 +83,8 @@ def ingest(
                 "duplicate": report.count("duplicate"),
                 "failed": [{"path": o.path, "reason": o.reason} for o in report.failed],
                 "chunks": report.chunks,
+                "embedded": None if embedding is None else embedding.stored,
+                "embed_seconds": None if embedding is None else round(embedding.seconds, 2),
                 "outcomes": [o.__dict__ for o in report.outcomes],
             }
         )
@@ -77,5 +96,11 @@ def ingest(
             f"{report.chunks} chunks stored.",
             highlight=False,
         )
+        if embedding is not None and embedding.pending:
+            app.console.print(
+                f"Vectors: {embedding.stored} chunks embedded in {embedding.seconds:.1f} s "
+                f"({settings.search.embedder}).",
+                highlight=False,
+            )
     if report.failed and len(report.failed) == len(report.outcomes):
         raise typer.Exit(3)

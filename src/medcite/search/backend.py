@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from medcite.models import SourceKind
+from medcite.search.intent import Intent
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,11 @@ class SearchBackend(ABC):
     @abstractmethod
     def info(self, chunk_ids: list[int]) -> dict[int, ChunkInfo]:
         """Rerank metadata for candidate chunks."""
+
+    def roles(self, chunk_ids: list[int]) -> dict[int, dict[Intent, float]]:
+        """Passage role cues (search/intent.py) computed when the index was built; the caller
+        computes any chunk missing here from its text."""
+        return {}
 
     def vectors(self, chunk_ids: list[int]) -> np.ndarray | None:
         """Stored vectors for chunks (for re-scoring), or None when the backend has none."""

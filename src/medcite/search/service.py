@@ -224,8 +224,11 @@ class SearchService:
         return {cid: self._infos[cid] for cid in chunk_ids if cid in self._infos}
 
     def _passage_roles(self, chunk_ids: list[int]) -> dict[int, dict[Intent, float]]:
-        """Role cues per candidate (search/intent.py), computed once per chunk and version."""
+        """Role cues per candidate (search/intent.py), read or computed once per chunk and version."""
         missing = [cid for cid in chunk_ids if cid not in self._roles]
+        if missing:  # precomputed with the index (embedded backend), else from the chunk text
+            self._roles.update(self.backend.roles(missing))
+            missing = [cid for cid in missing if cid not in self._roles]
         if missing:
             with self.store.session() as s:
                 rows = s.execute(select(ChunkRow.id, ChunkRow.text).where(ChunkRow.id.in_(missing))).all()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, and_, delete, func, select, update
 
 from medcite.errors import NotFoundError
 from medcite.models import ChunkDraft, SearchHit, SourceKind, SourceMeta
@@ -88,12 +88,17 @@ def replace_source(
     kind_overridden: bool,
     text: str,
     chunks: Sequence[ChunkDraft],
-    embeddings: np.ndarray | None = None,
+    embeddings: np.ndarray | Sequence[np.ndarray | None] | None = None,
     embedding_model: str | None = None,
 ) -> int:
-    """Insert a source, or replace the one at `origin`, with its chunks, atomically."""
+    """Insert a source, or replace the one at `origin`, with its chunks, atomically.
+
+    `embeddings` holds one vector per chunk; a None row stores the chunk as waiting for a vector
+    from `embedding_model` (the embedding stage, `chunks_without_vectors`, fills it in). Without
+    `embeddings` the chunks have no vector and wait for none (BM25-only ingest).
+    """
     if embeddings is not None and len(embeddings) != len(chunks):
-        raise ValueError("one embedding per chunk is required")
+        raise ValueError("one embedding per chunk (or None) is required")
     clean = _nul_free(store)
     with store.session() as s:
         old_id = s.scalar(select(SourceRow.id).where(SourceRow.origin == origin))
@@ -133,10 +138,12 @@ def replace_source(
                 char_end=c.char_end,
                 page=c.page,
                 is_table=c.is_table,
-                embedding=None if embeddings is None else embeddings[i].astype(np.float32).tobytes(),
+                embedding=None if vector is None else np.asarray(vector, np.float32).tobytes(),
                 embedding_model=None if embeddings is None else embedding_model,
             )
-            for i, c in enumerate(chunks)
+            for c, vector in zip(
+                chunks, embeddings if embeddings is not None else [None] * len(chunks), strict=True
+            )
         )
         if old_id is not None:  # articles citing the old content go back for review, same commit
             reason = f"Source {old_id} ({origin}) was replaced by a changed version (now source {row.id})."
@@ -331,3 +338,72 @@ def vectors_for_origin(
             )
         ).all()
     return [(r[0], tuple(r[1] or ()), r[2], r[3]) for r in rows if r[3] is not None]
+
+
+@dataclass(frozen=True)
+class PendingChunk:
+    """A chunk waiting for its vector, and what its embedding text is made of."""
+
+    chunk_id: int
+    source_title: str
+    section_path: tuple[str, ...]
+    text: str
+
+
+def _pending(model: str) -> ColumnElement[bool]:
+    """Stored by an ingest with `model` as its embedder and not encoded yet (BM25-only chunks have no
+    model and are left alone, so a later ingest never starts encoding a corpus stored without vectors)."""
+    return and_(ChunkRow.embedding.is_(None), ChunkRow.embedding_model == model)
+
+
+def count_chunks_without_vectors(store: Store, model: str) -> int:
+    with store.session() as s:
+        return int(s.scalar(select(func.count(ChunkRow.id)).where(_pending(model))) or 0)
+
+
+def chunks_without_vectors(
+    store: Store, model: str, after_id: int = 0, limit: int = 2048
+) -> list[PendingChunk]:
+    """The next `limit` chunks (in id order, after `after_id`) waiting for a vector from `model`."""
+    with store.session() as s:
+        rows = s.execute(
+            select(ChunkRow.id, SourceRow.title, ChunkRow.section_path, ChunkRow.text)
+            .join(SourceRow, SourceRow.id == ChunkRow.source_id)
+            .where(ChunkRow.id > after_id, _pending(model))
+            .order_by(ChunkRow.id)
+            .limit(limit)
+        ).all()
+    return [PendingChunk(r[0], r[1], tuple(r[2] or ()), r[3]) for r in rows]
+
+
+def store_vectors(store: Store, model: str, items: Sequence[tuple[PendingChunk, np.ndarray]]) -> int:
+    """Write vectors for pending chunks in one transaction; returns how many were written.
+
+    A chunk whose source was replaced or removed while it was being encoded (its row is gone, or
+    its id now holds other text) is left alone: the vector belongs to text that is no longer there.
+    """
+    if not items:
+        return 0
+    with store.session() as s:
+        ids = [chunk.chunk_id for chunk, _ in items]
+        current = {
+            r[0]: (r[1], tuple(r[2] or ()), r[3])
+            for r in s.execute(
+                select(ChunkRow.id, SourceRow.title, ChunkRow.section_path, ChunkRow.text)
+                .join(SourceRow, SourceRow.id == ChunkRow.source_id)
+                .where(ChunkRow.id.in_(ids), _pending(model))
+            )
+        }
+        rows = [
+            {
+                "id": chunk.chunk_id,
+                "embedding": np.asarray(vector, np.float32).tobytes(),
+                "embedding_model": model,
+            }
+            for chunk, vector in items
+            if current.get(chunk.chunk_id) == (chunk.source_title, chunk.section_path, chunk.text)
+        ]
+        if rows:
+            s.execute(update(ChunkRow), rows)
+            Store.bump_kb_version(s)
+        return len(rows)
