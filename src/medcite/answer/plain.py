@@ -1,0 +1,232 @@
+"""Plain-language renderings of quoted source sentences, for the patient audience.
+
+A patient answer still quotes its sources: `Statement.text` stays the exact sentence the verifier
+checks against the cited passage. `plain_text` derives the words a patient sees from that sentence,
+deterministically and with no model:
+
+1. the summary's `[rN]` markers go, and so do asides that carry nothing a reader acts on: a bracketed
+   abbreviation ("(HBPM)") or an evidence grade ("(Level B)", "(strong recommendation)");
+2. the sentence is cut at clause boundaries (semicolons, ", but", ", so", ", which", a comma or "and"
+   before a new instruction) into shorter sentences, unless it opens with a condition ("If ...,
+   When ...", "In adults ...") whose reach a cut could change;
+3. medical words become everyday ones from MedCite's own lexicon (`data/plain_language.tsv`):
+   "hypertension" -> "high blood pressure". Drug names, numbers and units are never touched.
+
+`verify.verify_plain` then checks the result against the sentence it came from (same numbers and
+drug names, no lost negation, every word from the sentence, the lexicon or a few connectives).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from medcite.answer.drugs import find_drugs
+from medcite.errors import MedCiteError
+from medcite.text.markers import strip_markers
+
+LEXICON_FILE = "data/plain_language.tsv"
+# Words a cut may add: "which" becomes "This", "because" becomes "This is because".
+CONNECTIVES = frozenset(
+    {"this", "is", "applies", "examples", "are", "example", "then", "but", "so", "or", "for"}
+)
+# A sentence longer than this is cut where a clause boundary allows; parts stay at least MIN_PART.
+MAX_WORDS = 12
+MIN_PART = 4
+
+_ASIDE = re.compile(
+    r"\s*\((?:[A-Z][A-Za-z]*[A-Z]s?|(?i:[^()\d]*\b(?:evidence|recommendation|certainty|quality|level|grade)\b"
+    r"[^()\d]*))\)"
+)
+_ABBREVIATION = re.compile(r"[A-Z][A-Za-z]*[A-Z]s?")
+# Opening words whose clause governs the rest of the sentence: a cut after them could detach a
+# condition ("If potassium is above 4.5 mmol/L, ...") from what it applies to.
+_GOVERNED = re.compile(
+    r"^(?:if|when|whenever|unless|where|once|after|before|in|for|during|while|although|though|because|"
+    r"despite|with|without|among|until|as|on|at|by|from|within|over|under|only|except|since|following)\b",
+    re.I,
+)
+# Verbs that open an instruction in guideline prose: a comma or "and" before one starts a new clause.
+_INSTRUCTION = (
+    "add|adjust|advise|arrange|ask|assess|avoid|begin|call|change|check|confirm|consider|continue|"
+    "discuss|do|document|encourage|ensure|escalate|explain|give|increase|keep|measure|monitor|offer|"
+    "prescribe|reduce|refer|repeat|reassess|recheck|restart|review|seek|start|step|stop|switch|take|"
+    "taper|tell|test|treat|use|withhold|hold|watch"
+)
+# The rest of the sentence is a list or a phrase, not the second half of its main clause.
+_TO_END = r"(?:(?!,\s+(?:should|may|can|is|are|must|will|need|needs|has|have|do|does)\b).)*$"
+# (boundary, words that open the new sentence, safe after an opening condition). A cut that opens with
+# "This applies ..." or "This is ..." points back at the sentence before, so the condition it cuts off
+# still reads as that sentence's condition; the others start a new clause and are used only when the
+# sentence has no opening condition.
+_CUTS: tuple[tuple[re.Pattern[str], str, bool], ...] = (
+    (re.compile(r";\s+"), "", False),
+    (re.compile(r",\s+but\s+", re.I), "But ", False),
+    (re.compile(r",\s+so\s+(?!that\b)", re.I), "So ", False),
+    (re.compile(r",\s+then\s+", re.I), "Then ", False),
+    (
+        re.compile(r",\s+which\s+(?=(?:is|are|was|were|can|may|might|should|will|has|have|\w+s)\b)", re.I),
+        "This ",
+        True,
+    ),
+    (re.compile(r"\s+because\s+(?=[^,;]*$)", re.I), "This is because ", True),
+    (re.compile(rf",\s+(?:and\s+|or\s+)?(?=(?:{_INSTRUCTION})\b)", re.I), "", False),
+    (re.compile(rf"\s+and\s+(?=(?:{_INSTRUCTION})\b)", re.I), "", False),
+    (re.compile(r",\s+or\s+(?=(?:an?|the)\s)", re.I), "Or ", False),
+    (re.compile(r":\s+(?=[^.;]*\b(?:is|are|should|may|can|must|will|need|needs)\b)"), "", False),
+    (re.compile(r",?\s+when\s+", re.I), "This applies when ", True),
+    (re.compile(r",?\s+if\s+", re.I), "This applies if ", True),
+    (
+        re.compile(r",?\s+(?=for\s+(?:patients|people|adults|women|men|children|those|anyone)\b)", re.I),
+        "This is ",
+        True,
+    ),
+    (re.compile(rf",\s+such\s+as\s+(?={_TO_END})", re.I), "Examples are ", True),
+    (re.compile(rf",\s+for\s+example,?\s+(?={_TO_END})", re.I), "For example, ", True),
+)
+_WORDS = re.compile(r"[A-Za-z][A-Za-z'-]*")
+# A table row as the selector shows it: "cell: cell; cell; cell" (one cited row of a dosing table).
+_TABLE_ROW = re.compile(r"^[^.;:]{1,80}: [^;]+(?:; [^;]+){2,}$")
+
+
+class LexiconError(MedCiteError):
+    """The shipped plain-language lexicon is malformed (a packaging or editing error)."""
+
+
+@dataclass(frozen=True)
+class Swap:
+    start: int
+    end: int
+    term: str
+    plain: str
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Medical term (lower case) -> plain words, matched case-insensitively on whole words."""
+
+    terms: dict[str, str]
+    pattern: re.Pattern[str]
+
+    def swaps(self, text: str) -> list[Swap]:
+        """The lexicon's matches in `text`, longest term first, none inside a drug name."""
+        drugs = [(d.start, d.end) for d in find_drugs(text)]
+        out = []
+        for m in self.pattern.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in drugs):
+                continue
+            term = " ".join(m.group(0).lower().split())
+            out.append(Swap(m.start(), m.end(), m.group(0), self.terms[term]))
+        return out
+
+    def apply(self, text: str) -> str:
+        parts: list[str] = []
+        last = 0
+        for swap in self.swaps(text):
+            plain = swap.plain
+            if swap.term[:1].isupper() and not swap.term[:2].isupper():
+                plain = plain[:1].upper() + plain[1:]
+            before = "".join(parts) + text[last : swap.start]
+            parts = [_fix_article(before, plain), plain]
+            last = swap.end
+        return "".join(parts) + text[last:]
+
+
+def _fix_article(before: str, plain: str) -> str:
+    """ "an anticoagulant" -> "a blood thinner": the article before a swapped phrase follows its sound."""
+    m = re.search(r"\b([Aa]n?)(\s+)$", before)
+    if not m:
+        return before
+    if plain.startswith("other") and m.group(1).lower() == "an":
+        return before[: m.start(1)] + m.group(1)[0] + "n"  # "an alternative" -> "another"
+    vowel = bool(re.match(r"[aeio]|u(?!s|n[io])|[AEFHILMNORSX](?:[A-Z]|\b)", plain))
+    article = ("An" if vowel else "A") if m.group(1)[0] == "A" else ("an" if vowel else "a")
+    return before[: m.start(1)] + article + m.group(2)
+
+
+def parse_lexicon(text: str) -> Lexicon:
+    """Read `term<TAB>plain` lines; refuse duplicates, empty sides and plain words with numbers."""
+    terms: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 2 or not fields[0].strip() or not fields[1].strip():
+            raise LexiconError(f"Plain-language lexicon line {number}: expected 'term<TAB>plain words'.")
+        term = " ".join(fields[0].lower().split())
+        if term in terms:
+            raise LexiconError(f"Plain-language lexicon line {number}: {term!r} is listed twice.")
+        if re.search(r"\d", fields[1]):
+            raise LexiconError(f"Plain-language lexicon line {number}: plain words may not hold numbers.")
+        terms[term] = fields[1].strip()
+    alternatives = "|".join(
+        r"\s+".join(re.escape(w) for w in term.split()) for term in sorted(terms, key=len, reverse=True)
+    )
+    pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.I)
+    return Lexicon(terms=terms, pattern=pattern)
+
+
+@cache
+def load_lexicon() -> Lexicon:
+    text = resources.files("medcite.answer").joinpath(LEXICON_FILE).read_text(encoding="utf-8")
+    return parse_lexicon(text)
+
+
+def drop_asides(text: str) -> str:
+    """Remove bracketed abbreviations and evidence grades; an aside with a number or drug stays."""
+
+    def keep(m: re.Match[str]) -> str:
+        inner = m.group(0).strip()[1:-1]
+        if find_drugs(inner) or (not _ABBREVIATION.fullmatch(inner) and not _ASIDE.fullmatch(m.group(0))):
+            return m.group(0)
+        return ""
+
+    return _ASIDE.sub(keep, text)
+
+
+def _words(text: str) -> int:
+    return len(_WORDS.findall(text))
+
+
+def cut_clauses(sentence: str, governed: bool | None = None) -> list[str]:
+    """Cut a long sentence at the first clause boundary that leaves two parts of MIN_PART words.
+
+    A sentence that opens with a condition ("If ...", "In adults ...") is cut only where the new
+    sentence points back at it ("This applies when ..."), so the condition keeps its reach."""
+    sentence = sentence.strip()
+    if governed is None:
+        governed = bool(_GOVERNED.match(sentence))
+    if _words(sentence) <= MAX_WORDS:
+        return [sentence]
+    for pattern, opener, safe in _CUTS:
+        if governed and not safe:
+            continue
+        for m in pattern.finditer(sentence):
+            left, right = sentence[: m.start()].rstrip(" ,"), sentence[m.end() :].lstrip()
+            if _words(left) < MIN_PART or _words(right) < MIN_PART:
+                continue
+            right = opener + (right[:1].lower() + right[1:] if opener else right[:1].upper() + right[1:])
+            return [*cut_clauses(left, governed), *cut_clauses(right)]
+    return [sentence]
+
+
+def _finish(sentence: str) -> str:
+    sentence = sentence.strip().rstrip(",;:")
+    if not sentence:
+        return ""
+    sentence = sentence[:1].upper() + sentence[1:]
+    return sentence if sentence.endswith((".", "?", "!")) else sentence + "."
+
+
+def plain_text(text: str, lexicon: Lexicon | None = None) -> str:
+    """The patient-facing rendering of one quoted statement (see the module docstring)."""
+    lexicon = lexicon or load_lexicon()
+    source = drop_asides(strip_markers(text))
+    if _TABLE_ROW.match(source.rstrip(". ")):
+        parts = [cell for cell in source.split("; ") if cell.strip()]
+    else:
+        sentences = [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", source) if s.strip()]
+        parts = [part for s in sentences for part in cut_clauses(s)]
+    return " ".join(p for p in (_finish(lexicon.apply(part)) for part in parts) if p)
