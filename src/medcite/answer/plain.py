@@ -34,7 +34,7 @@ CONNECTIVES = frozenset(
 )
 # A sentence longer than this is cut where a clause boundary allows; parts stay at least MIN_PART.
 MAX_WORDS = 12
-MIN_PART = 4
+MIN_PART = 3
 
 _ASIDE = re.compile(
     r"\s*\((?:[A-Z][A-Za-z]*[A-Z]s?|(?i:[^()\d]*\b(?:evidence|recommendation|certainty|quality|level|grade)\b"
@@ -50,10 +50,16 @@ _GOVERNED = re.compile(
 )
 # Verbs that open an instruction in guideline prose: a comma or "and" before one starts a new clause.
 _INSTRUCTION = (
-    "add|adjust|advise|arrange|ask|assess|avoid|begin|call|change|check|confirm|consider|continue|"
-    "discuss|do|document|encourage|ensure|escalate|explain|give|increase|keep|measure|monitor|offer|"
-    "prescribe|reduce|refer|repeat|reassess|recheck|restart|review|seek|start|step|stop|switch|take|"
-    "taper|tell|test|treat|use|withhold|hold|watch"
+    "add|adjust|advise|arrange|ask|assess|avoid|begin|call|check|confirm|consider|continue|discuss|"
+    "document|encourage|ensure|escalate|explain|give|increase|keep|measure|monitor|offer|prescribe|"
+    "reduce|refer|repeat|reassess|recheck|restart|seek|start|stop|switch|take|taper|tell|treat|withhold|watch"
+)
+_FINITE = r"(?:should|may|must|can|cannot|is|are|was|were|will|need|needs|has|have|do|does)"
+# A second clause or condition: "This applies when ..." would then point at more than one thing.
+_SECOND_CLAUSE = re.compile(
+    r";|\b(?:when|if|unless|because)\b|,\s+(?:and|but|or|so|then)\s+[^,;]*\b(?:should|may|must|can|is|are|will|"
+    r"need|needs|do|does)\b",
+    re.I,
 )
 # The rest of the sentence is a list or a phrase, not the second half of its main clause.
 _TO_END = r"(?:(?!,\s+(?:should|may|can|is|are|must|will|need|needs|has|have|do|does)\b).)*$"
@@ -61,6 +67,13 @@ _TO_END = r"(?:(?!,\s+(?:should|may|can|is|are|must|will|need|needs|has|have|do|
 # "This applies ..." or "This is ..." points back at the sentence before, so the condition it cuts off
 # still reads as that sentence's condition; the others start a new clause and are used only when the
 # sentence has no opening condition.
+# Not after a word that narrows the condition ("only when", "even if"): a cut there would change it.
+_FREE = "".join(
+    rf"(?<!\b{w})"
+    for w in ("only", "even", "except", "unless", "not", "especially", "particularly", "and", "or")
+)
+_AND_CLAUSE = re.compile(rf",\s+and\s+(?=[^,;]*\b{_FINITE}\b)", re.I)
+_INSTRUCTION_START = re.compile(rf"(?:do not |don't )?(?:{_INSTRUCTION})\b", re.I)
 _CUTS: tuple[tuple[re.Pattern[str], str, bool], ...] = (
     (re.compile(r";\s+"), "", False),
     (re.compile(r",\s+but\s+", re.I), "But ", False),
@@ -72,12 +85,13 @@ _CUTS: tuple[tuple[re.Pattern[str], str, bool], ...] = (
         True,
     ),
     (re.compile(r"\s+because\s+(?=[^,;]*$)", re.I), "This is because ", True),
-    (re.compile(rf",\s+(?:and\s+|or\s+)?(?=(?:{_INSTRUCTION})\b)", re.I), "", False),
+    (re.compile(rf",\s+(?:and\s+)?(?=(?:{_INSTRUCTION})\b)", re.I), "", False),
     (re.compile(rf"\s+and\s+(?=(?:{_INSTRUCTION})\b)", re.I), "", False),
     (re.compile(r",\s+or\s+(?=(?:an?|the)\s)", re.I), "Or ", False),
+    (_AND_CLAUSE, "", False),
     (re.compile(r":\s+(?=[^.;]*\b(?:is|are|should|may|can|must|will|need|needs)\b)"), "", False),
-    (re.compile(r",?\s+when\s+", re.I), "This applies when ", True),
-    (re.compile(r",?\s+if\s+", re.I), "This applies if ", True),
+    (re.compile(rf"{_FREE},?\s+when\s+", re.I), "This applies when ", True),
+    (re.compile(rf"{_FREE},?\s+if\s+", re.I), "This applies if ", True),
     (
         re.compile(r",?\s+(?=for\s+(?:patients|people|adults|women|men|children|those|anyone)\b)", re.I),
         "This is ",
@@ -207,7 +221,14 @@ def cut_clauses(sentence: str, governed: bool | None = None) -> list[str]:
             left, right = sentence[: m.start()].rstrip(" ,"), sentence[m.end() :].lstrip()
             if _words(left) < MIN_PART or _words(right) < MIN_PART:
                 continue
-            right = opener + (right[:1].lower() + right[1:] if opener else right[:1].upper() + right[1:])
+            verb = _INSTRUCTION_START.match(left) or re.search(rf"\b{_FINITE}\b", left, re.I)
+            if (pattern is _AND_CLAUSE or opener.startswith("This")) and not verb:
+                continue  # the left part would be a fragment without a verb
+            if opener.startswith("This") and (
+                _SECOND_CLAUSE.search(left) or _SECOND_CLAUSE.search(right) or not re.match(_TO_END, right)
+            ):
+                continue  # "This ..." must point back at one clause and carry one clause
+            right = opener + right if opener else right[:1].upper() + right[1:]
             return [*cut_clauses(left, governed), *cut_clauses(right)]
     return [sentence]
 
