@@ -63,20 +63,22 @@ _SECOND_CLAUSE = re.compile(
 )
 # The rest of the sentence is a list or a phrase, not the second half of its main clause.
 _TO_END = r"(?:(?!,\s+(?:should|may|can|is|are|must|will|need|needs|has|have|do|does)\b).)*$"
-# (boundary, words that open the new sentence, safe after an opening condition). A cut that opens with
-# "This applies ..." or "This is ..." points back at the sentence before, so the condition it cuts off
-# still reads as that sentence's condition; the others start a new clause and are used only when the
-# sentence has no opening condition.
-# Not after a word that narrows the condition ("only when", "even if"): a cut there would change it.
+# Not after a word that narrows a condition ("only when", "even if"): a cut there would change it.
 _FREE = "".join(
     rf"(?<!\b{w})"
     for w in ("only", "even", "except", "unless", "not", "especially", "particularly", "and", "or")
 )
 _AND_CLAUSE = re.compile(rf",\s+and\s+(?=[^,;]*\b{_FINITE}\b)", re.I)
 _INSTRUCTION_START = re.compile(rf"(?:do not |don't )?(?:{_INSTRUCTION})\b", re.I)
+_GROUP = r"(?:patients|people|adults|women|men|children|those|anyone)"
+# (boundary, words that open the new sentence, safe after an opening condition). A cut that opens with
+# "This ..." points back at the sentence before, so a condition that sentence opens with still reaches
+# it; the others start a new clause and are used only when the sentence has no opening condition (or,
+# in `cut_clauses`, with that condition repeated).
 _CUTS: tuple[tuple[re.Pattern[str], str, bool], ...] = (
     (re.compile(r";\s+"), "", False),
     (re.compile(r",\s+but\s+", re.I), "But ", False),
+    (re.compile(r",\s+(?:although|though|whereas)\s+", re.I), "But ", False),
     (re.compile(r",\s+so\s+(?!that\b)", re.I), "So ", False),
     (re.compile(r",\s+then\s+", re.I), "Then ", False),
     (
@@ -85,6 +87,8 @@ _CUTS: tuple[tuple[re.Pattern[str], str, bool], ...] = (
         True,
     ),
     (re.compile(r"\s+because\s+(?=[^,;]*$)", re.I), "This is because ", True),
+    (re.compile(r",\s+since\s+(?=[^,;]*$)", re.I), "This is because ", True),
+    (re.compile(r",?\s+so\s+that\s+(?=[^,;]*$)", re.I), "This is so that ", True),
     (re.compile(rf",\s+(?:and\s+)?(?=(?:{_INSTRUCTION})\b)", re.I), "", False),
     (re.compile(rf"\s+and\s+(?=(?:{_INSTRUCTION})\b)", re.I), "", False),
     (re.compile(r",\s+or\s+(?=(?:an?|the)\s)", re.I), "Or ", False),
@@ -92,9 +96,12 @@ _CUTS: tuple[tuple[re.Pattern[str], str, bool], ...] = (
     (re.compile(r":\s+(?=[^.;]*\b(?:is|are|should|may|can|must|will|need|needs)\b)"), "", False),
     (re.compile(rf"{_FREE},?\s+when\s+", re.I), "This applies when ", True),
     (re.compile(rf"{_FREE},?\s+if\s+", re.I), "This applies if ", True),
+    (re.compile(r",?\s+even\s+if\s+", re.I), "This applies even if ", True),
+    (re.compile(rf"{_FREE},?\s+unless\s+", re.I), "This applies unless ", True),
+    (re.compile(rf",?\s+(?=for\s+{_GROUP}\b)", re.I), "This is ", True),
     (
-        re.compile(r",?\s+(?=for\s+(?:patients|people|adults|women|men|children|those|anyone)\b)", re.I),
-        "This is ",
+        re.compile(rf",?\s+in\s+(?={_GROUP}\s+(?:who|with|aged|over|under|taking|on)\b)", re.I),
+        "This is for ",
         True,
     ),
     (re.compile(rf",\s+such\s+as\s+(?={_TO_END})", re.I), "Examples are ", True),
@@ -207,13 +214,17 @@ def _words(text: str) -> int:
 def cut_clauses(sentence: str, governed: bool | None = None) -> list[str]:
     """Cut a long sentence at the first clause boundary that leaves two parts of MIN_PART words.
 
-    A sentence that opens with a condition ("If ...", "In adults ...") is cut only where the new
-    sentence points back at it ("This applies when ..."), so the condition keeps its reach."""
+    A sentence that opens with a condition ("If ...", "In adults ...") is either cut into clauses that
+    each repeat the condition (`_share_condition`) or cut only where the new sentence points back at it
+    ("This applies when ..."), so the condition keeps its reach."""
     sentence = sentence.strip()
-    if governed is None:
-        governed = bool(_GOVERNED.match(sentence))
     if _words(sentence) <= MAX_WORDS:
         return [sentence]
+    if governed is None:
+        governed = bool(_GOVERNED.match(sentence))
+        shared = _share_condition(sentence) if governed else None
+        if shared:
+            return shared
     for pattern, opener, safe in _CUTS:
         if governed and not safe:
             continue
@@ -231,6 +242,32 @@ def cut_clauses(sentence: str, governed: bool | None = None) -> list[str]:
             right = opener + right if opener else right[:1].upper() + right[1:]
             return [*cut_clauses(left, governed), *cut_clauses(right)]
     return [sentence]
+
+
+_CONTINUES = ("This ", "Examples are ", "For example, ", "But ", "So ", "Then ", "Or ")
+
+
+def _share_condition(sentence: str) -> list[str] | None:
+    """ "If A, do B and do C." -> "If A, do B. If A, do C.": each clause of the main part keeps the
+    opening condition, written out again. None when the opening clause cannot be told apart (a comma
+    inside a list) or the main part has one clause only."""
+    m = re.match(r"([^,;:]+),\s+(.+)$", sentence)
+    if not m or re.search(r"\bsuch as\b", m.group(1), re.I) or _words(m.group(1)) > 14:
+        return None
+    lead, rest = m.group(1), m.group(2)
+    if not (_INSTRUCTION_START.match(rest) or re.match(rf"[^,;]*\b{_FINITE}\b", rest, re.I)):
+        return None
+    parts = cut_clauses(rest, governed=False)
+    if len(parts) < 2:
+        return None
+    out = [f"{lead}, {parts[0]}"]
+    for part in parts[1:]:
+        if part.startswith(_CONTINUES) or _GOVERNED.match(part):
+            out.append(part)  # points back at the sentence before, or has its own condition
+        else:
+            lowered = part[:1].lower() + part[1:] if part[1:2].islower() else part
+            out.append(f"{lead}, {lowered}")
+    return out
 
 
 def _finish(sentence: str) -> str:
