@@ -62,14 +62,33 @@ _SECOND_CLAUSE = re.compile(
     re.I,
 )
 # The rest of the sentence is a list or a phrase, not the second half of its main clause.
-_TO_END = r"(?:(?!,\s+(?:should|may|can|is|are|must|will|need|needs|has|have|do|does)\b).)*$"
+_TO_END = rf"(?:(?!,\s+(?:(?:and|or|but)\s+)?(?:{_FINITE}|{_INSTRUCTION})\b).)*$"
+# A part that ends inside a condition that opened after a comma ("..., if X persists"): the condition
+# belongs to what follows, so no cut there.
+_OPEN_CONDITION = re.compile(
+    r",\s*(?:(?:and|or|but)\s*,?\s*)?(?:if|when|whenever|unless|once|after|before|while|until|where)\b[^,;]*$",
+    re.I,
+)
+_OPEN_ANY = re.compile(r"\b(?:if|when|whenever|unless|once|while|until|where)\b[^,;]*$", re.I)
+# A part that stops on a word that needs more after it ("... causes and", "... the").
+_DANGLING = re.compile(r"\b(?:and|or|but|then|to|of|with|for|in|on|at|by|the|a|an|than|as)$", re.I)
 # Not after a word that narrows a condition ("only when", "even if"): a cut there would change it.
 _FREE = "".join(
     rf"(?<!\b{w})"
     for w in ("only", "even", "except", "unless", "not", "especially", "particularly", "and", "or")
 )
-_AND_CLAUSE = re.compile(rf",\s+and\s+(?=[^,;]*\b{_FINITE}\b)", re.I)
+# A clause start: a finite verb within five words, with no relative word before it ("those whose ...").
+_CLAUSE_START = (
+    rf"(?!(?:or|and|but|who|whose|which|that)\b)"
+    rf"(?:(?!(?:who|whose|which|that|those|if|when|unless|once|because|although|while|where)\b)[\w/'-]+\s+){{1,5}}"
+    rf"{_FINITE}\b"
+)
+_AND_CLAUSE = re.compile(rf",\s+and\s+(?={_CLAUSE_START})", re.I)
 _INSTRUCTION_START = re.compile(rf"(?:do not |don't )?(?:{_INSTRUCTION})\b", re.I)
+_INSTRUCTION_CUTS = (
+    re.compile(rf",\s+(?:and\s+)?(?=(?:do not|don't|{_INSTRUCTION})\b)", re.I),
+    re.compile(rf"\s+and\s+(?=(?:do not|don't|{_INSTRUCTION})\b)", re.I),
+)
 _GROUP = r"(?:patients|people|adults|women|men|children|those|anyone)"
 # (boundary, words that open the new sentence, safe after an opening condition). A cut that opens with
 # "This ..." points back at the sentence before, so a condition that sentence opens with still reaches
@@ -89,9 +108,8 @@ _CUTS: tuple[tuple[re.Pattern[str], str, bool], ...] = (
     (re.compile(r"\s+because\s+(?=[^,;]*$)", re.I), "This is because ", True),
     (re.compile(r",\s+since\s+(?=[^,;]*$)", re.I), "This is because ", True),
     (re.compile(r",?\s+so\s+that\s+(?=[^,;]*$)", re.I), "This is so that ", True),
-    (re.compile(rf",\s+(?:and\s+)?(?=(?:{_INSTRUCTION})\b)", re.I), "", False),
-    (re.compile(rf"\s+and\s+(?=(?:{_INSTRUCTION})\b)", re.I), "", False),
-    (re.compile(r",\s+or\s+(?=(?:an?|the)\s)", re.I), "Or ", False),
+    (_INSTRUCTION_CUTS[0], "", False),
+    (_INSTRUCTION_CUTS[1], "", False),
     (_AND_CLAUSE, "", False),
     (re.compile(r":\s+(?=[^.;]*\b(?:is|are|should|may|can|must|will|need|needs)\b)"), "", False),
     (re.compile(rf"{_FREE},?\s+when\s+", re.I), "This applies when ", True),
@@ -232,6 +250,16 @@ def cut_clauses(sentence: str, governed: bool | None = None) -> list[str]:
             left, right = sentence[: m.start()].rstrip(" ,"), sentence[m.end() :].lstrip()
             if _words(left) < MIN_PART or _words(right) < MIN_PART:
                 continue
+            if _DANGLING.search(left) or _OPEN_CONDITION.search(left):
+                continue
+            if m.group(0).lstrip()[:1] not in (",", ";") and _OPEN_ANY.search(left):
+                continue  # "unless A agree and document B": no comma closed the condition before the cut
+            if opener.startswith("This is for") and "," in right:
+                continue  # the group must be all that follows, not a group and a further phrase
+            if opener.startswith("This applies") and "," in (left.split(",", 1)[-1] if governed else left):
+                continue  # the condition may belong to a phrase of the sentence, not to all of it
+            if pattern in _INSTRUCTION_CUTS and not _INSTRUCTION_START.match(left):
+                continue  # "..., give X" continues a list of instructions only after an instruction
             verb = _INSTRUCTION_START.match(left) or re.search(rf"\b{_FINITE}\b", left, re.I)
             if (pattern is _AND_CLAUSE or opener.startswith("This")) and not verb:
                 continue  # the left part would be a fragment without a verb
@@ -239,8 +267,9 @@ def cut_clauses(sentence: str, governed: bool | None = None) -> list[str]:
                 _SECOND_CLAUSE.search(left) or _SECOND_CLAUSE.search(right) or not re.match(_TO_END, right)
             ):
                 continue  # "This ..." must point back at one clause and carry one clause
-            right = opener + right if opener else right[:1].upper() + right[1:]
-            return [*cut_clauses(left, governed), *cut_clauses(right)]
+            if opener:  # a condition, reason or list that points back stays whole
+                return [*cut_clauses(left, governed), opener + right]
+            return [*cut_clauses(left, governed), *cut_clauses(right[:1].upper() + right[1:])]
     return [sentence]
 
 
@@ -255,7 +284,9 @@ def _share_condition(sentence: str) -> list[str] | None:
     if not m or re.search(r"\bsuch as\b", m.group(1), re.I) or _words(m.group(1)) > 14:
         return None
     lead, rest = m.group(1), m.group(2)
-    if not (_INSTRUCTION_START.match(rest) or re.match(rf"[^,;]*\b{_FINITE}\b", rest, re.I)):
+    if ";" in rest:
+        return None  # what follows a semicolon may not be under the condition: leave it whole
+    if not (_INSTRUCTION_START.match(rest) or re.match(_CLAUSE_START, rest, re.I)):
         return None
     parts = cut_clauses(rest, governed=False)
     if len(parts) < 2:

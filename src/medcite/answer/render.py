@@ -17,7 +17,7 @@ from rich.text import Text
 
 from medcite.answer.refs import links, vancouver, vancouver_primary
 from medcite.answer.schema import AnswerArticle, Audience, Intent, ReviewStatus, Role, Statement
-from medcite.answer.wording import PENDING_REVIEW
+from medcite.answer.wording import PATIENT_URGENT, PENDING_REVIEW
 from medcite.text.markers import strip_markers
 
 HEADINGS = {
@@ -72,6 +72,7 @@ def patient_sections(article: AnswerArticle) -> list[tuple[str, list[str], list[
     """(heading, MedCite's own lines, statements) for the patient layout after the bottom line."""
     c = article.important_considerations
     red_flags = [w.text for w in article.warnings if w.kind == "red_flag"]
+    red_flags = [PATIENT_URGENT, *red_flags] if red_flags else []
     return [
         (
             PATIENT_HEADINGS["what_to_expect"],

@@ -67,6 +67,7 @@ EMPTY_KB = (
     "The knowledge base is empty, so no recommendation can be made. Add guidelines, drug labels or articles "
     "with `medcite ingest PATH` and ask again."
 )
+PATIENT_URGENT = "If this is happening now, call your emergency number or go to an emergency department."
 IDENTIFIERS_REMOVED = "Patient identifiers were removed from the question before it was processed."
 
 
