@@ -225,7 +225,7 @@ def test_patient_statements_are_clinician_statements_with_the_same_facts_and_pas
             assert spans and spans == _cited(clinician, twin), s.text
             checked += 1
         assert not patient.provenance.plain_rejected, patient.provenance.plain_rejected
-    assert checked > 300
+    assert checked > 250
 
 
 def test_patient_depth_is_shorter_and_every_reference_still_cited(

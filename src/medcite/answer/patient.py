@@ -23,13 +23,13 @@ from medcite.search.expansion import abbreviation_meanings
 
 PATIENT_LIMITS: dict[str, int] = {
     "bottom_line": 2,
-    "treatment_algorithm": 3,
+    "treatment_algorithm": 2,
     "specific_recommendation": 4,
     "evidence_supporting": 0,
-    "monitoring": 2,
+    "monitoring": 1,
     "alternatives": 1,
     "cautions": 3,
-    "multidisciplinary": 2,
+    "multidisciplinary": 1,
     "found_but_not_recommended": 3,
 }
 _ABBREVIATION = re.compile(r"\b[A-Z][A-Za-z0-9\-]{1,7}\b")
