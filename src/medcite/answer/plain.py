@@ -309,13 +309,17 @@ def _finish(sentence: str) -> str:
     return sentence if sentence.endswith((".", "?", "!")) else sentence + "."
 
 
-def plain_text(text: str, lexicon: Lexicon | None = None) -> str:
-    """The patient-facing rendering of one quoted statement (see the module docstring)."""
+def plain_text(
+    text: str, lexicon: Lexicon | None = None, *, asides: bool = True, cuts: bool = True, words: bool = True
+) -> str:
+    """The patient-facing rendering of one quoted statement (see the module docstring). The switches
+    turn single rules off, for measuring what each one does (bench/bench_readability.py)."""
     lexicon = lexicon or load_lexicon()
-    source = drop_asides(strip_markers(text))
-    if _TABLE_ROW.match(source.rstrip(". ")):
+    source = strip_markers(text)
+    source = drop_asides(source) if asides else source
+    if cuts and _TABLE_ROW.match(source.rstrip(". ")):
         parts = [cell for cell in source.split("; ") if cell.strip()]
     else:
         sentences = [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", source) if s.strip()]
-        parts = [part for s in sentences for part in cut_clauses(s)]
-    return " ".join(p for p in (_finish(lexicon.apply(part)) for part in parts) if p)
+        parts = [part for s in sentences for part in (cut_clauses(s) if cuts else [s])]
+    return " ".join(p for p in (_finish(lexicon.apply(part) if words else part) for part in parts) if p)
