@@ -32,9 +32,14 @@ from medcite.text.markers import strip_markers
 
 QUESTIONS = [q["question"] for q in yaml.safe_load((library_path().parent / "questions.yaml").read_text())]
 SAMPLE = QUESTIONS[::3]  # 32 of the 94 questions, every specialty
-# Questions whose patient answer reached grade 8 when this was written: a regression guard, not a
-# measure (the measure is bench/bench_readability.py over all 94, docs/benchmarks.md).
-GRADE_8 = [QUESTIONS[i] for i in (0, 1, 2, 25, 28, 49, 55, 61, 83, 85, 93)]
+FIXTURES = Path(__file__).parent / "fixtures" / "answers"
+# The fixture corpus's example-syndrome questions (plain fixture guidelines): every patient answer to them
+# reaches grade 8. The library-wide measure is bench/bench_readability.py (docs/benchmarks.md).
+EXAMPLE_SYNDROME = [
+    q["question"]
+    for q in yaml.safe_load((FIXTURES / "questions.yaml").read_text())
+    if q.get("topic") in ("example_syndrome", "example_trial")
+]
 
 
 # ---- the rendering rules, on sentences written for these tests ----------------------------------
@@ -47,6 +52,7 @@ def test_medical_words_become_plain_and_drugs_numbers_units_stay() -> None:
         "Give under-the-skin enoxaparin 40 mg once daily."
     )
     assert plain_text("Start an anticoagulant.") == "Start a blood thinner."
+    assert plain_text("Patiromer is an alternative oral binder.") == "Patiromer is another oral binder."
     assert (
         plain_text("Warfarin is contraindicated in pregnancy.") == "Warfarin should not be used in pregnancy."
     )
@@ -109,6 +115,8 @@ def test_cuts_never_move_a_condition() -> None:
 def test_verify_plain_accepts_the_rendering_and_refuses_other_facts() -> None:
     text = "Do not give methotrexate 20 mg weekly with trimethoprim in renal impairment [r1]."
     assert verify_plain(text, plain_text(text)).supported
+    other = "Patiromer is an alternative oral binder."
+    assert verify_plain(other, plain_text(other)).supported
     assert "number" in verify_plain(text, "Do not give methotrexate 25 mg weekly with trimethoprim.").reason
     assert "drug" in verify_plain(text, "Do not give 20 mg weekly with trimethoprim.").reason
     assert "negation" in verify_plain(text, "Give methotrexate 20 mg weekly with trimethoprim.").reason
@@ -258,11 +266,30 @@ def test_readability_is_of_what_the_patient_sees(pairs: list[tuple[AnswerArticle
     assert statistics.median(patient_grades) <= statistics.median(clinician_grades) - 3
 
 
-@pytest.mark.parametrize("question", GRADE_8)
-def test_patient_answers_reach_grade_8(service: AnswerService, question: str) -> None:
-    article = service.ask(question, audience=Audience.PATIENT, verify_embeddings=False)
-    assert article.provenance.readability is not None
-    assert article.provenance.readability.flesch_kincaid_grade <= 8, question
+def test_patient_answers_reach_grade_8_on_the_fixture_set(tmp_path: Path) -> None:
+    from medcite.ingest.pipeline import ingest_paths
+
+    settings = load_settings(data_dir=tmp_path / "d", ingest={"embed": False}, library={"enabled": False})
+    store = Store(settings.database_url)
+    try:
+        ingest_paths(sorted(FIXTURES.glob("*.md")), store, settings, None)
+        service = AnswerService(settings, store)
+        assert len(EXAMPLE_SYNDROME) >= 8
+        for question in EXAMPLE_SYNDROME:
+            patient = service.ask(question, audience=Audience.PATIENT)
+            clinician = service.ask(question, audience=Audience.CLINICIAN)
+            assert patient.provenance.readability and clinician.provenance.readability
+            assert patient.provenance.readability.flesch_kincaid_grade <= 8, question
+            assert clinician.provenance.readability.flesch_kincaid_grade > 8, question
+            assert not patient.provenance.plain_rejected
+    finally:
+        store.dispose()
+
+
+def test_a_share_of_library_answers_reach_grade_8(pairs: list[tuple[AnswerArticle, AnswerArticle]]) -> None:
+    grades = [p.provenance.readability.flesch_kincaid_grade for _, p in pairs if p.provenance.readability]
+    assert len(grades) == len(pairs)
+    assert sum(g <= 8 for g in grades) >= len(grades) // 6  # 31% on all 94 questions when written
 
 
 def test_patient_rendering_shows_plain_words_and_the_patient_sections(

@@ -28,9 +28,10 @@ from medcite.errors import MedCiteError
 from medcite.text.markers import strip_markers
 
 LEXICON_FILE = "data/plain_language.tsv"
-# Words a cut may add: "which" becomes "This", "because" becomes "This is because".
+# Words a cut may add ("which" becomes "This", "because" becomes "This is because") and "another",
+# which "an" + "other" (the lexicon's "alternative") becomes.
 CONNECTIVES = frozenset(
-    {"this", "is", "applies", "examples", "are", "example", "then", "but", "so", "or", "for"}
+    {"this", "is", "applies", "examples", "are", "example", "then", "but", "so", "or", "for", "another"}
 )
 # A sentence longer than this is cut where a clause boundary allows; parts stay at least MIN_PART.
 MAX_WORDS = 12
