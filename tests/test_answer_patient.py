@@ -15,8 +15,9 @@ import pytest
 import yaml
 
 from medcite.answer.drugs import find_drugs, is_drug_word
+from medcite.answer.lexicon import LexiconError, load_lexicon, parse_lexicon
 from medcite.answer.patient import PATIENT_LIMITS
-from medcite.answer.plain import LexiconError, load_lexicon, parse_lexicon, plain_text
+from medcite.answer.plain import plain_text
 from medcite.answer.readability import flesch_kincaid
 from medcite.answer.render import PATIENT_HEADINGS, render_html, render_markdown
 from medcite.answer.schema import AnswerArticle, Audience, Reference, Statement

@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 
 from medcite.answer.compose_extractive import completeness
-from medcite.answer.plain import load_lexicon, plain_text
+from medcite.answer.lexicon import load_lexicon
+from medcite.answer.plain import plain_text
 from medcite.answer.schema import AnswerArticle, Statement
 from medcite.search.expansion import abbreviation_meanings
 

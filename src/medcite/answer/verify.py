@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from medcite.answer.drugs import find_drugs
-from medcite.answer.plain import CONNECTIVES, Lexicon, load_lexicon
+from medcite.answer.lexicon import Lexicon, load_lexicon
+from medcite.answer.plain import CONNECTIVES
 from medcite.answer.schema import AnswerArticle, DroppedStatement, Statement
 from medcite.search.embeddings import Embedder
 from medcite.text.markers import strip_markers

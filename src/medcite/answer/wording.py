@@ -7,7 +7,7 @@ these phrases, never the quoted statements or their citations.
 
 from __future__ import annotations
 
-from medcite.answer.plain import load_lexicon
+from medcite.answer.lexicon import load_lexicon
 from medcite.answer.schema import Audience, Facts, Intent, ScoreFact
 
 LEADS: dict[Audience, dict[str, str]] = {
