@@ -11,7 +11,9 @@ from typer.testing import CliRunner
 from medcite.answer.conversation import Conversation
 from medcite.answer.service import AnswerService
 from medcite.config import load_settings
+from medcite.editorial.articles import list_articles
 from medcite.ingest.pipeline import ingest_paths
+from medcite.models import ReviewStatus
 from medcite.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "answers"
@@ -75,3 +77,59 @@ def test_cli_chat(service: AnswerService) -> None:
     assert result.exit_code == 0, result.output
     assert result.output.count("## Bottom Line") == 2
     assert "Answering: How should amlodipine be monitored in hypertension?" in result.output
+
+
+def test_cli_chat_turns_are_stored_and_approved_articles_served_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 4: every chat turn goes through the editorial layer like `medcite ask`."""
+    from medcite.cli.main import app
+
+    monkeypatch.setenv("MEDCITE_LIBRARY__ENABLED", "false")
+    monkeypatch.setenv("MEDCITE_INGEST__EMBED", "false")
+    runner = CliRunner()
+    data_dir = tmp_path / "d"
+    base = ["--data-dir", str(data_dir)]
+
+    def run(*args: str, input: str | None = None) -> str:
+        result = runner.invoke(app, [*base, *args], input=input)
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    run("ingest", str(FIXTURES))
+    turns = [
+        "Next step for a 54-year-old woman with RA despite methotrexate 20 mg weekly?",
+        "dose in renal impairment?",
+        "how should it be monitored?",
+    ]
+    output = run("chat", "--markdown", input="\n".join(turns) + "\n\n")
+    assert output.count("## Bottom Line") == 3
+    rewritten = [
+        line.removeprefix("Answering: ") for line in output.splitlines() if line.startswith("Answering: ")
+    ]
+    assert len(rewritten) == 2  # both follow-ups were rewritten into standalone questions
+
+    store = Store(load_settings(data_dir=data_dir).database_url)
+    try:
+        stored = list_articles(store)
+        assert [a.question for a in stored] == [turns[0], *rewritten]
+        assert {a.status for a in stored} == {ReviewStatus.SUBMITTED} and {a.audience for a in stored} == {
+            "clinician"
+        }
+    finally:
+        store.dispose()
+    assert output.count("Status: Submitted") >= 3
+
+    # A reviewer approves the second turn's article; the same conversation again is served it, and
+    # nothing new is stored for the turns already asked.
+    second = stored[1].id
+    run("users", "add", "dr.lee", "--role", "reviewer")
+    run("review", "start", str(second), "--as", "dr.lee")
+    run("review", "approve", str(second), "--as", "dr.lee")
+    again = run("chat", "--markdown", input="\n".join(turns) + "\n\n")
+    assert "Status: Approved" in again and "reviewers: dr.lee" in again
+    store = Store(load_settings(data_dir=data_dir).database_url)
+    try:
+        assert [a.id for a in list_articles(store)] == [a.id for a in stored]
+    finally:
+        store.dispose()

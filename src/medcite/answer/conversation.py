@@ -5,11 +5,16 @@ Rewriting is rule-based and deterministic: a follow-up that names its own condit
 otherwise pronouns ("that", "it", "this drug") become the drug the previous answer recommended, the
 previous condition is added, and the patient details the conversation already gave are carried over,
 so the new article's Assessment and retrieval see them. The rewritten question is shown to the user.
+
+Each turn is answered by `Conversation.answer` (default `AnswerService.ask`); `medcite chat` passes the
+editorial layer's `ask_reviewed`, so a turn is answered exactly like `medcite ask`: approved content
+first, every new answer stored as a Submitted article under its standalone question.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from medcite.answer.analyse import analyse_question
@@ -35,9 +40,17 @@ class Turn:
     topic: str | None = None  # the conversation's condition at this turn
 
 
+Answerer = Callable[..., AnswerArticle]  # (service, standalone question, audience=...) -> article
+
+
+def _compose(service: AnswerService, question: str, audience: Audience = Audience.CLINICIAN) -> AnswerArticle:
+    return service.ask(question, audience=audience)
+
+
 @dataclass
 class Conversation:
     turns: list[Turn] = field(default_factory=list)
+    answer: Answerer = _compose
 
     def rewrite(self, follow_up: str) -> str:
         """The follow-up as a question that can be answered without the conversation."""
@@ -71,7 +84,7 @@ class Conversation:
 
     def ask(self, service: AnswerService, follow_up: str, audience: Audience = Audience.CLINICIAN) -> Turn:
         standalone = self.rewrite(follow_up)
-        article = service.ask(standalone, audience=audience)
+        article = self.answer(service, standalone, audience=audience)
         rewritten = standalone != " ".join(follow_up.split())
         topic = self.turns[-1].topic if rewritten and self.turns else article.assessment.facts.condition
         turn = Turn(asked=follow_up, standalone=standalone, article=article, topic=topic)

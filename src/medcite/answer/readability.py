@@ -25,8 +25,18 @@ def syllables(word: str) -> int:
     return max(1, count)
 
 
+# The source splitter never ends a sentence after a unit ("5 mg. daily" in old labels), which is right for
+# citing spans; for counting, a unit, a full stop and a capital letter is a sentence end ("5 mg. Oral.").
+_UNIT_END = re.compile(r"\b(mg|mcg|g|kg|ml|mL|dl|dL|min|h|hr|hrs|mmol|L|IU|units)\.\s+(?=[A-Z])")
+
+
+def _sentences(text: str) -> list[str]:
+    parts = (_UNIT_END.sub("\\1.\x00", s).split("\x00") for s in split_sentences(text))
+    return [part for group in parts for part in group if _WORD.search(part)]
+
+
 def flesch_kincaid(text: str) -> Readability:
-    sentences = [s for s in split_sentences(text) if _WORD.search(s)]
+    sentences = _sentences(text)
     words = _WORD.findall(text)
     if not words or not sentences:
         return Readability(flesch_kincaid_grade=0.0, words=0, sentences=0)

@@ -16,8 +16,8 @@ from rich.panel import Panel
 from rich.text import Text
 
 from medcite.answer.refs import links, vancouver, vancouver_primary
-from medcite.answer.schema import AnswerArticle, Intent, ReviewStatus, Role, Statement
-from medcite.answer.wording import PENDING_REVIEW
+from medcite.answer.schema import AnswerArticle, Audience, Intent, ReviewStatus, Role, Statement
+from medcite.answer.wording import PATIENT_URGENT, PENDING_REVIEW
 from medcite.text.markers import strip_markers
 
 HEADINGS = {
@@ -41,6 +41,14 @@ HEADINGS = {
     "follow_ups": "Follow-up Questions",
     "disclaimer": "Disclaimer",
 }
+# The patient layout: fewer, shorter sections in everyday words (the JSON is the same for every audience).
+PATIENT_HEADINGS = {
+    "assessment": "Your Situation",
+    "what_to_expect": "What to Expect",
+    "watch_for": "Things to Watch For",
+    "seek_help": "When to Seek Help",
+}
+PATIENT_NOT_COVERED = "The sources found do not say. Ask your doctor, nurse or pharmacist."
 NOT_COVERED = "The sources retrieved do not cover this."
 SEE_ALGORITHM = "See the Treatment Algorithm above."
 NOT_ASKED = "Not part of the answer to this kind of question."
@@ -57,7 +65,34 @@ def _cites(s: Statement) -> str:
 
 def _line(s: Statement) -> str:
     lead = f"**{s.lead}:** " if s.lead else ""
-    return f"{lead}{strip_markers(s.text)} {_cites(s)}".strip()
+    return f"{lead}{strip_markers(s.shown)} {_cites(s)}".strip()
+
+
+def patient_sections(article: AnswerArticle) -> list[tuple[str, list[str], list[Statement]]]:
+    """(heading, MedCite's own lines, statements) for the patient layout after the bottom line."""
+    c = article.important_considerations
+    red_flags = [w.text for w in article.warnings if w.kind == "red_flag"]
+    red_flags = [PATIENT_URGENT, *red_flags] if red_flags else []
+    return [
+        (
+            PATIENT_HEADINGS["what_to_expect"],
+            [],
+            [*article.treatment_algorithm, *article.specific_recommendation, *c.monitoring, *c.alternatives],
+        ),
+        (PATIENT_HEADINGS["watch_for"], [], list(c.cautions)),
+        (PATIENT_HEADINGS["seek_help"], red_flags, list(c.multidisciplinary)),
+    ]
+
+
+def _patient_markdown(a: AnswerArticle) -> list[str]:
+    out = [f"## {PATIENT_HEADINGS['assessment']}", ""] + [f"- {line}" for line in a.assessment.summary] + [""]
+    if a.found_but_not_recommended:
+        out += [f"## {HEADINGS['found']}", ""] + [f"- {_line(s)}" for s in a.found_but_not_recommended] + [""]
+        return out
+    for heading, own, items in patient_sections(a):
+        lines = [f"- {text}" for text in own] + [f"- {_line(s)}" for s in items]
+        out += [f"## {heading}", ""] + (lines or [PATIENT_NOT_COVERED]) + [""]
+    return out
 
 
 def _empty(article: AnswerArticle, key: str) -> str:
@@ -94,6 +129,8 @@ def render_markdown(article: AnswerArticle, banner_line: bool = True) -> str:
         out += [" ".join(_line(s) for s in a.bottom_line), ""]
     else:
         out += ["No recommendation can be made from the knowledge base for this question.", ""]
+    if a.audience is Audience.PATIENT:
+        return "\n".join(out + _patient_markdown(a) + _markdown_tail(a))
     out += [f"## {HEADINGS['assessment']}", ""] + [f"- {line}" for line in a.assessment.summary] + [""]
     if a.found_but_not_recommended:
         out += [f"## {HEADINGS['found']}", ""] + [f"- {_line(s)}" for s in a.found_but_not_recommended] + [""]
@@ -114,7 +151,12 @@ def render_markdown(article: AnswerArticle, banner_line: bool = True) -> str:
         out += [f"### {HEADINGS[key]}", ""] + ([f"- {_line(s)}" for s in items] or [_empty(a, key)]) + [""]
     if a.closing_rationale:
         out += [f"## {HEADINGS['closing_rationale']}", "", _line(a.closing_rationale), ""]
-    out += [f"## {HEADINGS['references']}", ""]
+    return "\n".join(out + _markdown_tail(a))
+
+
+def _markdown_tail(a: AnswerArticle) -> list[str]:
+    """References, evidence level, glossary, follow-ups, review and disclaimer: the same for everyone."""
+    out = [f"## {HEADINGS['references']}", ""]
     for r in a.references:
         out.append(f"{r.number}. {vancouver(r)}")
         for primary in r.primary_sources:
@@ -150,7 +192,7 @@ def render_markdown(article: AnswerArticle, banner_line: bool = True) -> str:
         + f"; statements dropped by verification: {a.provenance.statements_dropped}._",
         "",
     ]
-    return "\n".join(out)
+    return out
 
 
 def render_terminal(article: AnswerArticle, console: Console) -> None:
@@ -169,7 +211,7 @@ def render_terminal(article: AnswerArticle, console: Console) -> None:
 def _html_line(s: Statement) -> str:
     lead = f"<strong>{html.escape(s.lead)}:</strong> " if s.lead else ""
     cites = "".join(f'<a class="cite" href="#ref-{n}">[{n}]</a>' for n in s.citations)
-    return f"{lead}{html.escape(strip_markers(s.text))} {cites}"
+    return f"{lead}{html.escape(strip_markers(s.shown))} {cites}"
 
 
 def render_html(article: AnswerArticle) -> str:
@@ -196,11 +238,22 @@ def render_html(article: AnswerArticle) -> str:
         out.append("</section>")
 
     section("bottom_line", a.bottom_line)
-    out.append(f"<section><h2>{HEADINGS['assessment']}</h2><ul>")
+    patient = a.audience is Audience.PATIENT
+    out.append(
+        f"<section><h2>{PATIENT_HEADINGS['assessment'] if patient else HEADINGS['assessment']}</h2><ul>"
+    )
     out += [f"<li>{h(line)}</li>" for line in a.assessment.summary]
     out.append("</ul></section>")
     if a.found_but_not_recommended:
         section("found", a.found_but_not_recommended)
+    if patient:
+        if not a.found_but_not_recommended:
+            for heading, own, items in patient_sections(a):
+                lines = [f"<li>{h(text)}</li>" for text in own] + [f"<li>{_html_line(s)}</li>" for s in items]
+                body = f"<ul>{''.join(lines)}</ul>" if lines else f"<p>{h(PATIENT_NOT_COVERED)}</p>"
+                out.append(f"<section><h2>{h(heading)}</h2>{body}</section>")
+        _html_tail(a, out)
+        return "\n".join(out)
     section("treatment_algorithm", a.treatment_algorithm, "ol")
     section("specific_recommendation", a.specific_recommendation)
     section("evidence_supporting", a.evidence_supporting)
@@ -213,6 +266,13 @@ def render_html(article: AnswerArticle) -> str:
     out.append("</section>")
     if a.closing_rationale:
         section("closing_rationale", [a.closing_rationale])
+    _html_tail(a, out)
+    return "\n".join(out)
+
+
+def _html_tail(a: AnswerArticle, out: list[str]) -> None:
+    """References, follow-ups, review and disclaimer, appended to `out`."""
+    h = html.escape
     out.append(f"<section><h2>{HEADINGS['references']}</h2><ol>")
     for r in a.references:
         link_html = " ".join(f'<a href="{h(url)}">{h(label)}</a>' for label, url in links(r))
@@ -241,4 +301,3 @@ def render_html(article: AnswerArticle) -> str:
         f'<section><h2>{HEADINGS["disclaimer"]}</h2><p class="disclaimer">{h(a.disclaimer)}</p></section>'
     )
     out.append("</article>")
-    return "\n".join(out)

@@ -140,6 +140,17 @@ class Statement(_Model):
     citations: list[int] = Field(default_factory=list, description="Reference numbers, 1-based.")
     lead: str | None = Field(None, description="MedCite's connective phrase shown before the text.")
     role: Role | None = None
+    plain: str | None = Field(
+        default=None,
+        description="Patient audience: the plain-language rendering of `text` that is shown instead of it. "
+        "Derived from `text` by rule (answer/plain.py) and checked against it: same numbers and drug "
+        "names, no lost negation, only words from `text`, the plain-language lexicon or a few connectives.",
+    )
+
+    @property
+    def shown(self) -> str:
+        """The words a reader sees: the plain rendering when there is one, else the verified text."""
+        return self.plain or self.text
 
 
 class Warning(_Model):
@@ -257,7 +268,13 @@ class Provenance(_Model):
     completeness_covered: list[str] = Field(default_factory=list)
     completeness_gaps: list[str] = Field(default_factory=list)
     identifiers_removed: dict[str, int] = Field(default_factory=dict)
-    readability: Readability | None = None
+    readability: Readability | None = Field(
+        default=None, description="Flesch-Kincaid grade of the prose shown (plain renderings for patients)."
+    )
+    plain_rejected: list[DroppedStatement] = Field(
+        default_factory=list,
+        description="Patient audience: plain renderings that failed the check (the verified text is shown).",
+    )
     timings_ms: dict[str, float] = Field(default_factory=dict)
 
 

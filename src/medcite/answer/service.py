@@ -16,6 +16,7 @@ from medcite.answer.analyse import Analysis, analyse_question
 from medcite.answer.compose_extractive import SourceInfo, compose_extractive, relevant_candidates
 from medcite.answer.compose_llm import compose_llm
 from medcite.answer.followups import suggest_follow_ups
+from medcite.answer.patient import adapt_for_patient
 from medcite.answer.query import build_query, key_stems, key_terms, topic_terms
 from medcite.answer.readability import flesch_kincaid
 from medcite.answer.retrieve import probe, retrieve
@@ -118,6 +119,8 @@ class AnswerService:
         if self.settings.llm.enabled if llm is None else llm:
             embedder = self.search.embedder if verify_embeddings and self.search.backend.has_vectors else None
             article = compose_llm(article, analysis, selection, sources, self.settings.llm, embedder)
+        if audience is Audience.PATIENT:
+            adapt_for_patient(article)
         article.review.last_updated = self._kb_updated()
         if not hits and count_chunks(self.store) == 0:
             for warning in article.warnings:
@@ -266,10 +269,11 @@ def _renumber(article: AnswerArticle) -> None:
 
 
 def article_text(article: AnswerArticle) -> str:
-    """The prose a reader sees (leads, assessment and statements), for readability scoring."""
+    """The prose a reader sees (assessment, leads and statements as shown: a patient's plain
+    renderings), for readability scoring."""
     parts = list(article.assessment.summary)
     for _, s in article.statements():
-        parts.append(f"{s.lead}: {s.text}" if s.lead else s.text)
+        parts.append(f"{s.lead}: {s.shown}" if s.lead else s.shown)
     return "\n\n".join(p if p.rstrip().endswith((".", "?", "!")) else p + "." for p in parts)
 
 

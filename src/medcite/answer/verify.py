@@ -15,11 +15,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from medcite.answer.drugs import find_drugs
+from medcite.answer.lexicon import Lexicon, load_lexicon
+from medcite.answer.plain import CONNECTIVES
 from medcite.answer.schema import AnswerArticle, DroppedStatement, Statement
 from medcite.search.embeddings import Embedder
+from medcite.text.markers import strip_markers
 from medcite.text.tokens import tokenize
 
 _NUMBER = re.compile(r"(?<![A-Za-z])\d+(?:[.,]\d+)*")
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|without|avoid|avoided|nor|unless|except|cannot|don't|do not)\b", re.I
+)
 
 MIN_OVERLAP = 0.6
 MIN_SIMILARITY = 0.82
@@ -82,10 +89,39 @@ def verify_statement(
     return Verdict(True, "word, number and meaning overlap", overlap, similarity)
 
 
+def verify_plain(text: str, plain: str, lexicon: Lexicon | None = None) -> Verdict:
+    """Check a plain-language rendering against the verified statement it was derived from.
+
+    The statement itself is checked against its passage (`verify_statement`); the rendering must then
+    say nothing the statement does not: the same numbers, every drug name, at least as many negations,
+    and every content word from the statement, from the lexicon's plain words for terms the statement
+    holds, or from the few connectives a sentence cut adds ("This applies when ...").
+    """
+    lexicon = lexicon or load_lexicon()
+    source = strip_markers(text)
+    if numbers_in(plain) != numbers_in(source):
+        changed = sorted(numbers_in(plain) ^ numbers_in(source))
+        return Verdict(False, f"plain rendering changes number(s) {', '.join(changed)}", 0.0)
+    drugs = {d.name.lower() for d in find_drugs(source)} - {d.name.lower() for d in find_drugs(plain)}
+    if drugs:
+        return Verdict(False, f"plain rendering drops drug name(s) {', '.join(sorted(drugs))}", 0.0)
+    if len(_NEGATION.findall(plain)) < len(_NEGATION.findall(source)):
+        return Verdict(False, "plain rendering drops a negation", 0.0)
+    allowed = set(tokenize(source)) | set(tokenize(" ".join(CONNECTIVES)))
+    for swap in lexicon.swaps(source):
+        allowed |= set(tokenize(swap.plain))
+    extra = sorted(set(tokenize(plain)) - allowed)
+    if extra:
+        return Verdict(False, f"plain rendering adds word(s) {', '.join(extra)}", 0.0)
+    return Verdict(True, "plain rendering of the verified statement", 1.0)
+
+
 def verify_article(article: AnswerArticle, embedder: Embedder | None = None) -> AnswerArticle:
-    """Remove unsupported statements in place; count and list them in provenance."""
+    """Remove unsupported statements in place; count and list them in provenance. A plain rendering
+    that fails `verify_plain` is removed (the verified statement is shown instead) and listed."""
     passages = {ref.number: [p.text for p in ref.passages] for ref in article.references}
     dropped: list[DroppedStatement] = []
+    rejected: list[DroppedStatement] = []
 
     def keep(section: str) -> Callable[[Statement], bool]:
         def check(statement: Statement) -> bool:
@@ -98,6 +134,13 @@ def verify_article(article: AnswerArticle, embedder: Embedder | None = None) -> 
             )
             if not verdict.supported:
                 dropped.append(DroppedStatement(section=section, text=statement.text, reason=verdict.reason))
+            elif statement.plain is not None:
+                plain = verify_plain(statement.text, statement.plain)
+                if not plain.supported:
+                    rejected.append(
+                        DroppedStatement(section=section, text=statement.plain, reason=plain.reason)
+                    )
+                    statement.plain = None
             return verdict.supported
 
         return check
@@ -118,5 +161,6 @@ def verify_article(article: AnswerArticle, embedder: Embedder | None = None) -> 
     if a.closing_rationale is not None and not keep("closing_rationale")(a.closing_rationale):
         a.closing_rationale = None
     a.provenance.dropped.extend(dropped)
+    a.provenance.plain_rejected.extend(rejected)
     a.provenance.statements_dropped += len(dropped)
     return a

@@ -7,7 +7,8 @@ these phrases, never the quoted statements or their citations.
 
 from __future__ import annotations
 
-from medcite.answer.schema import Audience, Facts, Intent
+from medcite.answer.lexicon import load_lexicon
+from medcite.answer.schema import Audience, Facts, Intent, ScoreFact
 
 LEADS: dict[Audience, dict[str, str]] = {
     Audience.CLINICIAN: {
@@ -30,15 +31,15 @@ LEADS: dict[Audience, dict[str, str]] = {
         "dose": "Dose",
         "adjust": "Dose adjustment",
     },
-    Audience.PATIENT: {
-        "assess": "First, your care team checks",
-        "escalate": "Next, treatment may be stepped up",
-        "choose": "The medicine chosen",
+    Audience.PATIENT: {  # short: a lead is read as part of the first sentence of its statement
+        "assess": "First",
+        "escalate": "Next",
+        "choose": "Medicine",
         "fails": "If that does not work",
-        "refer": "Seeing a specialist",
-        "start": "Starting",
+        "refer": "Specialist",
+        "start": "Start",
         "dose": "Dose",
-        "adjust": "Changing the dose",
+        "adjust": "Dose change",
     },
 }
 
@@ -66,6 +67,7 @@ EMPTY_KB = (
     "The knowledge base is empty, so no recommendation can be made. Add guidelines, drug labels or articles "
     "with `medcite ingest PATH` and ask again."
 )
+PATIENT_URGENT = "If this is happening now, call your emergency number or go to an emergency department."
 IDENTIFIERS_REMOVED = "Patient identifiers were removed from the question before it was processed."
 
 
@@ -115,8 +117,9 @@ def _num(value: float) -> str:
 
 def assessment_lines(facts: Facts, audience: Audience) -> list[str]:
     """The situation as the question states it, in plain words (no clinical claims)."""
+    if audience is Audience.PATIENT:
+        return patient_assessment_lines(facts)
     lines: list[str] = []
-    you = audience is Audience.PATIENT
     if facts.condition:
         lines.append(f"Condition: {facts.condition}.")
     person = []
@@ -173,13 +176,70 @@ def assessment_lines(facts: Facts, audience: Audience) -> list[str]:
             parts.append(t.name + note)
         lines.append(f"Previous treatment: {_join(parts)}.")
     if facts.current_treatments and facts.therapy_failing:
-        what = "your condition is not well controlled" if you else "inadequately controlled"
         lines.append(
-            f"Pattern: {what} on {_join(facts.current_treatments)}"
-            + (", so the question is whether and how to escalate treatment." if not you else ".")
+            f"Pattern: inadequately controlled on {_join(facts.current_treatments)}"
+            ", so the question is whether and how to escalate treatment."
         )
     elif facts.inadequate_response:
         lines.append("Pattern: inadequate response to treatment so far.")
     if not lines:
         lines.append("The question states no patient-specific findings; the answer is general.")
+    return lines
+
+
+def _score_line(s: ScoreFact, verbs: dict[str, str]) -> str:
+    scale = f"/{_num(s.scale_max)}" if s.scale_max else ""
+    unit = f" {s.unit}" if s.unit and s.unit != "%" else ""
+    pct = "%" if s.unit == "%" else ""
+    start, end = f"{_num(s.start)}{scale}{pct}", f"{_num(s.end)}{scale}{pct}"
+    over = f" over {s.interval}" if s.interval else ""
+    name = s.name or "The score"
+    if s.trend == "unchanged":
+        return f"{name} stayed at {start}{unit}{over}."
+    return f"{name} {verbs[s.trend]} from {start} to {end}{unit}{over}."
+
+
+def patient_assessment_lines(facts: Facts) -> list[str]:
+    """The Assessment for a patient: the same facts in short sentences and everyday words."""
+    plain = load_lexicon().apply
+    lines: list[str] = []
+    if facts.condition:
+        lines.append(f"Health problem: {plain(facts.condition)}.")
+    person = []
+    if facts.age is not None:
+        person.append(f"{facts.age}-year-old")
+    if facts.pregnant:
+        person.append("pregnant")
+    if facts.breastfeeding:
+        person.append("breastfeeding")
+    if facts.sex:
+        person.append("woman" if facts.sex == "female" else "man")
+    if facts.pregnant is False:
+        person.append("(not pregnant)")
+    if person:
+        lines.append(f"Person: {' '.join(person)}.")
+    lines += [_score_line(s, {"falling": "went down", "rising": "went up"}) for s in facts.scores]
+    if facts.labs:
+        lines.append(
+            "Test results: "
+            + "; ".join(f"{lab.name} {lab.value}{' ' + lab.unit if lab.unit else ''}" for lab in facts.labs)
+            + "."
+        )
+    if facts.doses:
+        doses = [" ".join(p for p in (d.drug, f"{d.amount} {d.unit}", d.frequency) if p) for d in facts.doses]
+        lines.append("Doses named: " + "; ".join(doses) + ".")
+    current = facts.current_treatments
+    if current:
+        lines.append(f"Taking now: {_join(current)}.")
+    previous = [t for t in facts.treatments if t.status == "previous"]
+    if previous:
+        notes = {"responded": " (it worked)", "inadequate": " (not enough)", "intolerant": " (side effects)"}
+        lines.append(f"Taken before: {_join([t.name + notes.get(t.response, '') for t in previous])}.")
+    if current and facts.therapy_failing:
+        verb = "has" if len(current) == 1 else "have"
+        lines.append(f"So far: {_join(current)} {verb} not kept it under control.")
+    elif facts.inadequate_response:
+        lines.append("So far: treatment has not worked well enough.")
+    if not lines:
+        lines.append("The question gives no personal details, so the answer is general.")
     return lines

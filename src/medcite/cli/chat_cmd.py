@@ -1,4 +1,5 @@
-"""`medcite chat`: ask, then ask follow-ups; each is rewritten into a standalone question and answered."""
+"""`medcite chat`: ask, then ask follow-ups; each is rewritten into a standalone question and answered
+through the editorial layer, as `medcite ask` is (approved articles first, new answers stored)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from medcite.answer.render import render_markdown, render_terminal
 from medcite.answer.schema import Audience
 from medcite.answer.service import AnswerService
 from medcite.cli.context import get_context
+from medcite.editorial.serve import ask_reviewed
 
 
 def chat(
@@ -26,7 +28,7 @@ def chat(
     """Ask a question, then follow-ups ("what if that fails?"); an empty line or 'exit' ends the chat."""
     app = get_context(ctx)
     service = AnswerService(app.settings, app.knowledge_base())
-    conversation = Conversation()
+    conversation = Conversation(answer=ask_reviewed)  # stored and reused like `medcite ask`
     while True:
         try:
             text = typer.prompt("Question", default="", show_default=False)
@@ -36,7 +38,7 @@ def chat(
             break
         turn = conversation.ask(service, text, audience=audience)
         if turn.standalone != " ".join(text.split()):
-            app.console.print(f"[dim]Answering: {turn.standalone}[/]", highlight=False)
+            app.console.print(f"[dim]Answering: {turn.standalone}[/]", highlight=False, soft_wrap=True)
         if markdown:
             typer.echo(render_markdown(turn.article))
         else:

@@ -127,14 +127,27 @@ def get_statement(answer: dict[str, Any], statement_id: str) -> Statement:
 def with_statement(
     answer: dict[str, Any], statement_id: str, *, text: str, citations: list[int]
 ) -> dict[str, Any]:
-    """A copy of `answer` with one statement's text and citations replaced (the input is untouched)."""
+    """A copy of `answer` with one statement's text and citations replaced (the input is untouched).
+
+    A patient article's plain rendering is derived again from the edited text (and dropped if it does
+    not pass `verify_plain`), so a patient never sees words from before the edit."""
     get_statement(answer, statement_id)  # raises with the list of ids when unknown
     new = copy.deepcopy(answer)
     for sid, _, item in _statement_dicts(new):
         if sid == statement_id:
             item["text"] = text
             item["citations"] = list(citations)
+            if item.get("plain") is not None:
+                item["plain"] = _plain(text)
     return new
+
+
+def _plain(text: str) -> str | None:
+    from medcite.answer.plain import plain_text
+    from medcite.answer.verify import verify_plain
+
+    plain = plain_text(text)
+    return plain if verify_plain(text, plain).supported else None
 
 
 def passages_for(answer: dict[str, Any], citations: tuple[int, ...] | list[int]) -> list[str]:

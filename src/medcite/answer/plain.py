@@ -1,0 +1,240 @@
+"""Plain-language renderings of quoted source sentences, for the patient audience.
+
+A patient answer still quotes its sources: `Statement.text` stays the exact sentence the verifier
+checks against the cited passage. `plain_text` derives the words a patient sees from that sentence,
+deterministically and with no model:
+
+1. the summary's `[rN]` markers go, and so do asides that carry nothing a reader acts on: a bracketed
+   abbreviation ("(HBPM)") or an evidence grade ("(Level B)", "(strong recommendation)");
+2. the sentence is cut at clause boundaries (semicolons, ", but", ", which", "because", a comma or
+   "and" before a further instruction, a trailing "when ..." -> "This applies when ...") into shorter
+   sentences; an opening condition ("If ...", "For children ...") is written again on each clause, and
+   no cut moves a condition or splits a list (the rules are with `_CUTS` and in `cut_clauses`);
+3. medical words become everyday ones from MedCite's own lexicon (`answer/lexicon.py`):
+   "hypertension" -> "high blood pressure". Drug names, numbers and units are never touched.
+
+`verify.verify_plain` then checks the result against the sentence it came from (same numbers and
+drug names, no lost negation, every word from the sentence, the lexicon or a few connectives).
+"""
+
+from __future__ import annotations
+
+import re
+
+from medcite.answer.drugs import find_drugs
+from medcite.answer.lexicon import Lexicon, load_lexicon
+from medcite.text.markers import strip_markers
+
+# Words a cut may add ("which" becomes "This", "because" becomes "This is because") and "another",
+# which "an" + "other" (the lexicon's "alternative") becomes.
+CONNECTIVES = frozenset(
+    {"this", "is", "applies", "examples", "are", "example", "then", "but", "so", "or", "for", "another"}
+)
+# A sentence longer than this is cut where a clause boundary allows; parts stay at least MIN_PART.
+MAX_WORDS = 12
+MIN_PART = 3
+
+_ASIDE = re.compile(
+    r"\s*\((?:[A-Z][A-Za-z]*[A-Z]s?|(?i:[^()\d]*\b(?:evidence|recommendation|certainty|quality|level|grade)\b"
+    r"[^()\d]*))\)"
+)
+_ABBREVIATION = re.compile(r"[A-Z][A-Za-z]*[A-Z]s?")
+# Opening words whose clause governs the rest of the sentence: a cut after them could detach a
+# condition ("If potassium is above 4.5 mmol/L, ...") from what it applies to.
+_GOVERNED = re.compile(
+    r"^(?:if|when|whenever|unless|where|once|after|before|in|for|during|while|although|though|because|"
+    r"despite|with|without|among|until|as|on|at|by|from|within|over|under|only|except|since|following)\b",
+    re.I,
+)
+# Verbs that open an instruction in guideline prose: a comma or "and" before one starts a new clause.
+_INSTRUCTION = (
+    "add|adjust|advise|arrange|ask|assess|avoid|begin|call|check|confirm|consider|continue|discuss|"
+    "document|encourage|ensure|escalate|explain|give|increase|keep|measure|monitor|offer|prescribe|"
+    "reduce|refer|repeat|reassess|recheck|restart|seek|start|stop|switch|take|taper|tell|treat|withhold|watch"
+)
+_FINITE = r"(?:should|may|must|can|cannot|is|are|was|were|will|need|needs|has|have|do|does)"
+# A second clause or condition: "This applies when ..." would then point at more than one thing.
+_SECOND_CLAUSE = re.compile(
+    r";|\b(?:when|if|unless|because)\b|,\s+(?:and|but|or|so|then)\s+[^,;]*\b(?:should|may|must|can|is|are|will|"
+    r"need|needs|do|does)\b",
+    re.I,
+)
+# The rest of the sentence is a list or a phrase, not the second half of its main clause.
+_TO_END = rf"(?:(?!,\s+(?:(?:and|or|but)\s+)?(?:{_FINITE}|{_INSTRUCTION})\b).)*$"
+# A part that ends inside a condition that opened after a comma ("..., if X persists"): the condition
+# belongs to what follows, so no cut there.
+_OPEN_CONDITION = re.compile(
+    r",\s*(?:(?:and|or|but)\s*,?\s*)?(?:if|when|whenever|unless|once|after|before|while|until|where)\b[^,;]*$",
+    re.I,
+)
+_OPEN_ANY = re.compile(r"\b(?:if|when|whenever|unless|once|while|until|where)\b[^,;]*$", re.I)
+# A part that stops on a word that needs more after it ("... causes and", "... the").
+_DANGLING = re.compile(r"\b(?:and|or|but|then|to|of|with|for|in|on|at|by|the|a|an|than|as)$", re.I)
+# Not after a word that narrows a condition ("only when", "even if"): a cut there would change it.
+_FREE = "".join(
+    rf"(?<!\b{w})"
+    for w in ("only", "even", "except", "unless", "not", "especially", "particularly", "and", "or")
+)
+# A clause start: a finite verb within five words, with no relative word before it ("those whose ...").
+_CLAUSE_START = (
+    rf"(?!(?:or|and|but|who|whose|which|that)\b)"
+    rf"(?:(?!(?:who|whose|which|that|those|if|when|unless|once|because|although|while|where)\b)[\w/'-]+\s+){{1,5}}"
+    rf"{_FINITE}\b"
+)
+_AND_CLAUSE = re.compile(rf",\s+and\s+(?={_CLAUSE_START})", re.I)
+_INSTRUCTION_START = re.compile(rf"(?:do not |don't )?(?:{_INSTRUCTION})\b", re.I)
+_INSTRUCTION_CUTS = (
+    re.compile(rf",\s+(?:and\s+)?(?=(?:do not|don't|{_INSTRUCTION})\b)", re.I),
+    re.compile(rf"\s+and\s+(?=(?:do not|don't|{_INSTRUCTION})\b)", re.I),
+)
+_GROUP = r"(?:patients|people|adults|women|men|children|those|anyone)"
+# (boundary, words that open the new sentence, safe after an opening condition). A cut that opens with
+# "This ..." points back at the sentence before, so a condition that sentence opens with still reaches
+# it; the others start a new clause and are used only when the sentence has no opening condition (or,
+# in `cut_clauses`, with that condition repeated).
+_CUTS: tuple[tuple[re.Pattern[str], str, bool], ...] = (
+    (re.compile(r";\s+"), "", False),
+    (re.compile(r",\s+but\s+", re.I), "But ", False),
+    (re.compile(r",\s+(?:although|though|whereas)\s+", re.I), "But ", False),
+    (re.compile(r",\s+so\s+(?!that\b)", re.I), "So ", False),
+    (re.compile(r",\s+then\s+", re.I), "Then ", False),
+    (
+        re.compile(r",\s+which\s+(?=(?:is|are|was|were|can|may|might|should|will|has|have|\w+s)\b)", re.I),
+        "This ",
+        True,
+    ),
+    (re.compile(r"\s+because\s+(?=[^,;]*$)", re.I), "This is because ", True),
+    (re.compile(r",\s+since\s+(?=[^,;]*$)", re.I), "This is because ", True),
+    (re.compile(r",?\s+so\s+that\s+(?=[^,;]*$)", re.I), "This is so that ", True),
+    (_INSTRUCTION_CUTS[0], "", False),
+    (_INSTRUCTION_CUTS[1], "", False),
+    (_AND_CLAUSE, "", False),
+    (re.compile(r":\s+(?=[^.;]*\b(?:is|are|should|may|can|must|will|need|needs)\b)"), "", False),
+    (re.compile(rf"{_FREE},?\s+when\s+", re.I), "This applies when ", True),
+    (re.compile(rf"{_FREE},?\s+if\s+", re.I), "This applies if ", True),
+    (re.compile(r",?\s+even\s+if\s+", re.I), "This applies even if ", True),
+    (re.compile(rf"{_FREE},?\s+unless\s+", re.I), "This applies unless ", True),
+    (re.compile(rf",?\s+(?=for\s+{_GROUP}\b)", re.I), "This is ", True),
+    (
+        re.compile(rf",?\s+in\s+(?={_GROUP}\s+(?:who|with|aged|over|under|taking|on)\b)", re.I),
+        "This is for ",
+        True,
+    ),
+    (re.compile(rf",\s+such\s+as\s+(?={_TO_END})", re.I), "Examples are ", True),
+    (re.compile(rf",\s+for\s+example,?\s+(?={_TO_END})", re.I), "For example, ", True),
+)
+_WORDS = re.compile(r"[A-Za-z][A-Za-z'-]*")
+# A table row as the selector shows it: "cell: cell; cell; cell" (one cited row of a dosing table).
+_TABLE_ROW = re.compile(r"^[^.;:]{1,80}: [^;]+(?:; [^;]+){2,}$")
+
+
+def drop_asides(text: str) -> str:
+    """Remove bracketed abbreviations and evidence grades; an aside with a number or drug stays."""
+
+    def keep(m: re.Match[str]) -> str:
+        inner = m.group(0).strip()[1:-1]
+        if find_drugs(inner) or (not _ABBREVIATION.fullmatch(inner) and not _ASIDE.fullmatch(m.group(0))):
+            return m.group(0)
+        return ""
+
+    return _ASIDE.sub(keep, text)
+
+
+def _words(text: str) -> int:
+    return len(_WORDS.findall(text))
+
+
+def cut_clauses(sentence: str, governed: bool | None = None) -> list[str]:
+    """Cut a long sentence at the first clause boundary that leaves two parts of MIN_PART words.
+
+    A sentence that opens with a condition ("If ...", "In adults ...") is either cut into clauses that
+    each repeat the condition (`_share_condition`) or cut only where the new sentence points back at it
+    ("This applies when ..."), so the condition keeps its reach."""
+    sentence = sentence.strip()
+    if _words(sentence) <= MAX_WORDS:
+        return [sentence]
+    if governed is None:
+        governed = bool(_GOVERNED.match(sentence))
+        shared = _share_condition(sentence) if governed else None
+        if shared:
+            return shared
+    for pattern, opener, safe in _CUTS:
+        if governed and not safe:
+            continue
+        for m in pattern.finditer(sentence):
+            left, right = sentence[: m.start()].rstrip(" ,"), sentence[m.end() :].lstrip()
+            if _words(left) < MIN_PART or _words(right) < MIN_PART:
+                continue
+            if _DANGLING.search(left) or _OPEN_CONDITION.search(left):
+                continue
+            if m.group(0).lstrip()[:1] not in (",", ";") and _OPEN_ANY.search(left):
+                continue  # "unless A agree and document B": no comma closed the condition before the cut
+            if opener.startswith("This is for") and "," in right:
+                continue  # the group must be all that follows, not a group and a further phrase
+            if opener.startswith("This applies") and "," in (left.split(",", 1)[-1] if governed else left):
+                continue  # the condition may belong to a phrase of the sentence, not to all of it
+            if pattern in _INSTRUCTION_CUTS and not _INSTRUCTION_START.match(left):
+                continue  # "..., give X" continues a list of instructions only after an instruction
+            verb = _INSTRUCTION_START.match(left) or re.search(rf"\b{_FINITE}\b", left, re.I)
+            if (pattern is _AND_CLAUSE or opener.startswith("This")) and not verb:
+                continue  # the left part would be a fragment without a verb
+            if opener.startswith("This") and (
+                _SECOND_CLAUSE.search(left) or _SECOND_CLAUSE.search(right) or not re.match(_TO_END, right)
+            ):
+                continue  # "This ..." must point back at one clause and carry one clause
+            if opener:  # a condition, reason or list that points back stays whole
+                return [*cut_clauses(left, governed), opener + right]
+            return [*cut_clauses(left, governed), *cut_clauses(right[:1].upper() + right[1:])]
+    return [sentence]
+
+
+_CONTINUES = ("This ", "Examples are ", "For example, ", "But ", "So ", "Then ", "Or ")
+
+
+def _share_condition(sentence: str) -> list[str] | None:
+    """ "If A, do B and do C." -> "If A, do B. If A, do C.": each clause of the main part keeps the
+    opening condition, written out again. None when the opening clause cannot be told apart (a comma
+    inside a list) or the main part has one clause only."""
+    m = re.match(r"([^,;:]+),\s+(.+)$", sentence)
+    if not m or re.search(r"\bsuch as\b", m.group(1), re.I) or _words(m.group(1)) > 14:
+        return None
+    lead, rest = m.group(1), m.group(2)
+    if ";" in rest:
+        return None  # what follows a semicolon may not be under the condition: leave it whole
+    if not (_INSTRUCTION_START.match(rest) or re.match(_CLAUSE_START, rest, re.I)):
+        return None
+    parts = cut_clauses(rest, governed=False)
+    if len(parts) < 2:
+        return None
+    out = [f"{lead}, {parts[0]}"]
+    for part in parts[1:]:
+        if part.startswith(_CONTINUES) or _GOVERNED.match(part):
+            out.append(part)  # points back at the sentence before, or has its own condition
+        else:
+            lowered = part[:1].lower() + part[1:] if part[1:2].islower() else part
+            out.append(f"{lead}, {lowered}")
+    return out
+
+
+def _finish(sentence: str) -> str:
+    sentence = sentence.strip().rstrip(",;:")
+    if not sentence:
+        return ""
+    sentence = sentence[:1].upper() + sentence[1:]
+    return sentence if sentence.endswith((".", "?", "!")) else sentence + "."
+
+
+def plain_text(
+    text: str, lexicon: Lexicon | None = None, *, asides: bool = True, cuts: bool = True, words: bool = True
+) -> str:
+    """The patient-facing rendering of one quoted statement (see the module docstring). The switches
+    turn single rules off, for measuring what each one does (bench/bench_readability.py)."""
+    lexicon = lexicon or load_lexicon()
+    source = strip_markers(text)
+    source = drop_asides(source) if asides else source
+    if cuts and _TABLE_ROW.match(source.rstrip(". ")):
+        parts = [cell for cell in source.split("; ") if cell.strip()]
+    else:
+        sentences = [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", source) if s.strip()]
+        parts = [part for s in sentences for part in (cut_clauses(s) if cuts else [s])]
+    return " ".join(p for p in (_finish(lexicon.apply(part) if words else part) for part in parts) if p)
