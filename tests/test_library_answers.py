@@ -45,3 +45,25 @@ def test_library_questions_quality_floor(service: AnswerService) -> None:
 # BM25-only figures on 2026-11-25 (article 0.830, bottom line 0.617, right source cited 0.968) minus a
 # small margin; hybrid retrieval, the default, scores higher (docs/benchmarks.md).
 FLOOR = {"article": 0.80, "bottom_line": 0.58, "source": 0.95}
+
+
+def test_considerations_come_from_the_topic_answered(service: AnswerService) -> None:
+    """A neighbouring topic (croup's stridor check, asthma's scope) stays out of a bronchiolitis answer."""
+    article = service.ask(
+        "4-month-old with bronchiolitis, sats 91% in air, feeding 60% of normal. "
+        "Should I give salbutamol or steroids, and does she need oxygen?"
+    )
+    titles = {r.number: r.title for r in article.references}
+    considerations = article.important_considerations
+    statements = [
+        *article.bottom_line,
+        *article.treatment_algorithm,
+        *considerations.monitoring,
+        *considerations.alternatives,
+        *considerations.cautions,
+        *considerations.multidisciplinary,
+    ]
+    assert statements
+    for statement in statements:
+        assert all(titles[n].startswith("Bronchiolitis") for n in statement.citations), statement.text
+    assert all(step.lead != "Escalate" for step in article.treatment_algorithm)  # nothing is failing

@@ -52,6 +52,7 @@ _LATER_EPISODE = re.compile(
     r"\b(?:second|third|fourth|further|another|repeat) (?:episode|recurrence|attack|flare)",
     re.I,
 )
+_SCOPE_SECTION = re.compile(r"(?:scope|about this (?:summary|guideline)|purpose)\b", re.I)
 _EXPLICIT_ESCALATION = re.compile(r"escalat|step[- ]up|intensif|treat to target|target is not", re.I)
 _CONTINUE_STOP = re.compile(r"\bcontinue\b|\bstop\b|\btaper\b|discontinu|withdraw", re.I)
 _RATIONALE = re.compile(
@@ -300,7 +301,8 @@ def compose_extractive(
     b = _Builder(sources)
     facts = analysis.facts
     intent = analysis.intent
-    pool = relevant_candidates(selection, sources)
+    # a source's description of itself ("Adults and adolescents aged 12 and over with ...") is no advice
+    pool = [c for c in relevant_candidates(selection, sources) if not _SCOPE_SECTION.match(c.section)]
     article, warnings = new_article(analysis, provenance, audience)
     if insufficient or not pool:
         return insufficient_article(article, warnings, selection, b)
@@ -316,9 +318,6 @@ def compose_extractive(
                 continue
             out.append(b.statement(c, lead))
         return out
-
-    def has(*roles: Role) -> object:
-        return lambda c: bool(c.roles & set(roles))
 
     # Bottom line: what answers the question, from the source most about it (see bottom_line.py).
     escalating = intent is Intent.NEXT_STEP and (facts.inadequate_response or bool(facts.current_treatments))
@@ -342,7 +341,12 @@ def compose_extractive(
         lead_source=lead_source,
         selection=selection,
     )
-    bottom = [b.statement(c) for c in choose_bottom_line(bottom_pool, context)]
+    bottom_candidates = choose_bottom_line(bottom_pool, context)
+    bottom = [b.statement(c) for c in bottom_candidates]
+    # The algorithm is one source's plan: it reads only the sources the bottom line rests on (when
+    # they have candidates); the considerations read them first.
+    plan_sources = {lead_source} | {c.hit.source_id for c in bottom_candidates}
+    plan_pool = [c for c in pool if c.hit.source_id in plan_sources] or pool
     article.bottom_line = bottom
     bottom_drugs = {d for c in pool if c.key in b.used for d in c.drugs} | set(facts.drugs_mentioned)
 
@@ -360,6 +364,7 @@ def compose_extractive(
             lambda c: bool(_EVALUATE.search(c.text)) and c.role in (Role.RECOMMENDATION, Role.MONITORING),
             1,
             leads["assess"],
+            pool_=plan_pool,
         )
 
         def is_refer(c: Candidate) -> bool:
@@ -377,7 +382,7 @@ def compose_extractive(
             max(0, min(2, limit - len(steps) - reserved - 1)),
             leads["escalate"],
             # a sentence that says to escalate before one that only mentions a switch or an add-on
-            pool_=sorted(pool, key=lambda c: not _EXPLICIT_ESCALATION.search(c.text)),
+            pool_=sorted(plan_pool, key=lambda c: not _EXPLICIT_ESCALATION.search(c.text)),
         )
         current = set(facts.current_treatments)
         steps += take(
@@ -388,11 +393,19 @@ def compose_extractive(
             ),
             1 if len(steps) + reserved < limit else 0,
             leads["choose"],
+            pool_=plan_pool,
         )
         if len(steps) < 2:
-            steps += take(has(Role.RECOMMENDATION), 2 - len(steps), leads["escalate"])
-        steps += take(is_fails, 1 if len(steps) < limit else 0, leads["fails"])
-        steps += take(is_refer, 1 if len(steps) < limit else 0, leads["refer"])
+            # a second step when the sources have one: a recommendation, never a caution, and
+            # "Escalate" only when therapy is failing
+            steps += take(
+                lambda c: c.role is Role.RECOMMENDATION,
+                2 - len(steps),
+                leads["escalate"] if facts.therapy_failing else leads["choose"],
+                pool_=plan_pool,
+            )
+        steps += take(is_fails, 1 if len(steps) < limit else 0, leads["fails"], pool_=plan_pool)
+        steps += take(is_refer, 1 if len(steps) < limit else 0, leads["refer"], pool_=plan_pool)
         article.treatment_algorithm = steps
         bottom_drugs |= {d for c in pool if c.key in b.used for d in c.drugs}
 
@@ -430,15 +443,23 @@ def compose_extractive(
         evidence.append(b.statement(c, f"{info.kind}{f', {info.year}' if info.year else ''}"))
     article.evidence_supporting = evidence
 
+    # Considerations come from the sources the bottom line rests on when they cover the item: a
+    # neighbouring topic's monitoring line (croup's stridor check in a bronchiolitis answer) only
+    # when those sources say nothing on it.
+
+    def consider(pred: object, limit: int, pool_: list[Candidate]) -> list[Statement]:
+        own = [c for c in pool_ if c.hit.source_id in plan_sources]
+        return take(pred, limit, pool_=own) or take(pred, limit, pool_=pool_)
+
     article.important_considerations = Considerations(
-        monitoring=take(lambda c: c.role is Role.MONITORING, SECTION_LIMITS["monitoring"]),
-        alternatives=take(lambda c: c.role is Role.ALTERNATIVE, SECTION_LIMITS["alternatives"]),
-        cautions=take(
-            lambda c: c.role is Role.CAUTION,
-            SECTION_LIMITS["cautions"],
-            pool_=_cautions_first(pool, analysis),
+        monitoring=consider(lambda c: c.role is Role.MONITORING, SECTION_LIMITS["monitoring"], pool),
+        alternatives=consider(lambda c: c.role is Role.ALTERNATIVE, SECTION_LIMITS["alternatives"], pool),
+        cautions=consider(
+            lambda c: c.role is Role.CAUTION, SECTION_LIMITS["cautions"], _cautions_first(pool, analysis)
         ),
-        multidisciplinary=take(lambda c: c.role is Role.REFERRAL, SECTION_LIMITS["multidisciplinary"]),
+        multidisciplinary=consider(
+            lambda c: c.role is Role.REFERRAL, SECTION_LIMITS["multidisciplinary"], pool
+        ),
     )
     if not rationale:
         rationale = take(
