@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from medcite.answer.drugs import find_drugs
 from medcite.answer.intent import focus_roles
 from medcite.answer.schema import Intent, Role
-from medcite.answer.select import Candidate, Selection, answering_stems
+from medcite.answer.select import Candidate, Selection, answering_stems, asked_part
 from medcite.answer.thresholds import (
     QuestionValue,
     negated_terms,
@@ -28,7 +28,6 @@ from medcite.answer.thresholds import (
     question_values,
     threshold_fit,
 )
-from medcite.text.sentences import sentence_spans
 
 BOTTOM_ROLES: dict[Intent, tuple[Role, ...]] = {
     Intent.NEXT_STEP: (Role.RECOMMENDATION, Role.ALTERNATIVE, Role.DOSING),
@@ -99,8 +98,7 @@ class BottomLineContext:
         self.roles = list(dict.fromkeys([*focus_roles(self.question), *BOTTOM_ROLES[self.intent]]))
         self.values = question_values(self.question)
         self.negated = negated_terms(self.question)
-        spans = sentence_spans(self.question)
-        asked = self.question[spans[-1][0] : spans[-1][1]] if len(spans) > 1 else ""
+        asked = asked_part(self.question)
         current = {d.lower() for d in self.current_treatments}
         self.focus_drugs = frozenset(d.name.lower() for d in find_drugs(asked)) - current
 
@@ -160,12 +158,13 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> list[Ca
                 and c.score >= 0.6 * first.score
             ):
                 return [first, c]
-    answered = answering_stems(first.stems)
-    second = max(
-        (c for c in same_source if c.roles & set(ctx.roles) and c.role is not Role.BACKGROUND),
-        key=lambda c: (fit(c, ctx, answered), -c.order),
-        default=None,
-    )
+    answered = answering_stems(first.stems)  # a class word ("anticoagulation") does not answer a drug
+    options = [c for c in same_source if c.roles & set(ctx.roles) and c.role is not Role.BACKGROUND]
+    if ctx.selection.focus - answered:
+        # a two-part question ("what should I start and what is the target?"): the second sentence
+        # answers a part of what was asked that the first did not
+        options = [c for c in options if ctx.selection.answers_focus(c, answered)]
+    second = max(options, key=lambda c: (fit(c, ctx, answered), -c.order), default=None)
     if second is not None and ctx.selection.cover(second, answered) >= MIN_SECOND_COVER:
         return [first, second]
     return [first]

@@ -150,6 +150,11 @@ class Selection:
     # IDF x focus weight of each of the question's own stems: what `question_cover` adds up
     question_terms: dict[str, float] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)  # synonym stem -> the question's own stem
+    focus: frozenset[str] = frozenset()  # stems of the asked part (a question with a stated case)
+
+    def answers_focus(self, c: Candidate, without: frozenset[str] = frozenset()) -> frozenset[str]:
+        """The asked part's words this candidate holds, beyond `without`."""
+        return (answering_stems(c.stems, self.aliases) & self.focus) - without
 
     def cover(self, c: Candidate, without: frozenset[str] = frozenset()) -> float:
         """The share of the question's weighted words this candidate holds, ignoring `without`."""
@@ -328,7 +333,8 @@ def select_evidence(
             continue
         kept.append(c)
     terms = {s: idf[s] * w for s, w in weights.items()}
-    return Selection(kept, query_stems, key_stems, question_terms=terms, aliases=aliases)
+    focus = frozenset(s for s, w in weights.items() if w >= FOCUS_WEIGHT)
+    return Selection(kept, query_stems, key_stems, question_terms=terms, aliases=aliases, focus=focus)
 
 
 FOCUS_WEIGHT = 2.0
@@ -373,6 +379,17 @@ def answering_stems(stems: frozenset[str], aliases: dict[str, str] | None = None
     return out | {aliases[s] for s in stems if s in aliases} if aliases else out
 
 
+def asked_part(question: str) -> str:
+    """The question's last interrogative sentence when it also states a case, else "". Splits at
+    any full stop before a capital too: "CrCl 40 mL/min. Rivaroxaban dose?" is two sentences even
+    though "min." can end an abbreviation."""
+    parts = [p for p in re.split(r"(?<=[.!?])\s+(?=[A-Z])", question.strip()) if p]
+    if len(parts) < 2:
+        return ""
+    asked = [p for p in parts if "?" in p]
+    return (asked or parts)[-1]
+
+
 def question_weights(question: str) -> tuple[dict[str, float], dict[str, str]]:
     """Stems of the question's own words, the words of what it asks weighing double, and the
     synonyms that stand for them.
@@ -382,10 +399,7 @@ def question_weights(question: str) -> tuple[dict[str, float], dict[str, str]]:
     count with their meanings, since the sources spell them out ("mean arterial pressure"); a
     synonym ("pregnancy" for "pregnant") counts as the word it stands for, never twice.
     """
-    spans = sentence_spans(question)
-    asked = [question[a:b] for a, b in spans if "?" in question[a:b]]
-    asked = asked or [question[a:b] for a, b in spans[-1:]]
-    focus = " ".join(asked[-1:]) if len(spans) > 1 else ""
+    focus = asked_part(question)
     weights: dict[str, float] = {}
     for part, weight in ((question, 1.0), (focus, FOCUS_WEIGHT)):
         if not part:
