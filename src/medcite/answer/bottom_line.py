@@ -156,10 +156,13 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> list[Ca
                 and CHOOSE.search(c.text)
                 and set(c.drugs) - ctx.current_treatments
                 and c.score >= 0.6 * first.score
+                and not (ctx.failing and stage_fits(c, False) and not stage_fits(c, True))
             ):
                 return [first, c]
     answered = answering_stems(first.stems)  # a class word ("anticoagulation") does not answer a drug
     options = [c for c in same_source if c.roles & set(ctx.roles) and c.role is not Role.BACKGROUND]
+    if ctx.failing:  # after failure, a first-line sentence ("start methotrexate first") is not the answer
+        options = [c for c in options if stage_fits(c, True) or not stage_fits(c, False)]
     if ctx.selection.focus - answered:
         # a two-part question ("what should I start and what is the target?"): the second sentence
         # answers a part of what was asked that the first did not
