@@ -8,8 +8,9 @@ section for the patient's stage of treatment, escalation when therapy is failing
 patient's stated values and negatives meet the sentence's conditions (`thresholds`). A second
 sentence is added only when it answers part of the question the first does not.
 
-The weights were tuned on the even-numbered half of the starter library's questions and checked
-on the odd half (docs/benchmarks.md, "Starter library answer quality").
+The weights were tuned on half A of the starter library's questions (the 1st, 3rd, 5th ...) and
+checked on half B, whose misses were also read later (docs/benchmarks.md, "Starter library answer
+quality", second round).
 """
 
 from __future__ import annotations
