@@ -66,6 +66,11 @@ DEFINITION = re.compile(
     r"(?i:diagnose|define)\b|(?i:treat as)\b|(?i:treat)\b[^.;]{0,120}?\bas (?:an? )?[A-Z]{2,}\b|"
     r"[^.;]{0,80}\b(?i:is defined as)\b"
 )
+LATER_EPISODE = re.compile(
+    r"\brecurren|\brelapse|"
+    r"\b(?:second|third|fourth|further|another|repeat) (?:episode|recurrence|attack|flare)",
+    re.I,
+)
 FIRST_EPISODE = re.compile(r"\b(?:first|initial) (?:episode|recurrence|presentation|attack)", re.I)
 _FIRST_LINE_SECTION = re.compile(r"first[- ]line|initial (?:treatment|therapy|management)", re.I)
 _FAILURE_SECTION = re.compile(
@@ -89,16 +94,19 @@ class BottomLineContext:
     tried_drugs: frozenset[str]  # named in the question and not said to have worked: failing ones
     lead_source: int
     selection: Selection
-    later_episode: bool = False  # a recurrence, second episode, relapse
-    roles: list[Role] = field(default_factory=list)
-    values: list[QuestionValue] = field(default_factory=list)
-    negated: list[frozenset[str]] = field(default_factory=list)
-    focus_drugs: frozenset[str] = frozenset()  # drugs the asked part names that the patient is not on
+    later_episode: bool = field(default=False, init=False)  # a recurrence, second episode, relapse
+    # read from the question in __post_init__
+    roles: list[Role] = field(default_factory=list, init=False)
+    values: list[QuestionValue] = field(default_factory=list, init=False)
+    negated: list[frozenset[str]] = field(default_factory=list, init=False)
+    focus_drugs: frozenset[str] = field(default=frozenset(), init=False)  # asked-part drugs not taken
 
     def __post_init__(self) -> None:
         self.roles = list(dict.fromkeys([*focus_roles(self.question), *BOTTOM_ROLES[self.intent]]))
         self.values = question_values(self.question)
         self.negated = negated_terms(self.question)
+        self.later_episode = bool(LATER_EPISODE.search(self.question))
+        self.failing = self.failing or self.later_episode  # a recurrence leads from the later stage too
         asked = asked_part(self.question)
         current = {d.lower() for d in self.current_treatments}
         self.focus_drugs = frozenset(d.name.lower() for d in find_drugs(asked)) - current
@@ -108,9 +116,8 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
     """How well the sentence answers the question; `without`: stems already answered."""
     roles = ctx.roles
     main = min((roles.index(r) for r in main_roles(c) if r in roles), default=len(roles))
-    cover = ctx.selection.cover(c, without) if ctx.selection.question_terms else c.question_cover
     return (
-        WEIGHTS["question"] * cover
+        WEIGHTS["question"] * ctx.selection.cover(c, without)
         + WEIGHTS["score"] * c.score
         + WEIGHTS["role"] * (1 - main / len(roles))
         + WEIGHTS["stage"] * section_fit(c, ctx.failing, ctx.intent)
@@ -124,15 +131,15 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
     )
 
 
-def _names_only_other_drugs(c: Candidate, focus_drugs: frozenset[str]) -> bool:
+def _names_only_other_drugs(c: Candidate, asked: frozenset[str]) -> bool:
+    """The sentence names drugs, none of them the ones asked about (lower case)."""
     drugs = {d.lower() for d in c.drugs}
-    return bool(focus_drugs and drugs) and not drugs & focus_drugs
+    return bool(asked and drugs) and not drugs & asked
 
 
 def _about_other_drug(c: Candidate, ctx: BottomLineContext) -> bool:
-    """For a dose question, a sentence naming only other drugs is about them."""
-    drugs = {d.lower() for d in c.drugs}
-    return ctx.intent is Intent.DOSING and bool(ctx.asked_drugs and drugs) and not drugs & ctx.asked_drugs
+    """For a dose question, a sentence naming only other drugs than those asked about is about them."""
+    return ctx.intent is Intent.DOSING and _names_only_other_drugs(c, ctx.asked_drugs)
 
 
 def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> list[Candidate]:

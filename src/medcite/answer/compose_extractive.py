@@ -47,11 +47,6 @@ from medcite.text.tokens import tokenize
 _EVALUATE = re.compile(
     r"\bconfirm\b|adherence|\bexclude\b|before escalating|\bassess\b|\bmeasure\b|treat to target", re.I
 )
-_LATER_EPISODE = re.compile(
-    r"\brecurren|\brelapse|"
-    r"\b(?:second|third|fourth|further|another|repeat) (?:episode|recurrence|attack|flare)",
-    re.I,
-)
 _SCOPE_SECTION = re.compile(r"(?:scope|about this (?:summary|guideline)|purpose)\b", re.I)
 _EXPLICIT_ESCALATION = re.compile(r"escalat|step[- ]up|intensif|treat to target|target is not", re.I)
 _CONTINUE_STOP = re.compile(r"\bcontinue\b|\bstop\b|\btaper\b|discontinu|withdraw", re.I)
@@ -329,9 +324,7 @@ def compose_extractive(
     context = BottomLineContext(
         question=analysis.question,
         intent=intent,
-        # therapy named alone may be for something else; a recurrence is a later stage too
-        failing=facts.therapy_failing or bool(_LATER_EPISODE.search(analysis.question)),
-        later_episode=bool(_LATER_EPISODE.search(analysis.question)),
+        failing=facts.therapy_failing,  # therapy named alone may be for something else
         escalating=escalating,
         current_treatments=frozenset(facts.current_treatments),
         asked_drugs=frozenset(d.lower() for d in facts.drugs_mentioned)

@@ -122,7 +122,6 @@ class Candidate:
     stems: frozenset[str]
     drugs: tuple[str, ...]
     score: float = 0.0
-    question_cover: float = 0.0  # IDF-weighted share of the question's own specific words it contains
     order: int = 0  # position in the knowledge base: (source, offset) order, for reading order
 
     @property
@@ -147,7 +146,7 @@ class Selection:
     candidates: list[Candidate]
     query_stems: frozenset[str]
     key_stems: frozenset[str] = field(default_factory=frozenset)
-    # IDF x focus weight of each of the question's own stems: what `question_cover` adds up
+    # IDF x focus weight of each of the question's own stems: what `cover` adds up
     question_terms: dict[str, float] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)  # synonym stem -> the question's own stem
     focus: frozenset[str] = frozenset()  # stems of the asked part (a question with a stated case)
@@ -297,7 +296,6 @@ def select_evidence(
     question_stems = frozenset(weights)
     idf = {s: math.log(1 + n / df[s]) if df[s] else math.log(1 + n) for s in query_stems | question_stems}
     total = sum(idf[s] for s in query_stems) or 1.0
-    q_total = sum(idf[s] * w for s, w in weights.items()) or 1.0
     bonus = _INTENT_ROLE_BONUS.get(intent, {})
     for c in raw:
         subgroup = _SUBGROUP.match(c.text)
@@ -307,8 +305,6 @@ def select_evidence(
             else False
         )
         coverage = sum(idf[s] for s in query_stems & c.stems) / total
-        answered = answering_stems(c.stems, aliases) & question_stems
-        c.question_cover = round(sum(idf[s] * weights[s] for s in answered) / q_total, 6)
         key_cover = len(key_stems & _context_stems(c)) / len(key_stems) if key_stems else 0.0
         c.score = round(
             0.5 * coverage

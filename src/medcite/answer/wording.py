@@ -115,13 +115,8 @@ def _num(value: float) -> str:
     return str(int(value)) if value == int(value) else str(value)
 
 
-def assessment_lines(facts: Facts, audience: Audience) -> list[str]:
-    """The situation as the question states it, in plain words (no clinical claims)."""
-    if audience is Audience.PATIENT:
-        return patient_assessment_lines(facts)
-    lines: list[str] = []
-    if facts.condition:
-        lines.append(f"Condition: {facts.condition}.")
+def _person_words(facts: Facts) -> list[str]:
+    """Age, pregnancy, breastfeeding and sex as the question states them ("54-year-old woman")."""
     person = []
     if facts.age is not None:
         person.append(f"{facts.age}-year-old")
@@ -133,6 +128,17 @@ def assessment_lines(facts: Facts, audience: Audience) -> list[str]:
         person.append("woman" if facts.sex == "female" else "man")
     if facts.pregnant is False:
         person.append("(not pregnant)")
+    return person
+
+
+def assessment_lines(facts: Facts, audience: Audience) -> list[str]:
+    """The situation as the question states it, in plain words (no clinical claims)."""
+    if audience is Audience.PATIENT:
+        return patient_assessment_lines(facts)
+    lines: list[str] = []
+    if facts.condition:
+        lines.append(f"Condition: {facts.condition}.")
+    person = _person_words(facts)
     if person:
         lines.append(f"Patient: {' '.join(person)}.")
     for s in facts.scores:
@@ -205,17 +211,7 @@ def patient_assessment_lines(facts: Facts) -> list[str]:
     lines: list[str] = []
     if facts.condition:
         lines.append(f"Health problem: {plain(facts.condition)}.")
-    person = []
-    if facts.age is not None:
-        person.append(f"{facts.age}-year-old")
-    if facts.pregnant:
-        person.append("pregnant")
-    if facts.breastfeeding:
-        person.append("breastfeeding")
-    if facts.sex:
-        person.append("woman" if facts.sex == "female" else "man")
-    if facts.pregnant is False:
-        person.append("(not pregnant)")
+    person = _person_words(facts)
     if person:
         lines.append(f"Person: {' '.join(person)}.")
     lines += [_score_line(s, {"falling": "went down", "rising": "went up"}) for s in facts.scores]
