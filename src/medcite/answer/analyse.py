@@ -110,7 +110,8 @@ _INADEQUATE = re.compile(
     r"despite|inadequate(?:ly)?|insufficient(?:ly)? (?:response|controlled)|not (?:responding|controlled|"
     r"improving|working)|refractory|failed|failure of|no response|non-?respon|uncontrolled|poorly controlled|"
     r"persistent(?:ly)?|worsen\w*|deteriorat\w*|flare\w*|no improvement|partial response|"
-    r"still (?:active|high|above|raised|elevated|\d)|not helped|(?:has|have) not helped|\bfails\b",
+    r"still (?!(?:on|taking|takes|using|uses|wants?|prefers?|needs?|the|a|an|in|at|with|to|be|being|able|"
+    r"breastfeeding|pregnant)\b)\w|not helped|(?:has|have) not helped|\bfails\b",
     re.I,
 )
 

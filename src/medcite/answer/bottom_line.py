@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from medcite.answer.drugs import find_drugs
 from medcite.answer.intent import focus_roles
 from medcite.answer.schema import Intent, Role
-from medcite.answer.select import Candidate, Selection, answering_stems, asked_part
+from medcite.answer.select import FILLER_STEMS, UNIT_STEMS, Candidate, Selection, answering_stems, asked_part
 from medcite.answer.thresholds import (
     QuestionValue,
     negated_terms,
@@ -29,6 +29,7 @@ from medcite.answer.thresholds import (
     question_values,
     threshold_fit,
 )
+from medcite.text.tokens import tokenize
 
 BOTTOM_ROLES: dict[Intent, tuple[Role, ...]] = {
     Intent.NEXT_STEP: (Role.RECOMMENDATION, Role.ALTERNATIVE, Role.DOSING),
@@ -46,7 +47,7 @@ WEIGHTS = {
     "role": 0.3,  # the role the intent asks for first
     "stage": 0.15,  # the section for the patient's stage of treatment
     "escalation": 0.15,  # penalty: therapy is failing and the sentence does not escalate
-    "threshold": 0.3,  # the patient's values meet (or miss) the sentence's conditions
+    "threshold": 0.45,  # the patient's values meet (or miss) the sentence's conditions
     "negation": 0.3,  # the sentence is about what the patient does not have
     "definition": 0.3,  # penalty: a definition ("Diagnose AKI when ...") answers no treatment question
     "episode": 0.3,  # penalty: "after a first episode" for a question about a second one
@@ -81,6 +82,14 @@ _RECOMMENDATION_SECTION = re.compile(r"recommendation|management|treatment", re.
 _DOSING_SECTION = re.compile(r"dos(?:e|ing|age)", re.I)
 
 
+# "Can I use ciprofloxacin ...?", "Should we start apixaban?": the answer is about that drug
+_YES_NO_DRUG = re.compile(
+    r"^(?:can|could|should|may|is it (?:ok|okay|safe|reasonable) to)\s+(?:(?:i|we|you|she|he|they)\s+)?"
+    r"(?:use|give|start|prescribe|continue|add|switch to|try|take)\b",
+    re.I,
+)
+
+
 @dataclass
 class BottomLineContext:
     """What the question tells the bottom-line choice."""
@@ -100,14 +109,20 @@ class BottomLineContext:
     values: list[QuestionValue] = field(default_factory=list, init=False)
     negated: list[frozenset[str]] = field(default_factory=list, init=False)
     focus_drugs: frozenset[str] = field(default=frozenset(), init=False)  # asked-part drugs not taken
+    case_stems: frozenset[str] = field(default=frozenset(), init=False)  # what the case states
+    yes_no_drug: bool = field(default=False, init=False)  # "can I use ciprofloxacin ...?"
 
     def __post_init__(self) -> None:
         self.roles = list(dict.fromkeys([*focus_roles(self.question), *BOTTOM_ROLES[self.intent]]))
+        self.yes_no_drug = bool(_YES_NO_DRUG.match(asked_part(self.question) or self.question))
+        if self.yes_no_drug:  # "can I use X?" is answered by when X is kept for, or avoided
+            self.roles = list(dict.fromkeys([*self.roles, Role.ALTERNATIVE, Role.CAUTION]))
         self.values = question_values(self.question)
         self.negated = negated_terms(self.question)
         self.later_episode = bool(LATER_EPISODE.search(self.question))
         self.failing = self.failing or self.later_episode  # a recurrence leads from the later stage too
         asked = asked_part(self.question)
+        self.case_stems = frozenset(tokenize(self.question.replace(asked, " ") if asked else self.question))
         current = {d.lower() for d in self.current_treatments}
         self.focus_drugs = frozenset(d.name.lower() for d in find_drugs(asked)) - current
 
@@ -116,6 +131,8 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
     """How well the sentence answers the question; `without`: stems already answered."""
     roles = ctx.roles
     main = min((roles.index(r) for r in main_roles(c) if r in roles), default=len(roles))
+    if ctx.intent is Intent.DOSING and not _DOSE_VALUE.search(c.text):
+        main = len(roles)  # a dose question is answered with a dose
     return (
         WEIGHTS["question"] * ctx.selection.cover(c, without)
         + WEIGHTS["score"] * c.score
@@ -123,12 +140,41 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
         + WEIGHTS["stage"] * section_fit(c, ctx.failing, ctx.intent)
         - WEIGHTS["escalation"] * (ctx.escalating and not ESCALATE.search(c.text))
         - WEIGHTS["escalation"] * (ctx.failing and bool(c.drugs) and set(c.drugs) <= ctx.tried_drugs)
-        + WEIGHTS["threshold"] * threshold_fit(c.text, ctx.values)
+        + WEIGHTS["threshold"] * condition_fit(c, ctx)
         + WEIGHTS["negation"] * negation_fit(c.text, ctx.negated)
         - WEIGHTS["definition"] * (ctx.intent is not Intent.DIAGNOSIS and bool(DEFINITION.match(c.text)))
         - WEIGHTS["episode"] * (ctx.later_episode and bool(FIRST_EPISODE.search(c.text)))
         - WEIGHTS["other_drug"] * _names_only_other_drugs(c, ctx.focus_drugs)
     )
+
+
+# "If there are ECG changes of hyperkalaemia, give ...", "For a second or later recurrence, ..."
+_LEADING_CONDITION = re.compile(r"(?:if|when|where|once|for|in)\b([^,;:]{3,100})[,:]", re.I)
+_NEGATION = re.compile(r"\b(?:not|no|never|without|unless|neither|nor)\b|n't", re.I)
+CONDITION_MET_SHARE = 1.0  # share of the condition's words the question states (or a synonym of)
+_SEVERITY = frozenset(tokenize("mild moderate severe life-threatening fulminant critical complicated"))
+
+
+def condition_fit(c: Candidate, ctx: BottomLineContext) -> int:
+    """+1 when the patient meets the sentence's condition, -1 when not, 0 when it states none: the
+    values are compared with its thresholds (`threshold_fit`); a condition in words ("if there are
+    ECG changes") is met when the question states most of its words or their synonyms."""
+    verdict = threshold_fit(c.text, ctx.values)
+    if verdict:
+        return verdict
+    m = _LEADING_CONDITION.match(c.text)
+    if not m or _NEGATION.search(m.group(1)):
+        return 0  # "if treatment C has not helped": the words alone cannot tell who meets it
+    words = {
+        ctx.selection.aliases.get(s, s)
+        for s in tokenize(m.group(1))
+        if not s[0].isdigit() and s not in UNIT_STEMS and s not in FILLER_STEMS
+    }
+    stated = words & set(ctx.selection.question_terms)
+    if not stated or len(stated) / len(words) < CONDITION_MET_SHARE or (_SEVERITY & words) - stated:
+        return 0
+    # the case must state it: "when antibiotics are prescribed" only repeats what is asked
+    return 1 if stated & ctx.case_stems else 0
 
 
 def _names_only_other_drugs(c: Candidate, asked: frozenset[str]) -> bool:
@@ -138,8 +184,11 @@ def _names_only_other_drugs(c: Candidate, asked: frozenset[str]) -> bool:
 
 
 def _about_other_drug(c: Candidate, ctx: BottomLineContext) -> bool:
-    """For a dose question, a sentence naming only other drugs than those asked about is about them."""
-    return ctx.intent is Intent.DOSING and _names_only_other_drugs(c, ctx.asked_drugs)
+    """For a dose question, or a yes/no question about using a drug, a sentence naming only other
+    drugs than those asked about is about them, not an answer."""
+    if ctx.intent is Intent.DOSING:
+        return _names_only_other_drugs(c, ctx.asked_drugs)
+    return ctx.yes_no_drug and _names_only_other_drugs(c, ctx.focus_drugs or ctx.asked_drugs)
 
 
 def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> list[Candidate]:

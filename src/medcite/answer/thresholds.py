@@ -98,20 +98,23 @@ def _meets(condition: Condition, value: float) -> bool:
 
 
 def threshold_fit(sentence: str, values: list[QuestionValue]) -> int:
-    """+1 when the patient's values meet every condition on them the sentence states, -1 when one
-    is not met, 0 when the sentence sets no condition on a value the question gives."""
+    """+1 when each of the patient's values the sentence sets conditions on meets one of them, -1
+    when one meets none, 0 when the sentence sets no condition on a value the question gives."""
     if not values:
         return 0
-    verdicts = []
+    # per measurement: a sentence can state branches ("if below 3.5, hold insulin; once between 3.5
+    # and 5.0, add potassium"), and a patient meeting one of them is who the sentence is about
+    verdicts: dict[int, bool] = {}
     for condition in conditions(sentence):
         window = sentence[max(0, condition.start - _NAME_WINDOW) : condition.start]
         named = set(tokenize(window))
-        matching = [v for v in values if v.stems & named]
+        matching = [i for i, v in enumerate(values) if v.stems & named]
         if matching:
-            verdicts.append(_meets(condition, matching[-1].value))
+            i = matching[-1]
+            verdicts[i] = verdicts.get(i, False) or _meets(condition, values[i].value)
     if not verdicts:
         return 0
-    return 1 if all(verdicts) else -1
+    return 1 if all(verdicts.values()) else -1
 
 
 _NEGATED = re.compile(
