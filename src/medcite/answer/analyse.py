@@ -111,7 +111,8 @@ _INADEQUATE = re.compile(
     r"improving|working)|refractory|failed|failure of|no response|non-?respon|uncontrolled|poorly controlled|"
     r"persistent(?:ly)?|worsen\w*|deteriorat\w*|flare\w*|no improvement|partial response|"
     r"still (?!(?:on|taking|takes|using|uses|wants?|prefers?|needs?|the|a|an|in|at|with|to|be|being|able|"
-    r"breastfeeding|pregnant)\b)\w|not helped|(?:has|have) not helped|\bfails\b",
+    r"breastfeeding|pregnant)\b)\w|not helped|(?:has|have) not helped|\bfails\b|"
+    r"(?:cannot|can't|could not|unable to) tolerate|not tolerated|intoleran\w*",
     re.I,
 )
 

@@ -151,6 +151,7 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
 # "If there are ECG changes of hyperkalaemia, give ...", "For a second or later recurrence, ..."
 _LEADING_CONDITION = re.compile(r"(?:if|when|where|once|for|in)\b([^,;:]{3,100})[,:]", re.I)
 _NEGATION = re.compile(r"\b(?:not|no|never|without|unless|neither|nor)\b|n't", re.I)
+_NOT_TOLERATED = re.compile(r"\b(?:is |are |was |were )?not tolerated|(?:cannot|can't|unable to) tolerate", re.I)
 CONDITION_MET_SHARE = 1.0  # share of the condition's words the question states (or a synonym of)
 _SEVERITY = frozenset(tokenize("mild moderate severe life-threatening fulminant critical complicated"))
 
@@ -163,7 +164,7 @@ def condition_fit(c: Candidate, ctx: BottomLineContext) -> int:
     if verdict:
         return verdict
     m = _LEADING_CONDITION.match(c.text)
-    if not m or _NEGATION.search(m.group(1)):
+    if not m or _NEGATION.search(_NOT_TOLERATED.sub("intolerant", m.group(1))):
         return 0  # "if treatment C has not helped": the words alone cannot tell who meets it
     words = {
         ctx.selection.aliases.get(s, s)
