@@ -18,17 +18,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from medcite.answer.drugs import find_drugs
+from medcite.answer.drugs import class_words, find_drugs
 from medcite.answer.intent import focus_roles
 from medcite.answer.schema import Intent, Role
 from medcite.answer.select import FILLER_STEMS, UNIT_STEMS, Candidate, Selection, answering_stems, asked_part
 from medcite.answer.thresholds import (
     QuestionValue,
+    derived_findings,
     negated_terms,
     negation_fit,
     question_values,
     threshold_fit,
 )
+from medcite.search.expansion import abbreviation_meanings
 from medcite.text.tokens import tokenize
 
 BOTTOM_ROLES: dict[Intent, tuple[Role, ...]] = {
@@ -85,7 +87,14 @@ _DOSING_SECTION = re.compile(r"dos(?:e|ing|age)", re.I)
 # "Can I use ciprofloxacin ...?", "Should we start apixaban?": the answer is about that drug
 _YES_NO_DRUG = re.compile(
     r"^(?:can|could|should|may|is it (?:ok|okay|safe|reasonable) to)\s+(?:(?:i|we|you|she|he|they)\s+)?"
-    r"(?:use|give|start|prescribe|continue|add|switch to|try|take)\b",
+    r"(?:just\s+)?(?:use|give|start|prescribe|continue|add|switch to|try|take|have)\b|"
+    r"^(?:is|are)\b.{0,60}\b(?:ok|okay|safe|appropriate|suitable|fine|contraindicated|allowed)\b",
+    re.I,
+)
+# a sentence that rules a drug out for some patients
+_CONTRAINDICATION = re.compile(
+    r"contraindicat|\bdo not (?:use|give|offer|prescribe|start|combine)|\bavoid\b|\bnot recommended\b|"
+    r"\bshould not be\b|\bseek specialist advice before\b",
     re.I,
 )
 
@@ -122,7 +131,11 @@ class BottomLineContext:
         self.later_episode = bool(LATER_EPISODE.search(self.question))
         self.failing = self.failing or self.later_episode  # a recurrence leads from the later stage too
         asked = asked_part(self.question)
-        self.case_stems = frozenset(tokenize(self.question.replace(asked, " ") if asked else self.question))
+        case = self.question.replace(asked, " ") if asked else self.question
+        meanings = [
+            m for w in re.findall(r"\b[A-Z][A-Za-z0-9]{1,7}\b", case) for m in abbreviation_meanings(w)
+        ]
+        self.case_stems = frozenset(tokenize(" ".join((case, *meanings, *derived_findings(self.values)))))
         current = {d.lower() for d in self.current_treatments}
         self.focus_drugs = frozenset(d.name.lower() for d in find_drugs(asked)) - current
 
@@ -151,7 +164,9 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
 # "If there are ECG changes of hyperkalaemia, give ...", "For a second or later recurrence, ..."
 _LEADING_CONDITION = re.compile(r"(?:if|when|where|once|for|in)\b([^,;:]{3,100})[,:]", re.I)
 _NEGATION = re.compile(r"\b(?:not|no|never|without|unless|neither|nor)\b|n't", re.I)
-_NOT_TOLERATED = re.compile(r"\b(?:is |are |was |were )?not tolerated|(?:cannot|can't|unable to) tolerate", re.I)
+_NOT_TOLERATED = re.compile(
+    r"\b(?:is |are |was |were )?not tolerated|(?:cannot|can't|unable to) tolerate", re.I
+)
 CONDITION_MET_SHARE = 1.0  # share of the condition's words the question states (or a synonym of)
 _SEVERITY = frozenset(tokenize("mild moderate severe life-threatening fulminant critical complicated"))
 
@@ -192,6 +207,38 @@ def _about_other_drug(c: Candidate, ctx: BottomLineContext) -> bool:
     return ctx.yes_no_drug and _names_only_other_drugs(c, ctx.focus_drugs or ctx.asked_drugs)
 
 
+_NOT_A_CONDITION = frozenset(
+    tokenize(
+        "hour hours day days week weeks month months year years time after before birth age aged old dose"
+    )
+)
+
+
+def drug_stems(drugs: frozenset[str]) -> frozenset[str]:
+    """Stems of the drug names and of their classes ("sumatriptan" -> sumatriptan, triptan)."""
+    words = [w for d in drugs for w in (d, *class_words(d))]
+    return frozenset(tokenize(" ".join(words)))
+
+
+def ruling_out(pool: list[Candidate], ctx: BottomLineContext) -> Candidate | None:
+    """For "can I give X?", the source's sentence that rules X (or its class) out for a condition
+    the case states: "Triptans are contraindicated in ischaemic heart disease" for a patient who
+    had an MI. Safety first: when the patient has the contraindication, that is the answer."""
+    asked = ctx.focus_drugs or ctx.asked_drugs
+    if not ctx.yes_no_drug or not asked:
+        return None
+    names = drug_stems(asked)
+    case = ctx.case_stems - names - FILLER_STEMS
+    found = []
+    for c in pool:
+        if not _CONTRAINDICATION.search(c.text) or not c.stems & names:
+            continue
+        stated = {ctx.selection.aliases.get(s, s) for s in c.stems - names} & case - _NOT_A_CONDITION
+        if stated and threshold_fit(c.text, ctx.values) >= 0:
+            found.append((c.hit.source_id != ctx.lead_source, -len(stated), -fit(c, ctx), c.order, c))
+    return min(found, key=lambda f: f[:4])[-1] if found else None
+
+
 def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> list[Candidate]:
     """One sentence, and a second when it answers part of the question the first does not."""
     eligible = [c for c in pool if section_fit(c, ctx.failing, ctx.intent) >= 0]
@@ -199,7 +246,9 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> list[Ca
         eligible,
         key=lambda c: (c.hit.source_id != ctx.lead_source, _about_other_drug(c, ctx), -fit(c, ctx), c.order),
     )
-    first = next((c for c in ranked if c.role in ctx.roles), None)
+    first = ruling_out(pool, ctx)
+    if first is None:
+        first = next((c for c in ranked if c.role in ctx.roles), None)
     if first is None:  # a sentence that also has a role asked for
         first = next((c for c in ranked if c.roles & set(ctx.roles) and c.role is not Role.CAUTION), None)
     if first is None:

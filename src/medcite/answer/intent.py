@@ -52,6 +52,11 @@ _CUES: dict[Intent, list[tuple[str, float]]] = {
     Intent.MONITORING: [
         (r"monitor|surveillance|how often (?:should|to|do)|follow[- ]up (?:tests?|visits?|bloods?)", 3),
         (r"which (?:blood tests|labs)|check (?:levels|bloods)|what labs", 2),
+        (
+            r"when (?:should|do|can|to) (?:i|we)?\s*(?:repeat|recheck|re-check|check|test|measure)"
+            r"|how will (?:i|we) know|check (?:the |her |his |their )?response|\bre-?check\b",
+            3,
+        ),
     ],
     Intent.ADVERSE_EFFECTS: [
         (r"side[- ]effects?|adverse|toxicit|safety|\bsafe\b|\bharm", 3),
@@ -77,7 +82,11 @@ _FOCUS: list[tuple[Role, str]] = [
     (Role.REFERRAL, r"\brefer(?:red|ral)?\b|specialist"),
     (Role.STUDY_RESULT, r"\btrials?\b|\bevidence\b|\bstud(?:y|ies)\b|efficacy"),
     (Role.ALTERNATIVE, r"\bfails?\b|\bfailed\b|not tolerated|alternative"),
-    (Role.MONITORING, r"monitor|screen(?:ing)?\b|how often|\bchecked?\b|measured?"),
+    (
+        Role.MONITORING,
+        r"monitor|screen(?:ing)?\b|how often|\bcheck(?:ed|ing|s)?\b|measured?|\b(?:repeat|recheck)\b"
+        r"|how will (?:i|we) know",
+    ),
     (Role.CAUTION, r"\bsafe\b|risks?\b|combined? with|contraindicat|interact|pregnan|side[- ]effect"),
     (Role.DOSING, r"\bdos(?:e|es|ing|age)\b|how much"),
 ]
