@@ -63,6 +63,7 @@ ESCALATE = re.compile(
     r"not controlled|inadequate|despite",
     re.I,
 )
+_INSTRUCTION = re.compile(r"(?:give|start|offer|use|add|switch|stop|continue|prescribe|treat)\b", re.I)
 CHOOSE = re.compile(r"\b(?:add|start|begin|restart|switch|offer|prescribe|give|use|initiate)\b", re.I)
 # "Diagnose AKI when ...", "Treat as febrile neutropenia ...", "Treat blood loss of 500 mL ... as PPH"
 DEFINITION = re.compile(
@@ -135,7 +136,8 @@ class BottomLineContext:
         meanings = [
             m for w in re.findall(r"\b[A-Z][A-Za-z0-9]{1,7}\b", case) for m in abbreviation_meanings(w)
         ]
-        self.case_stems = frozenset(tokenize(" ".join((case, *meanings, *derived_findings(self.values)))))
+        stated = frozenset(tokenize(" ".join((case, *meanings, *derived_findings(self.values)))))
+        self.case_stems = stated - {s for stems in self.negated for s in stems}  # not "no comorbidities"
         current = {d.lower() for d in self.current_treatments}
         self.focus_drugs = frozenset(d.name.lower() for d in find_drugs(asked)) - current
 
@@ -163,22 +165,33 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
 
 # "If there are ECG changes of hyperkalaemia, give ...", "For a second or later recurrence, ..."
 _LEADING_CONDITION = re.compile(r"(?:if|when|where|once|for|in)\b([^,;:]{3,100})[,:]", re.I)
+# "Women with hypothyroidism who become pregnant need ...": the people a sentence is about
+_SUBJECT_CONDITION = re.compile(
+    r"(?:women|men|patients|people|adults|children|infants|those)\b([^,;:]{3,100}?)\s+"
+    r"(?:need|needs|should|must|require|requires|benefit|are|have)\b",
+    re.I,
+)
 _NEGATION = re.compile(r"\b(?:not|no|never|without|unless|neither|nor)\b|n't", re.I)
 _NOT_TOLERATED = re.compile(
     r"\b(?:is |are |was |were )?not tolerated|(?:cannot|can't|unable to) tolerate", re.I
 )
+_WITHOUT = re.compile(r"\bwithout\s+((?:[a-z][a-z0-9-]+)(?:\s+(?!and\b|or\b)[a-z][a-z0-9-]+)?)", re.I)
 CONDITION_MET_SHARE = 1.0  # share of the condition's words the question states (or a synonym of)
 _SEVERITY = frozenset(tokenize("mild moderate severe life-threatening fulminant critical complicated"))
 
 
-def condition_fit(c: Candidate, ctx: BottomLineContext) -> int:
+def condition_fit(c: Candidate, ctx: BottomLineContext) -> float:
     """+1 when the patient meets the sentence's condition, -1 when not, 0 when it states none: the
     values are compared with its thresholds (`threshold_fit`); a condition in words ("if there are
     ECG changes") is met when the question states most of its words or their synonyms."""
     verdict = threshold_fit(c.text, ctx.values)
     if verdict:
         return verdict
-    m = _LEADING_CONDITION.match(c.text)
+    for m in _WITHOUT.finditer(c.text):  # "for an INR of 4.5-10 without bleeding" for a bleeding patient
+        excluded = {ctx.selection.aliases.get(s, s) for s in tokenize(m.group(1))} - FILLER_STEMS
+        if excluded & ctx.case_stems:
+            return -1
+    m = _LEADING_CONDITION.match(c.text) or _SUBJECT_CONDITION.match(c.text)
     if not m or _NEGATION.search(_NOT_TOLERATED.sub("intolerant", m.group(1))):
         return 0  # "if treatment C has not helped": the words alone cannot tell who meets it
     words = {
@@ -186,11 +199,13 @@ def condition_fit(c: Candidate, ctx: BottomLineContext) -> int:
         for s in tokenize(m.group(1))
         if not s[0].isdigit() and s not in UNIT_STEMS and s not in FILLER_STEMS
     }
-    stated = words & set(ctx.selection.question_terms)
+    # the source's own topic ("hypothyroidism" in its title) is what every question sent to it is about
+    topic = set(tokenize(c.hit.source_title)) if c.hit.source_id == ctx.lead_source else set()
+    stated = words & (set(ctx.selection.question_terms) | topic)
     if not stated or len(stated) / len(words) < CONDITION_MET_SHARE or (_SEVERITY & words) - stated:
         return 0
     # the case must state it: "when antibiotics are prescribed" only repeats what is asked
-    return 1 if stated & ctx.case_stems else 0
+    return 1 if stated & ctx.case_stems - topic else 0
 
 
 def _names_only_other_drugs(c: Candidate, asked: frozenset[str]) -> bool:
@@ -248,7 +263,7 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> list[Ca
     )
     first = ruling_out(pool, ctx)
     if first is None:
-        first = next((c for c in ranked if c.role in ctx.roles), None)
+        first = next((c for c in ranked if main_roles(c) & set(ctx.roles)), None)
     if first is None:  # a sentence that also has a role asked for
         first = next((c for c in ranked if c.roles & set(ctx.roles) and c.role is not Role.CAUTION), None)
     if first is None:
@@ -318,6 +333,8 @@ def main_roles(c: Candidate) -> set[Role]:
     """A dosed recommendation outside the dosing tables counts as a recommendation too."""
     if c.role is Role.DOSING and Role.RECOMMENDATION in c.roles and not _DOSING_SECTION.search(c.section):
         return {Role.DOSING, Role.RECOMMENDATION}
+    if c.role is Role.ALTERNATIVE and _INSTRUCTION.match(c.text):
+        return {Role.ALTERNATIVE, Role.RECOMMENDATION}  # "Give basal insulin before ..." instructs
     return {c.role}
 
 

@@ -79,7 +79,7 @@ _CUES: dict[Intent, list[tuple[str, float]]] = {
 
 # What the question is about, in the roles of source sentences: these lead the bottom line.
 _FOCUS: list[tuple[Role, str]] = [
-    (Role.REFERRAL, r"\brefer(?:red|ral)?\b|specialist"),
+    (Role.REFERRAL, r"\brefer(?:red|ral)?\b|specialist|follow(?:ed)? (?:\w+ )?up\b|\bfollow-up\b"),
     (Role.STUDY_RESULT, r"\btrials?\b|\bevidence\b|\bstud(?:y|ies)\b|efficacy"),
     (Role.ALTERNATIVE, r"\bfails?\b|\bfailed\b|not tolerated|alternative"),
     (

@@ -140,7 +140,7 @@ def _meets(condition: Condition, value: float) -> bool:
     )
 
 
-def threshold_fit(sentence: str, values: list[QuestionValue]) -> int:
+def threshold_fit(sentence: str, values: list[QuestionValue]) -> float:
     """+1 when each of the patient's values the sentence sets conditions on meets one of them, -1
     when one meets none, 0 when the sentence sets no condition on a value the question gives."""
     if not values:
@@ -157,7 +157,10 @@ def threshold_fit(sentence: str, values: list[QuestionValue]) -> int:
             verdicts[i] = verdicts.get(i, False) or _meets(condition, values[i].value)
     if not verdicts:
         return 0
-    return 1 if all(verdicts.values()) else -1
+    if not all(verdicts.values()):
+        return -1
+    # an age met ("adults over 12" for a 28-year-old) says less than a measurement met
+    return 0.5 if all(values[i].stems == _AGE_STEMS for i in verdicts) else 1
 
 
 _NEGATED = re.compile(
