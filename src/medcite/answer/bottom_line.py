@@ -183,12 +183,13 @@ _SEVERITY = frozenset(tokenize("mild moderate severe life-threatening fulminant 
 def condition_fit(c: Candidate, ctx: BottomLineContext) -> float:
     """+1 when the patient meets the sentence's condition, -1 when not, 0 when it states none: the
     values are compared with its thresholds (`threshold_fit`); a condition in words ("if there are
-    ECG changes") is met when the question states most of its words or their synonyms."""
+    ECG changes", "women who become pregnant need ...") is met when the case states its words or
+    their synonyms; "without bleeding" is not met by a patient who is bleeding."""
     verdict = threshold_fit(c.text, ctx.values)
     if verdict:
         return verdict
-    for m in _WITHOUT.finditer(c.text):  # "for an INR of 4.5-10 without bleeding" for a bleeding patient
-        excluded = {ctx.selection.aliases.get(s, s) for s in tokenize(m.group(1))} - FILLER_STEMS
+    for without in _WITHOUT.finditer(c.text):  # "for an INR of 4.5-10 without bleeding", bleeding patient
+        excluded = {ctx.selection.aliases.get(s, s) for s in tokenize(without.group(1))} - FILLER_STEMS
         if excluded & ctx.case_stems:
             return -1
     m = _LEADING_CONDITION.match(c.text) or _SUBJECT_CONDITION.match(c.text)
