@@ -233,6 +233,7 @@ CLASS_WORDS = {
     "gatran": ("DOAC", "anticoagulant"),
     "prazole": ("PPI", "proton"),
     "triptan": ("triptan", "triptans"),
+    "warfarin": ("vitamin K antagonist", "VKA"),
     "codamol": ("codeine", "opioid"),
     "dydramol": ("dihydrocodeine", "opioid"),
     "morphine": ("opioid", "opioids"),
