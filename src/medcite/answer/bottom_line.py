@@ -153,7 +153,7 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
     """How well the sentence answers the question; `without`: stems already answered."""
     roles = ctx.roles
     main = min((roles.index(r) for r in main_roles(c) if r in roles), default=len(roles))
-    if ctx.intent is Intent.DOSING and not _DOSE_VALUE.search(c.text):
+    if ctx.intent is Intent.DOSING and not (_DOSE_VALUE.search(c.text) or _DOSE_CHANGE.search(c.text)):
         main = len(roles)  # a dose question is answered with a dose
     return (
         WEIGHTS["question"] * ctx.selection.cover(c, without)
@@ -186,6 +186,7 @@ _NOT_TOLERATED = re.compile(
 )
 _WITHOUT = re.compile(r"\bwithout\s+((?:[a-z][a-z0-9-]+)(?:\s+(?!and\b|or\b)[a-z][a-z0-9-]+)?)", re.I)
 CONDITION_MET_SHARE = 1.0  # share of the condition's words the question states (or a synonym of)
+_CONDITION_VERBS = frozenset(tokenize("become becomes develop develops who whose have has had are is"))
 _SEVERITY = frozenset(tokenize("mild moderate severe life-threatening fulminant critical complicated"))
 
 
@@ -207,7 +208,7 @@ def condition_fit(c: Candidate, ctx: BottomLineContext) -> float:
     words = {
         ctx.selection.aliases.get(s, s)
         for s in tokenize(m.group(1))
-        if not s[0].isdigit() and s not in UNIT_STEMS and s not in FILLER_STEMS
+        if not s[0].isdigit() and s not in UNIT_STEMS and s not in FILLER_STEMS and s not in _CONDITION_VERBS
     }
     # the source's own topic ("hypothyroidism" in its title) is what every question sent to it is about
     topic = set(tokenize(c.hit.source_title)) if c.hit.source_id == ctx.lead_source else set()
@@ -329,6 +330,10 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> list[Ca
     return [first]
 
 
+# "need a higher levothyroxine dose", "reduce the dose by half": a dose answer without a number
+_DOSE_CHANGE = re.compile(
+    r"\b(?:higher|lower|extra|double|increased?|reduced?|halve)\b[^.;]{0,30}\bdoses?\b", re.I
+)
 _DOSE_VALUE = re.compile(r"\b\d+(?:\.\d+)?(?=\s*(?:mg|mcg|micrograms?|g|units?|ml)\b)", re.I)
 
 

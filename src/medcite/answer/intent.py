@@ -85,6 +85,7 @@ _FOCUS: list[tuple[Role, str]] = [
     (
         Role.MONITORING,
         r"monitor|screen(?:ing)?\b|how often|\bcheck(?:ed|ing|s)?\b|measured?|\b(?:repeat|recheck)\b"
+        r"|\b(?:any|which|what) (?:\w+ )?tests?\b"
         r"|how will (?:i|we) know",
     ),
     (Role.CAUTION, r"\bsafe\b|risks?\b|combined? with|contraindicat|interact|pregnan|side[- ]effect"),

@@ -71,7 +71,8 @@ _ROLE_PATTERNS: list[tuple[Role, re.Pattern[str]]] = [
         re.compile(
             r"recommend|\bshould\b|\boffer\b|\bstart\b|\bbegin\b|\badd\b|escalat|restart|\bcontinue\b|prescribe|"
             r"\bgive\b|\buse\b|\btreat\b|consider|preferred|first-line|\baim\b|\bconfirm\b|is an option|"
-            r"\bindicated\b|\bagree\b",
+            r"\bindicated\b|\bagree\b|can be (?:managed|treated|given|used|offered)|"
+            r"(?:is|are) (?:a )?(?:suitable|reasonable|appropriate)",
             re.I,
         ),
     ),
