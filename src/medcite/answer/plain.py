@@ -20,9 +20,11 @@ drug names, no lost negation, every word from the sentence, the lexicon or a few
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from medcite.answer.drugs import find_drugs
 from medcite.answer.lexicon import Lexicon, load_lexicon
+from medcite.answer.lists import LIST_ITEM, RunInList, find_list, lay_out
 from medcite.text.markers import strip_markers
 
 # Words a cut may add ("which" becomes "This", "because" becomes "This is because") and "another",
@@ -52,6 +54,11 @@ _INSTRUCTION = (
     "document|encourage|ensure|escalate|explain|give|increase|keep|measure|monitor|offer|prescribe|"
     "reduce|refer|repeat|reassess|recheck|restart|seek|start|stop|switch|take|taper|tell|treat|withhold|watch"
 )
+# More instruction verbs. The first group are also nouns ("use of", "test results"), so they start a new
+# clause only after a comma and never before "of" or a verb; the second are verbs only.
+_NOUN_VERBS = "use|record|test|share|plan|hold|follow|manage|address|find|get|report|review|look|choose"
+_VERBS_ONLY = "teach|educate|provide|involve|send|titrate|correct|identify|warn|inform|counsel|perform|obtain"
+_NOT_A_VERB = r"(?!\s+(?:of|is|are|was|were|has|have|results?|and|or)\b)"
 _FINITE = r"(?:should|may|must|can|cannot|is|are|was|were|will|need|needs|has|have|do|does)"
 # A second clause or condition: "This applies when ..." would then point at more than one thing.
 _SECOND_CLAUSE = re.compile(
@@ -69,7 +76,11 @@ _OPEN_CONDITION = re.compile(
 )
 _OPEN_ANY = re.compile(r"\b(?:if|when|whenever|unless|once|while|until|where)\b[^,;]*$", re.I)
 # A part that stops on a word that needs more after it ("... causes and", "... the").
-_DANGLING = re.compile(r"\b(?:and|or|but|then|to|of|with|for|in|on|at|by|the|a|an|than|as)$", re.I)
+_DANGLING = re.compile(
+    r"\b(?:and|or|but|then|to|of|with|for|in|on|at|by|the|a|an|than|as|including|such as|especially|"
+    r"particularly|like|except|even)$",
+    re.I,
+)
 # Not after a word that narrows a condition ("only when", "even if"): a cut there would change it.
 _FREE = "".join(
     rf"(?<!\b{w})"
@@ -82,10 +93,23 @@ _CLAUSE_START = (
     rf"{_FINITE}\b"
 )
 _AND_CLAUSE = re.compile(rf",\s+and\s+(?={_CLAUSE_START})", re.I)
-_INSTRUCTION_START = re.compile(rf"(?:do not |don't )?(?:{_INSTRUCTION})\b", re.I)
+_INSTRUCTION_START = re.compile(
+    rf"(?:do not |don't )?(?:(?:{_INSTRUCTION}|{_VERBS_ONLY})\b|(?:{_NOUN_VERBS})\b{_NOT_A_VERB})", re.I
+)
 _INSTRUCTION_CUTS = (
-    re.compile(rf",\s+(?:and\s+)?(?=(?:do not|don't|{_INSTRUCTION})\b)", re.I),
-    re.compile(rf"\s+and\s+(?=(?:do not|don't|{_INSTRUCTION})\b)", re.I),
+    re.compile(
+        rf",\s+(?:and\s+)?(?=(?:do not|don't|{_INSTRUCTION}|{_VERBS_ONLY})\b|(?:{_NOUN_VERBS})\b{_NOT_A_VERB})",
+        re.I,
+    ),
+    re.compile(rf"\s+and\s+(?=(?:do not|don't|{_INSTRUCTION}|{_VERBS_ONLY})\b)", re.I),
+)
+# "Offer X, taking account of Y" -> "Offer X. Take account of Y.": a participle that says how to carry
+# out an instruction becomes an instruction of its own (only after an instruction, and only when no
+# second participle follows that would then read as part of it).
+_PARTICIPLES = {"taking": "Take ", "using": "Use ", "reviewing": "Review ", "weighing": "Weigh "}
+_PARTICIPLE_CUTS: tuple[tuple[re.Pattern[str], str, bool], ...] = tuple(
+    (re.compile(rf",\s+{verb}\s+(?![^,;]*\b(?:and|or)\s+\w+ing\b)(?=[^;]*$)", re.I), opener, False)
+    for verb, opener in _PARTICIPLES.items()
 )
 _GROUP = r"(?:patients|people|adults|women|men|children|those|anyone)"
 # (boundary, words that open the new sentence, safe after an opening condition). A cut that opens with
@@ -108,6 +132,7 @@ _CUTS: tuple[tuple[re.Pattern[str], str, bool], ...] = (
     (re.compile(r",?\s+so\s+that\s+(?=[^,;]*$)", re.I), "This is so that ", True),
     (_INSTRUCTION_CUTS[0], "", False),
     (_INSTRUCTION_CUTS[1], "", False),
+    *_PARTICIPLE_CUTS,
     (_AND_CLAUSE, "", False),
     (re.compile(r":\s+(?=[^.;]*\b(?:is|are|should|may|can|must|will|need|needs)\b)"), "", False),
     (re.compile(rf"{_FREE},?\s+when\s+", re.I), "This applies when ", True),
@@ -173,7 +198,9 @@ def cut_clauses(sentence: str, governed: bool | None = None) -> list[str]:
                 continue  # the group must be all that follows, not a group and a further phrase
             if opener.startswith("This applies") and "," in (left.split(",", 1)[-1] if governed else left):
                 continue  # the condition may belong to a phrase of the sentence, not to all of it
-            if pattern in _INSTRUCTION_CUTS and not _INSTRUCTION_START.match(left):
+            if (pattern in _INSTRUCTION_CUTS or (pattern, opener, safe) in _PARTICIPLE_CUTS) and not (
+                _INSTRUCTION_START.match(left)
+            ):
                 continue  # "..., give X" continues a list of instructions only after an instruction
             verb = _INSTRUCTION_START.match(left) or re.search(rf"\b{_FINITE}\b", left, re.I)
             if (pattern is _AND_CLAUSE or opener.startswith("This")) and not verb:
@@ -225,7 +252,13 @@ def _finish(sentence: str) -> str:
 
 
 def plain_text(
-    text: str, lexicon: Lexicon | None = None, *, asides: bool = True, cuts: bool = True, words: bool = True
+    text: str,
+    lexicon: Lexicon | None = None,
+    *,
+    asides: bool = True,
+    cuts: bool = True,
+    words: bool = True,
+    lists: bool = True,
 ) -> str:
     """The patient-facing rendering of one quoted statement (see the module docstring). The switches
     turn single rules off, for measuring what each one does (bench/bench_readability.py)."""
@@ -237,4 +270,28 @@ def plain_text(
     else:
         sentences = [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", source) if s.strip()]
         parts = [part for s in sentences for part in (cut_clauses(s) if cuts else [s])]
-    return " ".join(p for p in (_finish(lexicon.apply(part) if words else part) for part in parts) if p)
+    rendered = []
+    for part in parts:
+        found = find_list(part) if lists and _words(part) > MAX_WORDS else None
+        if found is not None:
+            if words:
+                found = RunInList(
+                    lexicon.apply(found.lead), [lexicon.apply(i) for i in found.items], found.conjunction
+                )
+            rendered.append(lay_out(_capital(found)))
+        else:
+            rendered.append(_finish(lexicon.apply(part) if words else part))
+    return _join(p for p in rendered if p)
+
+
+def _capital(found: RunInList) -> RunInList:
+    return RunInList(found.lead[:1].upper() + found.lead[1:], found.items, found.conjunction)
+
+
+def _join(parts: Iterable[str]) -> str:
+    """Sentences joined by a space; a sentence after a list starts on its own line."""
+    out, after_list = "", False
+    for part in parts:
+        out += ("\n" if after_list else " ") + part if out else part
+        after_list = LIST_ITEM in part
+    return out
