@@ -25,6 +25,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from medcite.answer.instructions import INSTRUCTION_START as _INSTRUCTION_START
+
 LIST_ITEM = "\n- "
 MIN_ITEMS = 3
 MAX_ITEM_WORDS = 7
@@ -63,17 +65,23 @@ _TRAILING = re.compile(
     r"rather|than|as|including|such|with|without|or|and|nor)\b",
     re.I,
 )
-_INSTRUCTION_START = re.compile(
-    r"^(?:do not|don't|add|adjust|advise|arrange|ask|assess|avoid|begin|call|check|confirm|consider|continue|"
-    r"discuss|document|encourage|ensure|escalate|explain|find|get|give|hold|identify|increase|keep|look|"
-    r"manage|measure|monitor|offer|prescribe|reduce|refer|repeat|replace|restart|review|seek|start|stop|"
-    r"switch|take|taper|tell|treat|use|withhold|watch)\b",
+# An opening condition or scope: when the lead-in would be only the sentence's first segment and it
+# opens so, the first comma may close the condition instead of separating items.
+_OPENING = re.compile(
+    r"^(?:if|when|whenever|unless|where|once|after|before|in|for|during|while|with|without|on|at|among)\b",
     re.I,
 )
+_SUBORDINATE = re.compile(
+    r"\b(?:when|whenever|if|unless|until|where|because|while|who|whose|which|that|although|though)\b", re.I
+)
+_LIST_OPENERS = {"when", "whenever", "if", "unless", "who"}
+MAX_CLAUSE_WORDS = 12
 _CONJUNCTION = re.compile(r"\s+(and/or|and|or)\s+", re.I)
 _OXFORD = re.compile(r"^(and/or|and|or)\s+", re.I)
 # A last "item" that only completes the one before: "1.5 mg/dL or more".
-_COMPLETES = re.compile(r"^(?:more|less|higher|lower|above|below|over|under|greater|fewer|both|other|others)\b")
+_COMPLETES = re.compile(
+    r"^(?:more|less|higher|lower|above|below|over|under|greater|fewer|both|other|others)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -110,8 +118,8 @@ def _item(item: str) -> bool:
     )
 
 
-def find_list(clause: str, max_lead: int = MAX_LEAD_WORDS) -> RunInList | None:
-    """The run-in list that ends `clause` (its final full stop excluded), or None (see the module doc).
+def _noun_list(clause: str, max_lead: int) -> RunInList | None:
+    """A list of noun phrases that ends `clause` (its final full stop excluded), or None.
 
     The clause is read from its end: the last comma-separated segment holds the last item (after ", and"
     or ", or") or the last two (joined by the only "and"/"or" in it); earlier segments are items while
@@ -154,6 +162,8 @@ def find_list(clause: str, max_lead: int = MAX_LEAD_WORDS) -> RunInList | None:
     if index < 0 or not all(_item(_mask(m)) for m in middle):
         return None  # the sentence opens with its list ("Fever, flank pain or ... suggest ...")
     text, mask = segments[index]
+    if index == 0 and _OPENING.match(mask):
+        return None  # "For women with low bone mass, weigh A, B and C": the comma closes the condition
     cues = list(_CUE.finditer(mask))
     if not cues:
         return None
@@ -166,6 +176,64 @@ def find_list(clause: str, max_lead: int = MAX_LEAD_WORDS) -> RunInList | None:
         return None
     if all(_words(i) == 1 for i in items[:-1]) and _words(final) > 1:
         return None  # "heart, lung, liver or kidney disease": the items share the last item's noun
+    return RunInList(lead=lead, items=items, conjunction=conjunction)
+
+
+def find_list(clause: str, max_lead: int = MAX_LEAD_WORDS) -> RunInList | None:
+    """The run-in list that ends `clause`, or None (see the module docstring): noun phrases
+    ("... such as A, B, C or D") or conditions after "when", "if", "unless" or "who"
+    ("Refer when A is high, B is below 30, or C is fast")."""
+    return _noun_list(clause, max_lead) or _clause_list(clause, max_lead)
+
+
+def _segments(body: str) -> list[tuple[str, str]]:
+    """(text, masked text) of each top-level comma-separated segment."""
+    masked = _mask(body)
+    bounds = [0, *(m.end() for m in re.finditer(r",\s+", masked))]
+    return [
+        (body[a:b].rstrip().rstrip(","), masked[a:b].rstrip().rstrip(","))
+        for a, b in zip(bounds, [*bounds[1:], len(body)], strict=True)
+    ]
+
+
+def _clause_item(item: str) -> bool:
+    """One condition or verb phrase: its own verb allowed, no further condition or relative clause."""
+    return (
+        0 < _words(item) <= MAX_CLAUSE_WORDS
+        and not _SUBORDINATE.search(item)
+        and not _INSTRUCTION_START.match(item)
+        and not re.search(r"\b(?:such as|including|especially|particularly|for example)\b", item, re.I)
+        and not re.match(r"(?:and|or|but|nor|so|then|also|e\.g|i\.e)\b", item, re.I)
+    )
+
+
+def _clause_list(clause: str, max_lead: int) -> RunInList | None:
+    """Conditions (or verb phrases after "who") listed after one "when"/"if"/"unless"/"who": each
+    item has its own verb, so a phrase at its end belongs to it, as it does in the sentence."""
+    segments = _segments(clause.rstrip().rstrip("."))
+    if len(segments) < 3:
+        return None
+    last_text, last_masked = segments[-1]
+    oxford = _OXFORD.match(last_masked)
+    if not oxford:
+        return None  # "A is high, B is low and C ...": without ", or" the last join may be inside a clause
+    conjunction, final = oxford.group(1), last_text[oxford.end() :].strip()
+    items = [final]
+    index = len(segments) - 2
+    while index >= 0 and _clause_item(segments[index][1]) and not _SUBORDINATE.search(segments[index][1]):
+        items.insert(0, segments[index][0].strip())
+        index -= 1
+    if index < 0:
+        return None
+    text, mask = segments[index]
+    opener = list(_SUBORDINATE.finditer(mask))
+    if not opener or opener[-1].group(0).lower() not in _LIST_OPENERS:
+        return None
+    cut = opener[-1].end()
+    lead = ", ".join(t for t, _ in segments[:index]) + (", " if index else "") + text[:cut].strip()
+    items.insert(0, text[cut:].strip())
+    if len(items) < MIN_ITEMS or _words(lead) > max_lead or not all(_clause_item(_mask(i)) for i in items):
+        return None
     return RunInList(lead=lead, items=items, conjunction=conjunction)
 
 

@@ -23,6 +23,12 @@ import re
 from collections.abc import Iterable
 
 from medcite.answer.drugs import find_drugs
+from medcite.answer.instructions import COORDINATED as _COORDINATED
+from medcite.answer.instructions import INSTRUCTION as _INSTRUCTION
+from medcite.answer.instructions import INSTRUCTION_START as _INSTRUCTION_START
+from medcite.answer.instructions import NOT_A_VERB as _NOT_A_VERB
+from medcite.answer.instructions import NOUN_VERBS as _NOUN_VERBS
+from medcite.answer.instructions import VERBS_ONLY as _VERBS_ONLY
 from medcite.answer.lexicon import Lexicon, load_lexicon
 from medcite.answer.lists import LIST_ITEM, RunInList, find_list, lay_out
 from medcite.text.markers import strip_markers
@@ -48,17 +54,6 @@ _GOVERNED = re.compile(
     r"despite|with|without|among|until|as|on|at|by|from|within|over|under|only|except|since|following)\b",
     re.I,
 )
-# Verbs that open an instruction in guideline prose: a comma or "and" before one starts a new clause.
-_INSTRUCTION = (
-    "add|adjust|advise|arrange|ask|assess|avoid|begin|call|check|confirm|consider|continue|discuss|"
-    "document|encourage|ensure|escalate|explain|give|increase|keep|measure|monitor|offer|prescribe|"
-    "reduce|refer|repeat|reassess|recheck|restart|seek|start|stop|switch|take|taper|tell|treat|withhold|watch"
-)
-# More instruction verbs. The first group are also nouns ("use of", "test results"), so they start a new
-# clause only after a comma and never before "of" or a verb; the second are verbs only.
-_NOUN_VERBS = "use|record|test|share|plan|hold|follow|manage|address|find|get|report|review|look|choose"
-_VERBS_ONLY = "teach|educate|provide|involve|send|titrate|correct|identify|warn|inform|counsel|perform|obtain"
-_NOT_A_VERB = r"(?!\s+(?:of|is|are|was|were|has|have|results?|and|or)\b)"
 _FINITE = r"(?:should|may|must|can|cannot|is|are|was|were|will|need|needs|has|have|do|does)"
 # A second clause or condition: "This applies when ..." would then point at more than one thing.
 _SECOND_CLAUSE = re.compile(
@@ -93,12 +88,10 @@ _CLAUSE_START = (
     rf"{_FINITE}\b"
 )
 _AND_CLAUSE = re.compile(rf",\s+and\s+(?={_CLAUSE_START})", re.I)
-_INSTRUCTION_START = re.compile(
-    rf"(?:do not |don't )?(?:(?:{_INSTRUCTION}|{_VERBS_ONLY})\b|(?:{_NOUN_VERBS})\b{_NOT_A_VERB})", re.I
-)
 _INSTRUCTION_CUTS = (
     re.compile(
-        rf",\s+(?:and\s+)?(?=(?:do not|don't|{_INSTRUCTION}|{_VERBS_ONLY})\b|(?:{_NOUN_VERBS})\b{_NOT_A_VERB})",
+        rf",\s+(?:and\s+)?(?=(?:do not|don't|{_INSTRUCTION}|{_VERBS_ONLY})\b"
+        rf"|(?:{_NOUN_VERBS})\b{_NOT_A_VERB})",
         re.I,
     ),
     re.compile(rf"\s+and\s+(?=(?:do not|don't|{_INSTRUCTION}|{_VERBS_ONLY})\b)", re.I),
@@ -106,7 +99,18 @@ _INSTRUCTION_CUTS = (
 # "Offer X, taking account of Y" -> "Offer X. Take account of Y.": a participle that says how to carry
 # out an instruction becomes an instruction of its own (only after an instruction, and only when no
 # second participle follows that would then read as part of it).
-_PARTICIPLES = {"taking": "Take ", "using": "Use ", "reviewing": "Review ", "weighing": "Weigh "}
+_PARTICIPLES = {
+    "taking": "Take ",
+    "using": "Use ",
+    "reviewing": "Review ",
+    "weighing": "Weigh ",
+    "continuing": "Continue ",
+    "checking": "Check ",
+    "rechecking": "Recheck ",
+    "avoiding": "Avoid ",
+    "giving": "Give ",
+    "adding": "Add ",
+}
 _PARTICIPLE_CUTS: tuple[tuple[re.Pattern[str], str, bool], ...] = tuple(
     (re.compile(rf",\s+{verb}\s+(?![^,;]*\b(?:and|or)\s+\w+ing\b)(?=[^;]*$)", re.I), opener, False)
     for verb, opener in _PARTICIPLES.items()
@@ -196,6 +200,8 @@ def cut_clauses(sentence: str, governed: bool | None = None) -> list[str]:
                 continue  # "unless A agree and document B": no comma closed the condition before the cut
             if opener.startswith("This is for") and "," in right:
                 continue  # the group must be all that follows, not a group and a further phrase
+            if opener.startswith(("This applies", "This is for")) and _COORDINATED.search(left):
+                continue  # "Review X and change Y if Z": the condition may belong to the second only
             if opener.startswith("This applies") and "," in (left.split(",", 1)[-1] if governed else left):
                 continue  # the condition may belong to a phrase of the sentence, not to all of it
             if (pattern in _INSTRUCTION_CUTS or (pattern, opener, safe) in _PARTICIPLE_CUTS) and not (
