@@ -161,6 +161,8 @@ def _noun_list(clause: str, max_lead: int) -> RunInList | None:
         index -= 1
     if index < 0 or not all(_item(_mask(m)) for m in middle):
         return None  # the sentence opens with its list ("Fever, flank pain or ... suggest ...")
+    if len(segments) - 1 - index < 2:
+        return None  # one comma in the list itself: it may close a condition instead
     text, mask = segments[index]
     if index == 0 and _OPENING.match(mask):
         return None  # "For women with low bone mass, weigh A, B and C": the comma closes the condition
@@ -174,7 +176,7 @@ def _noun_list(clause: str, max_lead: int) -> RunInList | None:
     items = [text[cut:].strip(), *middle, final]
     if len(items) < MIN_ITEMS or not _item(_mask(items[0])) or _words(lead) > max_lead:
         return None
-    if all(_words(i) == 1 for i in items[:-1]) and _words(final) > 1:
+    if all(_words(i) == 1 for i in items[1:-1]) and _words(final) > 1:
         return None  # "heart, lung, liver or kidney disease": the items share the last item's noun
     return RunInList(lead=lead, items=items, conjunction=conjunction)
 
@@ -224,6 +226,8 @@ def _clause_list(clause: str, max_lead: int) -> RunInList | None:
         items.insert(0, segments[index][0].strip())
         index -= 1
     if index < 0:
+        return None
+    if len(segments) - 1 - index < 2:
         return None
     text, mask = segments[index]
     opener = list(_SUBORDINATE.finditer(mask))

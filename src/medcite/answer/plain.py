@@ -87,7 +87,21 @@ _CLAUSE_START = (
     rf"(?:(?!(?:who|whose|which|that|those|if|when|unless|once|because|although|while|where)\b)[\w/'-]+\s+){{1,5}}"
     rf"{_FINITE}\b"
 )
-_AND_CLAUSE = re.compile(rf",\s+and\s+(?={_CLAUSE_START})", re.I)
+# Verbs of statements about a drug or a finding ("..., and spinal puncture carries a risk"): with these a
+# clause after ", and" has its own subject, which must not open with a preposition ("and in the US are").
+_STATEMENT_VERBS = (
+    r"(?:carries|raises|increases|reduces|causes|suggests|remains|works|takes|includes|lists|defines|prefers|"
+    r"advises|recommends)"
+)
+_SUBJECT = (
+    r"(?!(?:or|and|but|who|whose|which|that|in|on|at|for|with|by|from|to|after|before|during|within|over|"
+    rf"under|as|than|even|also|can|may|should|must|will|then|when|if|how|where|whether|{_STATEMENT_VERBS[3:-1]})\b)"
+)
+_AND_CLAUSE = re.compile(
+    rf",\s+and\s+(?={_SUBJECT}(?:{_CLAUSE_START}|(?:(?!(?:who|whose|which|that|those)\b)[\w/'-]+\s+){{1,5}}"
+    rf"{_STATEMENT_VERBS}\b))",
+    re.I,
+)
 _INSTRUCTION_CUTS = (
     re.compile(
         rf",\s+(?:and\s+)?(?=(?:do not|don't|{_INSTRUCTION}|{_VERBS_ONLY})\b"
@@ -152,6 +166,10 @@ _CUTS: tuple[tuple[re.Pattern[str], str, bool], ...] = (
     (re.compile(rf",\s+such\s+as\s+(?={_TO_END})", re.I), "Examples are ", True),
     (re.compile(rf",\s+for\s+example,?\s+(?={_TO_END})", re.I), "For example, ", True),
 )
+# After a list of examples, the main clause resumes: ", and for fulminant colitis", ", switching to ...".
+_RESUMES = re.compile(
+    r",\s+(?:(?:and|or|but)\s+(?:for|with|in|to|on|at|by|from|about|if|when|after|before)\b|\w+ing\b)", re.I
+)
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'-]*")
 # A table row as the selector shows it: "cell: cell; cell; cell" (one cited row of a dosing table).
 _TABLE_ROW = re.compile(r"^[^.;:]{1,80}: [^;]+(?:; [^;]+){2,}$")
@@ -208,9 +226,19 @@ def cut_clauses(sentence: str, governed: bool | None = None) -> list[str]:
                 _INSTRUCTION_START.match(left)
             ):
                 continue  # "..., give X" continues a list of instructions only after an instruction
-            verb = _INSTRUCTION_START.match(left) or re.search(rf"\b{_FINITE}\b", left, re.I)
+            verb = (
+                _INSTRUCTION_START.match(left)
+                or re.search(rf"\b{_FINITE}\b", left, re.I)
+                or (pattern is _AND_CLAUSE and re.search(rf"\b{_STATEMENT_VERBS}\b", left, re.I))
+            )
             if (pattern is _AND_CLAUSE or opener.startswith("This")) and not verb:
                 continue  # the left part would be a fragment without a verb
+            if opener.startswith(("Examples", "For example")) and not (
+                verb or re.search(rf"(?:^|,\s+){_INSTRUCTION_START.pattern}", left, re.I)
+            ):
+                continue  # "For people not at target, such as after X fails, switch ...": a fragment
+            if opener.startswith(("Examples", "For example")) and _RESUMES.search(right):
+                continue  # "such as A or B, and for C": the sentence goes on after its examples
             if opener.startswith("This") and (
                 _SECOND_CLAUSE.search(left) or _SECOND_CLAUSE.search(right) or not re.match(_TO_END, right)
             ):

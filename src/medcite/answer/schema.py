@@ -144,7 +144,9 @@ class Statement(_Model):
         default=None,
         description="Patient audience: the plain-language rendering of `text` that is shown instead of it. "
         "Derived from `text` by rule (answer/plain.py) and checked against it: same numbers and drug "
-        "names, no lost negation, only words from `text`, the plain-language lexicon or a few connectives.",
+        "names, no lost negation, only words from `text`, the plain-language lexicon or a few connectives. "
+        "A long list is laid out as a lead-in ending in ':' and one line per item starting with '- ' "
+        "(answer/lists.py); renderers show it as a nested list.",
     )
 
     @property
