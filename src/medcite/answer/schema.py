@@ -233,8 +233,14 @@ class Review(_Model):
     article_id: int | None = Field(None, description="The stored article (see `medcite review show ID`).")
     reuse: str | None = Field(
         None,
-        description="How this answer was served: composed, existing (same question before), "
-        "approved_exact or approved_semantic (an approved article for the same or a close question).",
+        description="How this answer was served: composed, existing (same question before), recomposed "
+        "(a stored draft composed by another MedCite, composed again), approved_exact or approved_semantic "
+        "(an approved article for the same or a close question).",
+    )
+    composer_version: str | None = Field(
+        None,
+        description="The MedCite version and composer fingerprint that composed the stored content "
+        "(medcite.answer.fingerprint); an approved article keeps the one it was reviewed on.",
     )
 
 
