@@ -152,7 +152,8 @@ def test_the_composer_version_migration_goes_both_ways_and_keeps_history_append_
             conn.execute(
                 text(
                     "INSERT INTO articles (id, question, normalised_question, question_key, audience, "
-                    "answer, status, version, content_version, kb_version, created_at, updated_at, reviewers) "
+                    "answer, "
+                    "status, version, content_version, kb_version, created_at, updated_at, reviewers) "
                     "VALUES (1, 'Q?', 'q', 'k', 'clinician', '{}', 'submitted', 1, 1, 1, :t, :t, '[]')"
                 ),
                 {"t": NOW},
