@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from medcite.cli.main import app
-from medcite.library import LIBRARY_VERSION, library_path, questions_path
-from medcite.library.check import check_library
+from medcite.library import LIBRARY_VERSION, heldout_questions_path, library_path, questions_path
+from medcite.library.check import check_library, load_questions
 
 TODAY = date(2026, 11, 25)
 
@@ -165,11 +165,40 @@ def test_questions_are_checked_against_topics(tmp_path: Path) -> None:
     assert any("topic 'gout-two' has no evaluation question" in m for m in found), found
 
 
+def test_each_questions_file_is_checked_on_its_own(tmp_path: Path) -> None:
+    write(tmp_path, "rheumatology/gout-flare.md", VALID)
+    write(tmp_path, "rheumatology/gout-two.md", VALID.replace("Gout - treating", "Gout two - treating"))
+    both = tmp_path / "both.yaml"
+    both.write_text(
+        "- {question: 'Acute gout flare in the big toe?', topic: gout-flare, key_phrase: colchicine}\n"
+        "- {question: 'Gout flare, which steroid route?', topic: gout-two, key_phrase: glucocorticoid}\n"
+    )
+    partial = tmp_path / "partial.yaml"
+    partial.write_text(
+        "- {question: 'Gout flare on day two, what now?', topic: gout-flare, key_phrase: NSAID}\n"
+    )
+    report = check_library(tmp_path, [both, partial], today=TODAY)
+    assert report.questions == 3
+    # The second file must cover every topic too; its problem names that file.
+    assert [str(p) for p in report.errors] == [
+        f"{partial}: error: topic 'gout-two' has no evaluation question"
+    ]
+
+
 def test_shipped_library_passes_the_check() -> None:
-    report = check_library(library_path(), questions_path())
+    report = check_library(library_path(), [questions_path(), heldout_questions_path()])
     assert report.errors == [], "\n".join(str(p) for p in report.errors)
     assert report.topics >= 20
-    assert report.questions >= report.topics
+    assert report.questions >= 2 * report.topics
+
+
+def test_heldout_set_has_one_question_per_topic() -> None:
+    slugs = sorted(p.stem for p in library_path().rglob("*.md"))
+    heldout = load_questions(heldout_questions_path())
+    assert sorted(q.topic for q in heldout) == slugs
+    # Held out means new: no question is copied from the tuning set.
+    tuning = {q.question.casefold() for q in load_questions(questions_path())}
+    assert not [q.question for q in heldout if q.question.casefold() in tuning]
 
 
 def test_cli_exit_codes(tmp_path: Path) -> None:

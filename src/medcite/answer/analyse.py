@@ -110,7 +110,9 @@ _INADEQUATE = re.compile(
     r"despite|inadequate(?:ly)?|insufficient(?:ly)? (?:response|controlled)|not (?:responding|controlled|"
     r"improving|working)|refractory|failed|failure of|no response|non-?respon|uncontrolled|poorly controlled|"
     r"persistent(?:ly)?|worsen\w*|deteriorat\w*|flare\w*|no improvement|partial response|"
-    r"still (?:active|high|above|raised|elevated|\d)|not helped|(?:has|have) not helped|\bfails\b",
+    r"still (?!(?:on|taking|takes|using|uses|wants?|prefers?|needs?|the|a|an|in|at|with|to|be|being|able|"
+    r"breastfeeding|pregnant)\b)\w|not helped|(?:has|have) not helped|\bfails\b|"
+    r"(?:cannot|can't|could not|unable to) tolerate|not tolerated|intoleran\w*",
     re.I,
 )
 
@@ -508,11 +510,18 @@ def condition_from_labs(labs: list[LabFact]) -> str | None:
     return None
 
 
+# "had an MI last year", "history of AF": past history, not what the question is about
+_HISTORY_CUE = re.compile(
+    r"\b(?:had|history of|previous|prior|past|old|remote|former)\s+(?:an?\s+|the\s+|two\s+|\w+\s+)?$", re.I
+)
+
+
 def _condition(text: str, drugs: list[DrugMention]) -> str | None:
     """A disease abbreviation anywhere ("RA", "T2DM") wins; otherwise the phrase after "with", "for" ..."""
-    for word in re.findall(r"\b[A-Z][A-Za-z0-9]{1,6}\b", text):
+    for m in re.finditer(r"\b[A-Z][A-Za-z0-9]{1,6}\b", text):
+        word = m.group(0)
         meanings = [m for m in abbreviation_meanings(word) if _DISEASE_WORD.search(m)]
-        if meanings and word.upper() == word:
+        if meanings and word.upper() == word and not _HISTORY_CUE.search(text[: m.start()]):
             return meanings[0]
     lead = re.match(
         r"^\s*(?:(?:a|an|the|known|established)\s+)?([A-Za-z0-9' \-]{3,40}?)\s+(?:with|on|in)\b", text

@@ -18,17 +18,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from medcite.answer.drugs import find_drugs
+from medcite.answer.drugs import class_words, find_drugs
 from medcite.answer.intent import focus_roles
 from medcite.answer.schema import Intent, Role
-from medcite.answer.select import Candidate, Selection, answering_stems, asked_part
+from medcite.answer.select import FILLER_STEMS, UNIT_STEMS, Candidate, Selection, answering_stems, asked_part
 from medcite.answer.thresholds import (
     QuestionValue,
+    derived_findings,
     negated_terms,
     negation_fit,
     question_values,
     threshold_fit,
 )
+from medcite.search.expansion import abbreviation_meanings
+from medcite.text.tokens import tokenize
 
 BOTTOM_ROLES: dict[Intent, tuple[Role, ...]] = {
     Intent.NEXT_STEP: (Role.RECOMMENDATION, Role.ALTERNATIVE, Role.DOSING),
@@ -46,7 +49,7 @@ WEIGHTS = {
     "role": 0.3,  # the role the intent asks for first
     "stage": 0.15,  # the section for the patient's stage of treatment
     "escalation": 0.15,  # penalty: therapy is failing and the sentence does not escalate
-    "threshold": 0.3,  # the patient's values meet (or miss) the sentence's conditions
+    "threshold": 0.45,  # the patient's values meet (or miss) the sentence's conditions
     "negation": 0.3,  # the sentence is about what the patient does not have
     "definition": 0.3,  # penalty: a definition ("Diagnose AKI when ...") answers no treatment question
     "episode": 0.3,  # penalty: "after a first episode" for a question about a second one
@@ -60,6 +63,7 @@ ESCALATE = re.compile(
     r"not controlled|inadequate|despite",
     re.I,
 )
+_INSTRUCTION = re.compile(r"(?:give|start|offer|use|add|switch|stop|continue|prescribe|treat)\b", re.I)
 CHOOSE = re.compile(r"\b(?:add|start|begin|restart|switch|offer|prescribe|give|use|initiate)\b", re.I)
 # "Diagnose AKI when ...", "Treat as febrile neutropenia ...", "Treat blood loss of 500 mL ... as PPH"
 DEFINITION = re.compile(
@@ -81,6 +85,21 @@ _RECOMMENDATION_SECTION = re.compile(r"recommendation|management|treatment", re.
 _DOSING_SECTION = re.compile(r"dos(?:e|ing|age)", re.I)
 
 
+# "Can I use ciprofloxacin ...?", "Should we start apixaban?": the answer is about that drug
+_YES_NO_DRUG = re.compile(
+    r"^(?:can|could|should|may|is it (?:ok|okay|safe|reasonable) to)\s+(?:(?:i|we|you|she|he|they)\s+)?"
+    r"(?:just\s+)?(?:use|give|start|prescribe|continue|add|switch to|try|take|have)\b|"
+    r"^(?:is|are)\b.{0,60}\b(?:ok|okay|safe|appropriate|suitable|fine|contraindicated|allowed)\b",
+    re.I,
+)
+# a sentence that rules a drug out for some patients
+_CONTRAINDICATION = re.compile(
+    r"contraindicat|\bdo not (?:use|give|offer|prescribe|start|combine)|\bavoid\b|\bnot recommended\b|"
+    r"\bshould not be\b|\bseek specialist advice before\b",
+    re.I,
+)
+
+
 @dataclass
 class BottomLineContext:
     """What the question tells the bottom-line choice."""
@@ -100,14 +119,25 @@ class BottomLineContext:
     values: list[QuestionValue] = field(default_factory=list, init=False)
     negated: list[frozenset[str]] = field(default_factory=list, init=False)
     focus_drugs: frozenset[str] = field(default=frozenset(), init=False)  # asked-part drugs not taken
+    case_stems: frozenset[str] = field(default=frozenset(), init=False)  # what the case states
+    yes_no_drug: bool = field(default=False, init=False)  # "can I use ciprofloxacin ...?"
 
     def __post_init__(self) -> None:
         self.roles = list(dict.fromkeys([*focus_roles(self.question), *BOTTOM_ROLES[self.intent]]))
+        self.yes_no_drug = bool(_YES_NO_DRUG.match(asked_part(self.question) or self.question))
+        if self.yes_no_drug:  # "can I use X?" is answered by when X is kept for, or avoided
+            self.roles = list(dict.fromkeys([*self.roles, Role.ALTERNATIVE, Role.CAUTION]))
         self.values = question_values(self.question)
         self.negated = negated_terms(self.question)
         self.later_episode = bool(LATER_EPISODE.search(self.question))
         self.failing = self.failing or self.later_episode  # a recurrence leads from the later stage too
         asked = asked_part(self.question)
+        case = self.question.replace(asked, " ") if asked else self.question
+        meanings = [
+            m for w in re.findall(r"\b[A-Z][A-Za-z0-9]{1,7}\b", case) for m in abbreviation_meanings(w)
+        ]
+        stated = frozenset(tokenize(" ".join((case, *meanings, *derived_findings(self.values)))))
+        self.case_stems = stated - {s for stems in self.negated for s in stems}  # not "no comorbidities"
         current = {d.lower() for d in self.current_treatments}
         self.focus_drugs = frozenset(d.name.lower() for d in find_drugs(asked)) - current
 
@@ -116,6 +146,8 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
     """How well the sentence answers the question; `without`: stems already answered."""
     roles = ctx.roles
     main = min((roles.index(r) for r in main_roles(c) if r in roles), default=len(roles))
+    if ctx.intent is Intent.DOSING and not _DOSE_VALUE.search(c.text):
+        main = len(roles)  # a dose question is answered with a dose
     return (
         WEIGHTS["question"] * ctx.selection.cover(c, without)
         + WEIGHTS["score"] * c.score
@@ -123,12 +155,58 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
         + WEIGHTS["stage"] * section_fit(c, ctx.failing, ctx.intent)
         - WEIGHTS["escalation"] * (ctx.escalating and not ESCALATE.search(c.text))
         - WEIGHTS["escalation"] * (ctx.failing and bool(c.drugs) and set(c.drugs) <= ctx.tried_drugs)
-        + WEIGHTS["threshold"] * threshold_fit(c.text, ctx.values)
+        + WEIGHTS["threshold"] * condition_fit(c, ctx)
         + WEIGHTS["negation"] * negation_fit(c.text, ctx.negated)
         - WEIGHTS["definition"] * (ctx.intent is not Intent.DIAGNOSIS and bool(DEFINITION.match(c.text)))
         - WEIGHTS["episode"] * (ctx.later_episode and bool(FIRST_EPISODE.search(c.text)))
         - WEIGHTS["other_drug"] * _names_only_other_drugs(c, ctx.focus_drugs)
     )
+
+
+# "If there are ECG changes of hyperkalaemia, give ...", "For a second or later recurrence, ..."
+_LEADING_CONDITION = re.compile(r"(?:if|when|where|once|for|in)\b([^,;:]{3,100})[,:]", re.I)
+# "Women with hypothyroidism who become pregnant need ...": the people a sentence is about
+_SUBJECT_CONDITION = re.compile(
+    r"(?:women|men|patients|people|adults|children|infants|those)\b([^,;:]{3,100}?)\s+"
+    r"(?:need|needs|should|must|require|requires|benefit|are|have)\b",
+    re.I,
+)
+_NEGATION = re.compile(r"\b(?:not|no|never|without|unless|neither|nor)\b|n't", re.I)
+_NOT_TOLERATED = re.compile(
+    r"\b(?:is |are |was |were )?not tolerated|(?:cannot|can't|unable to) tolerate", re.I
+)
+_WITHOUT = re.compile(r"\bwithout\s+((?:[a-z][a-z0-9-]+)(?:\s+(?!and\b|or\b)[a-z][a-z0-9-]+)?)", re.I)
+CONDITION_MET_SHARE = 1.0  # share of the condition's words the question states (or a synonym of)
+_SEVERITY = frozenset(tokenize("mild moderate severe life-threatening fulminant critical complicated"))
+
+
+def condition_fit(c: Candidate, ctx: BottomLineContext) -> float:
+    """+1 when the patient meets the sentence's condition, -1 when not, 0 when it states none: the
+    values are compared with its thresholds (`threshold_fit`); a condition in words ("if there are
+    ECG changes", "women who become pregnant need ...") is met when the case states its words or
+    their synonyms; "without bleeding" is not met by a patient who is bleeding."""
+    verdict = threshold_fit(c.text, ctx.values)
+    if verdict:
+        return verdict
+    for without in _WITHOUT.finditer(c.text):  # "for an INR of 4.5-10 without bleeding", bleeding patient
+        excluded = {ctx.selection.aliases.get(s, s) for s in tokenize(without.group(1))} - FILLER_STEMS
+        if excluded & ctx.case_stems:
+            return -1
+    m = _LEADING_CONDITION.match(c.text) or _SUBJECT_CONDITION.match(c.text)
+    if not m or _NEGATION.search(_NOT_TOLERATED.sub("intolerant", m.group(1))):
+        return 0  # "if treatment C has not helped": the words alone cannot tell who meets it
+    words = {
+        ctx.selection.aliases.get(s, s)
+        for s in tokenize(m.group(1))
+        if not s[0].isdigit() and s not in UNIT_STEMS and s not in FILLER_STEMS
+    }
+    # the source's own topic ("hypothyroidism" in its title) is what every question sent to it is about
+    topic = set(tokenize(c.hit.source_title)) if c.hit.source_id == ctx.lead_source else set()
+    stated = words & (set(ctx.selection.question_terms) | topic)
+    if not stated or len(stated) / len(words) < CONDITION_MET_SHARE or (_SEVERITY & words) - stated:
+        return 0
+    # the case must state it: "when antibiotics are prescribed" only repeats what is asked
+    return 1 if stated & ctx.case_stems - topic else 0
 
 
 def _names_only_other_drugs(c: Candidate, asked: frozenset[str]) -> bool:
@@ -138,8 +216,43 @@ def _names_only_other_drugs(c: Candidate, asked: frozenset[str]) -> bool:
 
 
 def _about_other_drug(c: Candidate, ctx: BottomLineContext) -> bool:
-    """For a dose question, a sentence naming only other drugs than those asked about is about them."""
-    return ctx.intent is Intent.DOSING and _names_only_other_drugs(c, ctx.asked_drugs)
+    """For a dose question, or a yes/no question about using a drug, a sentence naming only other
+    drugs than those asked about is about them, not an answer."""
+    if ctx.intent is Intent.DOSING:
+        return _names_only_other_drugs(c, ctx.asked_drugs)
+    return ctx.yes_no_drug and _names_only_other_drugs(c, ctx.focus_drugs or ctx.asked_drugs)
+
+
+_NOT_A_CONDITION = frozenset(
+    tokenize(
+        "hour hours day days week weeks month months year years time after before birth age aged old dose"
+    )
+)
+
+
+def drug_stems(drugs: frozenset[str]) -> frozenset[str]:
+    """Stems of the drug names and of their classes ("sumatriptan" -> sumatriptan, triptan)."""
+    words = [w for d in drugs for w in (d, *class_words(d))]
+    return frozenset(tokenize(" ".join(words)))
+
+
+def ruling_out(pool: list[Candidate], ctx: BottomLineContext) -> Candidate | None:
+    """For "can I give X?", the source's sentence that rules X (or its class) out for a condition
+    the case states: "Triptans are contraindicated in ischaemic heart disease" for a patient who
+    had an MI. Safety first: when the patient has the contraindication, that is the answer."""
+    asked = ctx.focus_drugs or ctx.asked_drugs
+    if not ctx.yes_no_drug or not asked:
+        return None
+    names = drug_stems(asked)
+    case = ctx.case_stems - names - FILLER_STEMS
+    found = []
+    for c in pool:
+        if not _CONTRAINDICATION.search(c.text) or not c.stems & names:
+            continue
+        stated = {ctx.selection.aliases.get(s, s) for s in c.stems - names} & case - _NOT_A_CONDITION
+        if stated and threshold_fit(c.text, ctx.values) >= 0:
+            found.append((c.hit.source_id != ctx.lead_source, -len(stated), -fit(c, ctx), c.order, c))
+    return min(found, key=lambda f: f[:4])[-1] if found else None
 
 
 def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> list[Candidate]:
@@ -149,7 +262,9 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> list[Ca
         eligible,
         key=lambda c: (c.hit.source_id != ctx.lead_source, _about_other_drug(c, ctx), -fit(c, ctx), c.order),
     )
-    first = next((c for c in ranked if c.role in ctx.roles), None)
+    first = ruling_out(pool, ctx)
+    if first is None:
+        first = next((c for c in ranked if main_roles(c) & set(ctx.roles)), None)
     if first is None:  # a sentence that also has a role asked for
         first = next((c for c in ranked if c.roles & set(ctx.roles) and c.role is not Role.CAUTION), None)
     if first is None:
@@ -219,6 +334,8 @@ def main_roles(c: Candidate) -> set[Role]:
     """A dosed recommendation outside the dosing tables counts as a recommendation too."""
     if c.role is Role.DOSING and Role.RECOMMENDATION in c.roles and not _DOSING_SECTION.search(c.section):
         return {Role.DOSING, Role.RECOMMENDATION}
+    if c.role is Role.ALTERNATIVE and _INSTRUCTION.match(c.text):
+        return {Role.ALTERNATIVE, Role.RECOMMENDATION}  # "Give basal insulin before ..." instructs
     return {c.role}
 
 

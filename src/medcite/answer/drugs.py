@@ -173,6 +173,17 @@ CLASS_WORDS = {
     "xaban": ("DOAC", "anticoagulant"),
     "gatran": ("DOAC", "anticoagulant"),
     "prazole": ("PPI", "proton"),
+    "triptan": ("triptan", "triptans"),
+    "azepam": ("benzodiazepine", "benzodiazepines"),
+    "azepoxide": ("benzodiazepine", "benzodiazepines"),
+    "azolam": ("benzodiazepine", "benzodiazepines"),
+    "ciclovir": ("antiviral", "antivirals"),
+    "profen": ("NSAID", "NSAIDs"),
+    "cycline": ("tetracycline", "tetracyclines"),
+    "ergometrine": ("ergometrine", "ergot"),
+    "olone": ("corticosteroid", "corticosteroids", "steroid", "steroids", "glucocorticoid"),
+    "asone": ("corticosteroid", "corticosteroids", "steroid", "steroids", "glucocorticoid"),
+    "cortisone": ("corticosteroid", "corticosteroids", "steroid", "steroids", "glucocorticoid"),
 }
 
 

@@ -10,11 +10,14 @@ from __future__ import annotations
 import re
 
 from medcite.answer.schema import Intent, Role
+from medcite.answer.select import asked_part
+
+ASKED_CUE_FACTOR = 2.0
 
 _CUES: dict[Intent, list[tuple[str, float]]] = {
     Intent.NEXT_STEP: [
         (r"next (?:best )?step", 3),
-        (r"what (?:now|next)|how (?:to|should (?:i|we)) proceed", 3),
+        (r"what (?:now|next)|how (?:to|should (?:i|we)) proceed|^\W*next\W*$|\bnext\?", 3),
         (r"escalat|step[- ]up|intensif", 2),
         (r"what should (?:i|we|be) do", 2),
         (r"manag(?:e|ement)\b", 1),
@@ -49,6 +52,11 @@ _CUES: dict[Intent, list[tuple[str, float]]] = {
     Intent.MONITORING: [
         (r"monitor|surveillance|how often (?:should|to|do)|follow[- ]up (?:tests?|visits?|bloods?)", 3),
         (r"which (?:blood tests|labs)|check (?:levels|bloods)|what labs", 2),
+        (
+            r"when (?:should|do|can|to) (?:i|we)?\s*(?:repeat|recheck|re-check|check|test|measure)"
+            r"|how will (?:i|we) know|check (?:the |her |his |their )?response|\bre-?check\b",
+            3,
+        ),
     ],
     Intent.ADVERSE_EFFECTS: [
         (r"side[- ]effects?|adverse|toxicit|safety|\bsafe\b|\bharm", 3),
@@ -71,27 +79,43 @@ _CUES: dict[Intent, list[tuple[str, float]]] = {
 
 # What the question is about, in the roles of source sentences: these lead the bottom line.
 _FOCUS: list[tuple[Role, str]] = [
-    (Role.REFERRAL, r"\brefer(?:red|ral)?\b|specialist"),
+    (Role.REFERRAL, r"\brefer(?:red|ral)?\b|specialist|follow(?:ed)? (?:\w+ )?up\b|\bfollow-up\b"),
     (Role.STUDY_RESULT, r"\btrials?\b|\bevidence\b|\bstud(?:y|ies)\b|efficacy"),
     (Role.ALTERNATIVE, r"\bfails?\b|\bfailed\b|not tolerated|alternative"),
-    (Role.MONITORING, r"monitor|screen(?:ing)?\b|how often|\bchecked?\b|measured?"),
+    (
+        Role.MONITORING,
+        r"monitor|screen(?:ing)?\b|how often|\bcheck(?:ed|ing|s)?\b|measured?|\b(?:repeat|recheck)\b"
+        r"|how will (?:i|we) know",
+    ),
     (Role.CAUTION, r"\bsafe\b|risks?\b|combined? with|contraindicat|interact|pregnan|side[- ]effect"),
     (Role.DOSING, r"\bdos(?:e|es|ing|age)\b|how much"),
 ]
 _FOCUS_COMPILED = [(role, re.compile(p, re.I)) for role, p in _FOCUS]
 
 
+# "not pregnant", "no side effects so far": a stated absence asks about nothing
+_NEGATED_MENTION = re.compile(r"\b(?:not|non-?|no|never)\s*(?:been\s+)?[a-z-]+", re.I)
+
+
 def focus_roles(question: str) -> list[Role]:
     """Roles the question asks about directly ("when to refer" -> referral), in a fixed order."""
-    return [role for role, pattern in _FOCUS_COMPILED if pattern.search(question)]
+    stated = _NEGATED_MENTION.sub(" ", question)
+    return [role for role, pattern in _FOCUS_COMPILED if pattern.search(stated)]
 
 
 _COMPILED = {intent: [(re.compile(p, re.I), w) for p, w in cues] for intent, cues in _CUES.items()}
 
 
 def intent_scores(question: str) -> dict[Intent, float]:
+    """Cue weights per intent; a cue in the asked part ("... after two IM doses. Next?") counts
+    double, since the case often names doses or tests the question is not about."""
+    asked = asked_part(question)
     return {
-        intent: sum(w for pattern, w in cues if pattern.search(question))
+        intent: sum(
+            w * (ASKED_CUE_FACTOR if asked and pattern.search(asked) else 1.0)
+            for pattern, w in cues
+            if pattern.search(question)
+        )
         for intent, cues in _COMPILED.items()
     }
 

@@ -334,7 +334,7 @@ def select_evidence(
 
 
 FOCUS_WEIGHT = 2.0
-_UNIT_STEMS = frozenset(
+UNIT_STEMS = frozenset(
     tokenize("mg mcg g kg ml l dl mmol mol min h hr mmhg mm hg iu units unit year old day week month hour")
 )
 # Words a source answers with, and the word a question asks with ("aim for" answers "what target?").
@@ -342,11 +342,12 @@ _ANSWERS_ASKED = {
     answer: asked
     for asked, answers in (
         ("target", "aim goal"),
-        ("start", "begin initiate"),
+        ("start", "begin initiate hold delay defer"),
         ("stop", "discontinue withdraw"),
         ("long", "duration"),
         ("often", "every interval frequency"),
         ("check", "measure monitor test"),
+        ("dose", "dosage mg microgram unit"),
     )
     for asked in tokenize(asked)
     for answer in tokenize(answers)
@@ -354,7 +355,7 @@ _ANSWERS_ASKED = {
 
 
 # Words in almost every question that say nothing about what this one asks; they still count a little.
-_FILLER_STEMS = frozenset(
+FILLER_STEMS = frozenset(
     tokenize(
         """
         patient patients treatment treat therapy management drug drugs medication medicine next step best
@@ -402,9 +403,9 @@ def question_weights(question: str) -> tuple[dict[str, float], dict[str, str]]:
             continue
         meanings = [m for w in re.findall(r"\b[A-Z][A-Z0-9]{1,7}\b", part) for m in abbreviation_meanings(w)]
         for stem in tokenize(" ".join((part, *meanings))):
-            if stem in _UNIT_STEMS or stem[0].isdigit():
+            if stem in UNIT_STEMS or stem[0].isdigit():
                 continue  # the patient's values and their units say nothing about what is asked
-            if stem in _FILLER_STEMS:
+            if stem in FILLER_STEMS:
                 weight_here = weight * GENERIC_WEIGHT  # "prescribe", "patient": in every question
             else:
                 weight_here = weight
@@ -416,13 +417,18 @@ def question_weights(question: str) -> tuple[dict[str, float], dict[str, str]]:
             for stem in tokenize(word):
                 if stem not in weights and not stem.isdigit():
                     aliases.setdefault(stem, own[0])
+    lowered = question.lower()
     for phrase, synonyms in synonym_table().items():
         own = tokenize(phrase)
-        if len(own) == 1 and own[0] in weights:
-            for synonym in synonyms:
-                for stem in tokenize(synonym):
-                    if stem not in weights:
-                        aliases.setdefault(stem, own[0])
+        if not own or not all(stem in weights for stem in own):
+            continue
+        if len(own) > 1 and not re.search(rf"\b{re.escape(phrase)}\b", lowered):
+            continue
+        for synonym in synonyms:
+            # word by word: "ECG changes" stands for "peaked T waves" (ecg for peak, chang for wave)
+            for i, stem in enumerate(tokenize(synonym)):
+                if stem not in weights:
+                    aliases.setdefault(stem, own[min(i, len(own) - 1)])
     return weights, aliases
 
 

@@ -37,6 +37,7 @@ _NAME_WINDOW = 48  # characters before a condition in which its measurement is n
 class QuestionValue:
     stems: frozenset[str]
     value: float
+    unit: str = ""  # "mg", "mmol", "months": "" when none is given
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,25 @@ class Condition:
     low: float | None  # value must be >= low (or > low when strict)
     high: float | None
     strict: bool
+    unit: str = ""
+
+
+_UNIT_WORD = re.compile(r"\s*(%|[a-zA-Zµ]+)")
+
+
+def unit_after(text: str, end: int) -> str:
+    """The unit word right after a number, normalised ("mmol/L" -> "mmol", "months" -> "month")."""
+    m = _UNIT_WORD.match(text, end)
+    if not m:
+        return ""
+    word = m.group(1).lower()
+    if word in ("or", "and", "to", "in", "at", "on", "for", "with", "x"):
+        return ""
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
+
+
+def same_unit(a: str, b: str) -> bool:
+    return not a or not b or a == b
 
 
 _AGE = re.compile(r"\b(\d{1,3})[- ]?(?:year|yr)s?[- ]old\b|\baged? (\d{1,3})\b", re.I)
@@ -65,7 +85,28 @@ def question_values(question: str) -> list[QuestionValue]:
             stems |= set(tokenize(meaning))
         stems = {s for s in stems if not s.isdigit() and len(s) > 1}
         if stems:
-            out.append(QuestionValue(frozenset(stems), float(m.group(2))))
+            out.append(QuestionValue(frozenset(stems), float(m.group(2)), unit_after(question, m.end())))
+    return out
+
+
+# (measurement stems, below or above, limit, what the value means): the words sources use for it
+_FINDINGS: list[tuple[frozenset[str], str, float, str]] = [
+    (frozenset(tokenize("egfr crcl creatinine clearance")), "<", 60, "renal impairment kidney disease"),
+    (frozenset(tokenize("egfr crcl creatinine clearance")), "<", 30, "severe renal impairment"),
+    (frozenset(tokenize("bp systolic")), "<", 90, "hypotension shock"),
+    (frozenset(tokenize("platelets platelet")), "<", 50, "thrombocytopenia"),
+]
+
+
+def derived_findings(values: list[QuestionValue]) -> list[str]:
+    """What the patient's values mean in a source's words: eGFR 22 is renal impairment, a systolic
+    BP of 84 hypotension; lets "in renal impairment, seek advice" be read against "eGFR 22"."""
+    out = []
+    for stems, op, limit, words in _FINDINGS:
+        for v in values:
+            if v.stems & stems and (v.value < limit if op == "<" else v.value > limit):
+                out.append(words)
+                break
     return out
 
 
@@ -76,15 +117,17 @@ def conditions(sentence: str) -> list[Condition]:
         op, number = m.group(1).lower(), float(m.group(2))
         below = bool(re.fullmatch(_BELOW, op, re.I))
         strict = op not in ("≤", "≥", "up to", "at least")
-        out.append(Condition(m.start(), None if below else number, number if below else None, strict))
+        unit = unit_after(sentence, m.end())
+        out.append(Condition(m.start(), None if below else number, number if below else None, strict, unit))
     for m in _SUFFIX_CONDITION.finditer(sentence):
         number, word = float(m.group(1)), m.group(2).lower()
         below = word in ("less", "lower", "below", "fewer")
-        out.append(Condition(m.start(), None if below else number, number if below else None, False))
+        unit = unit_after(sentence, m.end(1))
+        out.append(Condition(m.start(), None if below else number, number if below else None, False, unit))
     for m in _RANGE_CONDITION.finditer(sentence):
         low, high = float(m.group(1)), float(m.group(2))
         if low < high:
-            out.append(Condition(m.start(), low, high, False))
+            out.append(Condition(m.start(), low, high, False, unit_after(sentence, m.end(2))))
     return out
 
 
@@ -97,21 +140,27 @@ def _meets(condition: Condition, value: float) -> bool:
     )
 
 
-def threshold_fit(sentence: str, values: list[QuestionValue]) -> int:
-    """+1 when the patient's values meet every condition on them the sentence states, -1 when one
-    is not met, 0 when the sentence sets no condition on a value the question gives."""
+def threshold_fit(sentence: str, values: list[QuestionValue]) -> float:
+    """+1 when each of the patient's values the sentence sets conditions on meets one of them, -1
+    when one meets none, 0 when the sentence sets no condition on a value the question gives."""
     if not values:
         return 0
-    verdicts = []
+    # per measurement: a sentence can state branches ("if below 3.5, hold insulin; once between 3.5
+    # and 5.0, add potassium"), and a patient meeting one of them is who the sentence is about
+    verdicts: dict[int, bool] = {}
     for condition in conditions(sentence):
         window = sentence[max(0, condition.start - _NAME_WINDOW) : condition.start]
         named = set(tokenize(window))
-        matching = [v for v in values if v.stems & named]
+        matching = [i for i, v in enumerate(values) if v.stems & named and same_unit(v.unit, condition.unit)]
         if matching:
-            verdicts.append(_meets(condition, matching[-1].value))
+            i = matching[-1]
+            verdicts[i] = verdicts.get(i, False) or _meets(condition, values[i].value)
     if not verdicts:
         return 0
-    return 1 if all(verdicts) else -1
+    if not all(verdicts.values()):
+        return -1
+    # an age met ("adults over 12" for a 28-year-old) says less than a measurement met
+    return 0.5 if all(values[i].stems == _AGE_STEMS for i in verdicts) else 1
 
 
 _NEGATED = re.compile(

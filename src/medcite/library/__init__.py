@@ -11,7 +11,7 @@ from pathlib import Path
 
 LIBRARY_VERSION = "2026.11.0"
 
-__all__ = ["LIBRARY_VERSION", "library_path", "questions_path"]
+__all__ = ["LIBRARY_VERSION", "heldout_questions_path", "library_path", "questions_path"]
 
 
 def _package_dir() -> Path:
@@ -26,3 +26,9 @@ def library_path() -> Path:
 def questions_path() -> Path:
     """Clinician-style evaluation questions: one or more per topic, with the expected topic slug."""
     return _package_dir() / "questions.yaml"
+
+
+def heldout_questions_path() -> Path:
+    """Held-out evaluation questions, one per topic, written blind: nothing is tuned on them, so the
+    figures they give are unbiased (questions.yaml has been used to tune the composer)."""
+    return _package_dir() / "questions_heldout.yaml"

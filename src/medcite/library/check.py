@@ -8,7 +8,7 @@ and the marker must close the sentence (or table row) it supports.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -208,8 +208,13 @@ class _Problems:
         self.report.problems.append(Problem(self.path, line, message, "warning"))
 
 
-def check_library(root: Path, questions: Path | None = None, today: date | None = None) -> CheckReport:
-    """Check every topic under `root` (and, if given, the evaluation questions file)."""
+def check_library(
+    root: Path, questions: Path | Sequence[Path] | None = None, today: date | None = None
+) -> CheckReport:
+    """Check every topic under `root` and, if given, each evaluation questions file against them.
+
+    Each questions file must cover every topic on its own, so a held-out set cannot silently skip one.
+    """
     today = today or date.today()
     report = CheckReport(root=str(root))
     if not root.is_dir():
@@ -224,8 +229,8 @@ def check_library(root: Path, questions: Path | None = None, today: date | None 
     if not topics:
         report.problems.append(Problem(str(root), None, "no topic files (*.md) found"))
     _check_duplicates(topics, root, report)
-    if questions is not None:
-        _check_questions(questions, topics, report)
+    for path in [questions] if isinstance(questions, Path) else questions or []:
+        _check_questions(path, topics, report)
     return report
 
 
@@ -449,7 +454,7 @@ def _check_questions(path: Path, topics: list[_Topic], report: CheckReport) -> N
     except InputError as exc:
         report.problems.append(Problem(shown, None, str(exc)))
         return
-    report.questions = len(questions)
+    report.questions += len(questions)
     by_slug = {t.slug: t for t in topics}
     asked: set[str] = set()
     for q in questions:
