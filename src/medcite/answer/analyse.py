@@ -490,11 +490,13 @@ _LAB_CONDITIONS: list[tuple[str, str, float, str]] = [
     (r"sodium|na\+?", "<", 135, "hyponatraemia"),
     (r"sodium|na\+?", ">", 145, "hypernatraemia"),
     (r"glucose|blood sugar|cbg|bg", "<", 4.0, "hypoglycaemia"),
+    (r"neutrophils?|anc|neuts", "<", 1.0, "neutropenia"),
 ]
 
 
 def condition_from_labs(labs: list[LabFact]) -> str | None:
-    """The disorder an out-of-range potassium, sodium or glucose value names, for the first such lab."""
+    """The disorder an out-of-range potassium, sodium, glucose or neutrophil count names, for the
+    first such lab (with a temperature of 38 or more, neutropenia is febrile neutropenia)."""
     for lab in labs:
         try:
             value = float(lab.value)
@@ -504,10 +506,24 @@ def condition_from_labs(labs: list[LabFact]) -> str | None:
             (lab.unit or "").lower() == "mg/dl" or value > 30
         ):
             value = value / 18.0  # mg/dL to mmol/L
+        if re.fullmatch(r"neutrophils?|anc|neuts", lab.name, re.I) and value >= 50:
+            value = value / 1000.0  # cells per microlitre to 10^9/L
         for name, op, limit, condition in _LAB_CONDITIONS:
             if re.fullmatch(name, lab.name, re.I) and (value > limit if op == ">" else value < limit):
+                if condition == "neutropenia" and _febrile(labs):
+                    return "febrile neutropenia"
                 return condition
     return None
+
+
+def _febrile(labs: list[LabFact]) -> bool:
+    for lab in labs:
+        if re.fullmatch(r"temp(?:erature)?|t", lab.name, re.I):
+            try:
+                return float(lab.value) >= 38.0
+            except ValueError:
+                return False
+    return False
 
 
 # "had an MI last year", "history of AF": past history, not what the question is about

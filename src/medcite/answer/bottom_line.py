@@ -92,6 +92,11 @@ _YES_NO_DRUG = re.compile(
     r"^(?:is|are)\b.{0,60}\b(?:ok|okay|safe|appropriate|suitable|fine|contraindicated|allowed)\b",
     re.I,
 )
+_WHEN_START = re.compile(
+    r"\bwhen (?:can|should|do|to|could) (?:i |we |you |she |he |they )?(?:start|give|restart|resume|begin|switch)",
+    re.I,
+)
+_UNTIL = re.compile(r"\b(?:until|before|unless)\b", re.I)
 # a sentence that rules a drug out for some patients
 _CONTRAINDICATION = re.compile(
     r"contraindicat|\bdo not (?:use|give|offer|prescribe|start|combine)|\bavoid\b|\bnot recommended\b|"
@@ -155,6 +160,8 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
         + WEIGHTS["stage"] * section_fit(c, ctx.failing, ctx.intent)
         - WEIGHTS["escalation"] * (ctx.escalating and not ESCALATE.search(c.text))
         - WEIGHTS["escalation"] * (ctx.failing and bool(c.drugs) and set(c.drugs) <= ctx.tried_drugs)
+        - WEIGHTS["escalation"] * (ctx.failing and bool(_FIRST_LINE_TEXT.search(c.text)))
+        - WEIGHTS["escalation"] * _starts_what_is_taken(c, ctx)
         + WEIGHTS["threshold"] * condition_fit(c, ctx)
         + WEIGHTS["negation"] * negation_fit(c.text, ctx.negated)
         - WEIGHTS["definition"] * (ctx.intent is not Intent.DIAGNOSIS and bool(DEFINITION.match(c.text)))
@@ -209,6 +216,18 @@ def condition_fit(c: Candidate, ctx: BottomLineContext) -> float:
     return 1 if stated & ctx.case_stems - topic else 0
 
 
+_FIRST_LINE_TEXT = re.compile(
+    r"\bfirst[- ]line\b|\bas (?:the )?(?:initial|first) (?:treatment|therapy)", re.I
+)
+_START = re.compile(r"(?:start|begin|initiate|offer|prescribe)\b", re.I)
+
+
+def _starts_what_is_taken(c: Candidate, ctx: BottomLineContext) -> bool:
+    """ "Start oral iron ..." for a patient who has started it answers an earlier question."""
+    taken = {d.lower() for d in ctx.current_treatments}
+    return bool(taken and _START.match(c.text) and c.drugs) and {d.lower() for d in c.drugs} <= taken
+
+
 def _names_only_other_drugs(c: Candidate, asked: frozenset[str]) -> bool:
     """The sentence names drugs, none of them the ones asked about (lower case)."""
     drugs = {d.lower() for d in c.drugs}
@@ -241,7 +260,8 @@ def ruling_out(pool: list[Candidate], ctx: BottomLineContext) -> Candidate | Non
     the case states: "Triptans are contraindicated in ischaemic heart disease" for a patient who
     had an MI. Safety first: when the patient has the contraindication, that is the answer."""
     asked = ctx.focus_drugs or ctx.asked_drugs
-    if not ctx.yes_no_drug or not asked:
+    when = bool(_WHEN_START.search(asked_part(ctx.question) or ctx.question))
+    if not (ctx.yes_no_drug or when) or not asked:
         return None
     names = drug_stems(asked)
     case = ctx.case_stems - names - FILLER_STEMS
@@ -250,6 +270,8 @@ def ruling_out(pool: list[Candidate], ctx: BottomLineContext) -> Candidate | Non
         if not _CONTRAINDICATION.search(c.text) or not c.stems & names:
             continue
         stated = {ctx.selection.aliases.get(s, s) for s in c.stems - names} & case - _NOT_A_CONDITION
+        if when and _UNTIL.search(c.text):  # "when can I start warfarin?" "not until platelets recover"
+            stated = stated or {"until"}
         if stated and threshold_fit(c.text, ctx.values) >= 0:
             found.append((c.hit.source_id != ctx.lead_source, -len(stated), -fit(c, ctx), c.order, c))
     return min(found, key=lambda f: f[:4])[-1] if found else None

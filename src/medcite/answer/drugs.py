@@ -124,9 +124,68 @@ LEXICON = frozenset(
     norepinephrine noradrenaline dopamine dobutamine terlipressin octreotide fidaxomicin metronidazole
     clindamycin flucloxacillin dicloxacillin cefotaxime meropenem gentamicin ciprofloxacin levofloxacin
     penicillin benzylpenicillin oseltamivir nicotine bupropion naltrexone acamprosate disulfiram
-    cabotegravir emtricitabine tenofovir
+    cabotegravir emtricitabine tenofovir codeine co-codamol co-dydramol tramadol oxycodone fentanyl
+    diamorphine ergometrine sumatriptan rizatriptan zolmitriptan rifabutin finerenone aciclovir valaciclovir
+    fondaparinux bivalirudin phytomenadione
     """.split()
 )
+# Brand names clinicians type, as the generic the sources use (UK and US brands; facts, not advice)
+BRANDS = {
+    "mst": "morphine",
+    "oramorph": "morphine",
+    "zomorph": "morphine",
+    "oxycontin": "oxycodone",
+    "actrapid": "insulin",
+    "humulin": "insulin",
+    "novorapid": "insulin",
+    "lantus": "insulin glargine",
+    "syntometrine": "ergometrine",
+    "syntocinon": "oxytocin",
+    "descovy": "emtricitabine",
+    "truvada": "emtricitabine",
+    "priadel": "lithium",
+    "camcolit": "lithium",
+    "epipen": "adrenaline",
+    "eliquis": "apixaban",
+    "xarelto": "rivaroxaban",
+    "pradaxa": "dabigatran",
+    "lixiana": "edoxaban",
+    "savaysa": "edoxaban",
+    "coumadin": "warfarin",
+    "lipitor": "atorvastatin",
+    "crestor": "rosuvastatin",
+    "zocor": "simvastatin",
+    "jardiance": "empagliflozin",
+    "forxiga": "dapagliflozin",
+    "farxiga": "dapagliflozin",
+    "ozempic": "semaglutide",
+    "wegovy": "semaglutide",
+    "victoza": "liraglutide",
+    "mounjaro": "tirzepatide",
+    "trulicity": "dulaglutide",
+    "entresto": "sacubitril",
+    "champix": "varenicline",
+    "chantix": "varenicline",
+    "zyban": "bupropion",
+    "keppra": "levetiracetam",
+    "epilim": "valproate",
+    "depakote": "valproate",
+    "lamictal": "lamotrigine",
+    "tegretol": "carbamazepine",
+    "augmentin": "co-amoxiclav",
+    "tamiflu": "oseltamivir",
+    "nexium": "esomeprazole",
+    "losec": "omeprazole",
+    "prilosec": "omeprazole",
+    "ventolin": "salbutamol",
+    "lasix": "furosemide",
+    "aldactone": "spironolactone",
+    "zyloric": "allopurinol",
+    "zyloprim": "allopurinol",
+    "plavix": "clopidogrel",
+    "brilinta": "ticagrelor",
+    "brilique": "ticagrelor",
+}
 MULTIWORD = (
     "plasma exchange",
     "intravenous immunoglobulin",
@@ -174,6 +233,12 @@ CLASS_WORDS = {
     "gatran": ("DOAC", "anticoagulant"),
     "prazole": ("PPI", "proton"),
     "triptan": ("triptan", "triptans"),
+    "warfarin": ("vitamin K antagonist", "VKA"),
+    "codamol": ("codeine", "opioid"),
+    "dydramol": ("dihydrocodeine", "opioid"),
+    "morphine": ("opioid", "opioids"),
+    "codone": ("opioid", "opioids"),
+    "tanyl": ("opioid", "opioids"),
     "azepam": ("benzodiazepine", "benzodiazepines"),
     "azepoxide": ("benzodiazepine", "benzodiazepines"),
     "azolam": ("benzodiazepine", "benzodiazepines"),
@@ -202,7 +267,7 @@ class DrugMention:
 
 def is_drug_word(word: str) -> bool:
     w = word.lower()
-    if w in LEXICON:
+    if w in LEXICON or w in BRANDS:
         return True
     if w in _NOT_DRUGS or len(w) < 5:
         return False
@@ -229,4 +294,6 @@ def _canonical(name: str) -> str:
     if _PLACEHOLDER.fullmatch(name):
         head, letter = name.split()
         return f"{head.lower()} {letter}"
+    if name.lower() in BRANDS:
+        return BRANDS[name.lower()]
     return name if name.isupper() and len(name) <= 5 else name.lower()

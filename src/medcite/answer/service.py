@@ -12,9 +12,10 @@ import time
 
 from sqlalchemy import select
 
-from medcite.answer.analyse import Analysis, analyse_question
+from medcite.answer.analyse import Analysis, analyse_question, condition_from_labs
 from medcite.answer.compose_extractive import SourceInfo, compose_extractive, relevant_candidates
 from medcite.answer.compose_llm import compose_llm
+from medcite.answer.drugs import class_words
 from medcite.answer.followups import suggest_follow_ups
 from medcite.answer.patient import adapt_for_patient
 from medcite.answer.query import build_query, key_stems, key_terms, topic_terms
@@ -94,7 +95,16 @@ class AnswerService:
         selection.key_stems = key_stems(terms)
         sources = self._sources({h.source_id for h in hits})
         keywords = {sid: info.keywords for sid, info in sources.items()}
-        strength = evidence_strength(hits, topic_terms(analysis), keywords)
+        equivalents = term_equivalents(analysis)
+        condition = analysis.facts.condition
+        strength = evidence_strength(hits, topic_terms(analysis), keywords, equivalents, condition)
+        from_labs = condition_from_labs(analysis.facts.labs)
+        if from_labs and from_labs != analysis.facts.condition:
+            # "breast cancer, neutrophils 0.4, temp 38.4" is answerable as febrile neutropenia
+            drugs = analysis.facts.drugs_mentioned
+            strength = max(
+                strength, evidence_strength(hits, [from_labs, *drugs], keywords, equivalents, from_labs)
+            )
         timings["select"] = _ms(t)
 
         t = time.perf_counter()
@@ -221,8 +231,27 @@ def whole_lead_source(store: Store, hits: list[SearchHit]) -> list[SearchHit]:
     return [c for c in chunks if c.chunk_id not in seen]
 
 
+def term_equivalents(analysis: Analysis) -> dict[str, tuple[str, ...]]:
+    """What else a source may call a topic term: a drug's class ("co-codamol" is an opioid), a
+    condition's head word ("metastatic lung cancer" is answered by a topic on cancer)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for drug in analysis.facts.drugs_mentioned:
+        if class_words(drug):
+            out[drug] = class_words(drug)
+    condition = analysis.facts.condition
+    if condition and len(condition.split()) > 1:
+        head = condition.split()[-1]
+        if key_stems([head]) and len(head) > 4:
+            out[condition] = (head,)
+    return out
+
+
 def evidence_strength(
-    hits: list[SearchHit], terms: list[str], keywords: dict[int, tuple[str, ...]] | None = None
+    hits: list[SearchHit],
+    terms: list[str],
+    keywords: dict[int, tuple[str, ...]] | None = None,
+    equivalents: dict[str, tuple[str, ...]] | None = None,
+    condition: str | None = None,
 ) -> float:
     """Best share of the question's topic terms (condition, drugs) that one source's retrieved
     passages, with its title, sections and index keywords, cover together; a term counts when half
@@ -231,9 +260,16 @@ def evidence_strength(
     an editor listed them as what the source is about ("melaena" for upper GI bleeding)."""
     if not hits:
         return 0.0
-    stem_sets = [s for s in (key_stems([t]) for t in terms) if s]
+    equivalents = equivalents or {}
+    # each term: its own stems and those of each equivalent; covered when one of them is
+    by_term = {
+        t: [s for s in (key_stems([t]), *(key_stems([e]) for e in equivalents.get(t, ()))) if s]
+        for t in terms
+    }
+    stem_sets = [alternatives for alternatives in by_term.values() if alternatives]
     if not stem_sets:
         return 1.0
+    anchor = by_term.get(condition) if condition else None
     contexts: dict[int, set[str]] = {}
     for hit in hits:
         context = contexts.setdefault(hit.source_id, set())
@@ -242,9 +278,18 @@ def evidence_strength(
         context.update(tokenize(" ".join((hit.source_title, *hit.section_path, hit.text))))
     best = 0.0
     for context in contexts.values():
-        covered = sum(1 for stems in stem_sets if len(stems & context) * 2 >= len(stems))
-        best = max(best, covered / len(stem_sets))
+        covered = sum(1 for alternatives in stem_sets if _covers(alternatives, context))
+        share = covered / len(stem_sets)
+        if anchor and _covers(anchor, context):
+            # the source is about the patient's condition: the drugs named may be history (the
+            # chemotherapy before a febrile neutropenia), so it is enough to answer from
+            share = max(share, MIN_EVIDENCE_STRENGTH)
+        best = max(best, share)
     return best
+
+
+def _covers(alternatives: list[frozenset[str]], context: set[str]) -> bool:
+    return any(len(stems & context) * 2 >= len(stems) for stems in alternatives)
 
 
 def _renumber(article: AnswerArticle) -> None:
