@@ -305,7 +305,11 @@ def plain_text(
         sentences = [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", source) if s.strip()]
         parts = [part for s in sentences for part in (cut_clauses(s) if cuts else [s])]
     rendered = []
-    for part in parts:
+    for part in _shared_condition_lists(parts) if lists else parts:
+        if isinstance(part, RunInList):
+            group = RunInList(lexicon.apply(part.lead), [lexicon.apply(i) for i in part.items], "and")
+            rendered.append(lay_out(_capital(group) if words else part))
+            continue
         found = find_list(part) if lists and _words(part) > MAX_WORDS else None
         if found is not None:
             if words:
@@ -316,6 +320,29 @@ def plain_text(
         else:
             rendered.append(_finish(lexicon.apply(part) if words else part))
     return _join(p for p in rendered if p)
+
+
+def _shared_condition_lists(parts: list[str]) -> list[str | RunInList]:
+    """ "If A, do B. If A, do C." (the clauses `_share_condition` cut, each with the condition written
+    again) -> the condition once as a lead-in and the clauses as its items: "If A:" "- do B, and" "- do C."
+    The clauses were joined by a comma or "and" in the sentence, so "and" joins them here. Not when a
+    part pointing back ("This applies when ...", "But ...") follows: it would then seem to cover them all."""
+    out: list[str | RunInList] = []
+    i = 0
+    while i < len(parts):
+        m = re.match(r"([^,;:]+), ", parts[i]) if _GOVERNED.match(parts[i]) else None
+        lead = m.group(1) if m else None
+        j = i + 1
+        while lead and j < len(parts) and parts[j].startswith(f"{lead}, "):
+            j += 1
+        follows = parts[j] if j < len(parts) else ""
+        if lead and j - i >= 2 and not follows.startswith(_CONTINUES):
+            items = [p[len(lead) + 2 :].rstrip(" .") for p in parts[i:j]]
+            out.append(RunInList(lead=lead, items=items, conjunction="and"))
+        else:
+            out.extend(parts[i:j])
+        i = j
+    return out
 
 
 def _capital(found: RunInList) -> RunInList:
