@@ -54,6 +54,7 @@ WEIGHTS = {
     "definition": 0.3,  # penalty: a definition ("Diagnose AKI when ...") answers no treatment question
     "episode": 0.3,  # penalty: "after a first episode" for a question about a second one
     "other_drug": 0.3,  # penalty: "should I add hydrocortisone?" answered about vasopressin
+    "taken": 0.3,  # penalty: "start an SGLT2 inhibitor" for a patient already on empagliflozin
 }
 MIN_SECOND_COVER = 0.08  # the second sentence must answer this much of what the first did not
 PROSE_OVER_ROW = 0.3  # how much worse a sentence may fit than the table row it replaces
@@ -93,7 +94,8 @@ _YES_NO_DRUG = re.compile(
     re.I,
 )
 _WHEN_START = re.compile(
-    r"\bwhen (?:can|should|do|to|could) (?:i |we |you |she |he |they )?(?:start|give|restart|resume|begin|switch)",
+    r"\bwhen (?:can|should|do|to|could) (?:i |we |you |she |he |they )?"
+    r"(?:start|give|restart|resume|begin|switch)",
     re.I,
 )
 _UNTIL = re.compile(r"\b(?:until|before|unless)\b", re.I)
@@ -161,7 +163,7 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
         - WEIGHTS["escalation"] * (ctx.escalating and not ESCALATE.search(c.text))
         - WEIGHTS["escalation"] * (ctx.failing and bool(c.drugs) and set(c.drugs) <= ctx.tried_drugs)
         - WEIGHTS["escalation"] * (ctx.failing and bool(_FIRST_LINE_TEXT.search(c.text)))
-        - WEIGHTS["escalation"] * _starts_what_is_taken(c, ctx)
+        - WEIGHTS["taken"] * _starts_what_is_taken(c, ctx)
         + WEIGHTS["threshold"] * condition_fit(c, ctx)
         + WEIGHTS["negation"] * negation_fit(c.text, ctx.negated)
         - WEIGHTS["definition"] * (ctx.intent is not Intent.DIAGNOSIS and bool(DEFINITION.match(c.text)))
@@ -192,13 +194,13 @@ def condition_fit(c: Candidate, ctx: BottomLineContext) -> float:
     values are compared with its thresholds (`threshold_fit`); a condition in words ("if there are
     ECG changes", "women who become pregnant need ...") is met when the case states its words or
     their synonyms; "without bleeding" is not met by a patient who is bleeding."""
-    verdict = threshold_fit(c.text, ctx.values)
-    if verdict:
-        return verdict
     for without in _WITHOUT.finditer(c.text):  # "for an INR of 4.5-10 without bleeding", bleeding patient
         excluded = {ctx.selection.aliases.get(s, s) for s in tokenize(without.group(1))} - FILLER_STEMS
         if excluded & ctx.case_stems:
             return -1
+    verdict = threshold_fit(c.text, ctx.values)
+    if verdict:
+        return verdict
     m = _LEADING_CONDITION.match(c.text) or _SUBJECT_CONDITION.match(c.text)
     if not m or _NEGATION.search(_NOT_TOLERATED.sub("intolerant", m.group(1))):
         return 0  # "if treatment C has not helped": the words alone cannot tell who meets it
@@ -220,12 +222,21 @@ _FIRST_LINE_TEXT = re.compile(
     r"\bfirst[- ]line\b|\bas (?:the )?(?:initial|first) (?:treatment|therapy)", re.I
 )
 _START = re.compile(r"(?:start|begin|initiate|offer|prescribe)\b", re.I)
+_PUT_ON = re.compile(r"(?:start|begin|initiate|offer|prescribe|give|use|add|treat)\b", re.I)
 
 
 def _starts_what_is_taken(c: Candidate, ctx: BottomLineContext) -> bool:
-    """ "Start oral iron ..." for a patient who has started it answers an earlier question."""
+    """ "Start oral iron ..." for a patient who has started it, "treat with an SGLT2 inhibitor" for
+    one on empagliflozin: answers to an earlier question."""
     taken = {d.lower() for d in ctx.current_treatments}
-    return bool(taken and _START.match(c.text) and c.drugs) and {d.lower() for d in c.drugs} <= taken
+    if not taken:
+        return False
+    classes = {s for d in taken for s in tokenize(" ".join(class_words(d)))}
+    if not (_START.match(c.text) or (ctx.escalating and _PUT_ON.match(c.text))):
+        return False
+    if c.drugs:
+        return {d.lower() for d in c.drugs} <= taken
+    return bool(classes & c.stems)
 
 
 def _names_only_other_drugs(c: Candidate, asked: frozenset[str]) -> bool:

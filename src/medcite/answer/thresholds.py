@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from medcite.search.expansion import abbreviation_meanings
+from medcite.search.expansion import abbreviation_meanings, synonym_table
 from medcite.text.tokens import tokenize
 
 _NUMBER = r"(\d+(?:\.\d+)?)"
@@ -27,7 +27,8 @@ _ABOVE = r"above|over|more than|greater than|higher than|>|≥|at least"
 _UNIT = r"(?:\s*(?:%|[a-zA-Zµ]+(?:/[a-zA-Z0-9.]+)*(?:\s*[a-zA-Z0-9]+)?))?"
 _PREFIX_CONDITION = re.compile(rf"\b({_BELOW}|{_ABOVE})\s+{_NUMBER}", re.I)
 _SUFFIX_CONDITION = re.compile(
-    rf"{_NUMBER}{_UNIT}\s+or\s+(more|higher|above|greater|over|less|lower|below|fewer)\b", re.I
+    rf"{_NUMBER}{_UNIT}(?:\s*\([^)]{{1,30}}\))?\s+or\s+(more|higher|above|greater|over|less|lower|below|fewer)\b",
+    re.I,
 )
 _RANGE_CONDITION = re.compile(rf"\b(?:between\s+)?{_NUMBER}{_UNIT}\s*(?:-|to|and)\s*{_NUMBER}{_UNIT}", re.I)
 _NAME_WINDOW = 48  # characters before a condition in which its measurement is named
@@ -83,6 +84,8 @@ def question_values(question: str) -> list[QuestionValue]:
         stems = set(tokenize(name))
         for meaning in abbreviation_meanings(name) or abbreviation_meanings(name.upper()):
             stems |= set(tokenize(meaning))
+        for synonym in synonym_table().get(name.lower(), ()):  # "ACR" is what sources call albuminuria
+            stems |= set(tokenize(synonym))
         stems = {s for s in stems if not s.isdigit() and len(s) > 1}
         if stems:
             out.append(QuestionValue(frozenset(stems), float(m.group(2)), unit_after(question, m.end())))
@@ -150,10 +153,15 @@ def threshold_fit(sentence: str, values: list[QuestionValue]) -> float:
     verdicts: dict[int, bool] = {}
     for condition in conditions(sentence):
         window = sentence[max(0, condition.start - _NAME_WINDOW) : condition.start]
-        named = set(tokenize(window))
-        matching = [i for i, v in enumerate(values) if v.stems & named and same_unit(v.unit, condition.unit)]
-        if matching:
-            i = matching[-1]
+        # the measurement named closest before the condition: "potassium and albuminuria of 30"
+        # is a condition on albuminuria
+        nearest: dict[int, int] = {}
+        for pos, word in enumerate(re.findall(r"[A-Za-z][A-Za-z0-9+-]*", window)):
+            for i, v in enumerate(values):
+                if v.stems & set(tokenize(word)) and same_unit(v.unit, condition.unit):
+                    nearest[i] = pos
+        if nearest:
+            i = max(nearest, key=lambda k: (nearest[k], k))
             verdicts[i] = verdicts.get(i, False) or _meets(condition, values[i].value)
     if not verdicts:
         return 0
