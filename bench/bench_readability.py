@@ -3,7 +3,9 @@
 Indexes the starter library (shipped vector pack) in a temporary folder, answers every question of
 src/medcite/library/questions.yaml for the clinician and the patient audience with `AnswerService.ask`,
 and prints the Flesch-Kincaid grade that each article's provenance reports (the prose shown: patient
-articles are measured on their plain renderings). Also counts plain renderings rejected by the check.
+articles are measured on their plain renderings, a bulleted list as lead-in + item per item, see
+answer/readability.py). Also counts plain renderings rejected by the check and the lists laid out, and
+prints what each rule does (the patient article's statements rendered with some rules only).
 
     /work/main/.venv/bin/python bench/bench_readability.py [--json]
 """
@@ -25,6 +27,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 import yaml  # noqa: E402
 
+from medcite.answer.lists import LIST_ITEM  # noqa: E402
 from medcite.answer.plain import plain_text  # noqa: E402
 from medcite.answer.readability import flesch_kincaid  # noqa: E402
 from medcite.answer.schema import AnswerArticle, Audience  # noqa: E402
@@ -44,11 +47,15 @@ VARIANTS: dict[str, dict[str, bool]] = {
         "asides": False,
         "cuts": False,
         "words": False,
+        "lists": False,
     },
-    "+ asides dropped only": {"asides": True, "cuts": False, "words": False},
-    "+ lexicon only": {"asides": False, "cuts": False, "words": True},
-    "+ clause cuts only": {"asides": False, "cuts": True, "words": False},
-    "all rules (what is shown)": {"asides": True, "cuts": True, "words": True},
+    "+ asides dropped only": {"asides": True, "cuts": False, "words": False, "lists": False},
+    "+ lexicon only": {"asides": False, "cuts": False, "words": True, "lists": False},
+    "+ clause cuts only": {"asides": False, "cuts": True, "words": False, "lists": False},
+    "+ bulleted lists only": {"asides": False, "cuts": False, "words": False, "lists": True},
+    "all rules but lists": {"asides": True, "cuts": True, "words": True, "lists": False},
+    "all rules but clause cuts": {"asides": True, "cuts": False, "words": True, "lists": True},
+    "all rules (what is shown)": {"asides": True, "cuts": True, "words": True, "lists": True},
 }
 
 
@@ -83,7 +90,7 @@ def main() -> None:
         shown: dict[Audience, list[float]] = {a: [] for a in AUDIENCES}
         variants: dict[str, list[float]] = {name: [] for name in VARIANTS}
         variants["all rules, clinician depth (no sections cut)"] = []
-        rejected = statements = 0
+        rejected = statements = lists = 0
         t = time.perf_counter()
         for question in questions:
             by_audience = {}
@@ -95,6 +102,7 @@ def main() -> None:
                 if audience is Audience.PATIENT:
                     rejected += len(article.provenance.plain_rejected)
                     statements += len(article.statements())
+                    lists += sum(LIST_ITEM in (s.plain or "") for _, s in article.statements())
                     for name, render in VARIANTS.items():
                         variants[name].append(flesch_kincaid(prose(article, render)).flesch_kincaid_grade)
             deep = by_audience[Audience.CLINICIAN].model_copy(deep=True)
@@ -128,7 +136,10 @@ def main() -> None:
     for name, values in variants.items():
         share = sum(v <= 8 for v in values) / len(values)
         print(f"| {name} | {statistics.median(values):.2f} | {share:.1%} |")
-    print(f"patient statements: {statements}, plain renderings rejected by verify_plain: {rejected}")
+    print(
+        f"patient statements: {statements}, laid out with a bulleted list: {lists}, "
+        f"plain renderings rejected by verify_plain: {rejected}"
+    )
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ starter library's question set (clinician and patient answers to the same questi
 
 from __future__ import annotations
 
+import html
 import re
 import statistics
 from collections.abc import Iterator
@@ -16,9 +17,10 @@ import yaml
 
 from medcite.answer.drugs import find_drugs, is_drug_word
 from medcite.answer.lexicon import LexiconError, load_lexicon, parse_lexicon
+from medcite.answer.lists import split_blocks
 from medcite.answer.patient import PATIENT_LIMITS
 from medcite.answer.plain import plain_text
-from medcite.answer.readability import flesch_kincaid
+from medcite.answer.readability import flesch_kincaid, units
 from medcite.answer.render import PATIENT_HEADINGS, render_html, render_markdown
 from medcite.answer.schema import AnswerArticle, Audience, Reference, Statement
 from medcite.answer.service import AnswerService, article_text
@@ -305,6 +307,29 @@ def test_patient_rendering_shows_plain_words_and_the_patient_sections(
     for heading in PATIENT_HEADINGS.values():
         assert f"## {heading}" in markdown and f"<h2>{heading}</h2>" in html
     assert "## Evidence Supporting" not in markdown and "## References" in markdown
+
+
+def test_lists_are_shown_the_way_the_grade_counts_them(
+    pairs: list[tuple[AnswerArticle, AnswerArticle]],
+) -> None:
+    """A bulleted list in a plain rendering is a nested list in Markdown (so in the terminal) and HTML,
+    and the grade counts it as lead-in + item per item (answer/readability.py)."""
+    shown = 0
+    for _, patient in pairs:
+        markdown, page = render_markdown(patient), render_html(patient)
+        counted = units(article_text(patient))
+        for _, s in patient.statements():
+            blocks = split_blocks(s.shown)
+            for i, block in enumerate(blocks):
+                if not isinstance(block, list):
+                    continue
+                lead = str(blocks[i - 1]).split(". ")[-1]
+                for item in block:
+                    assert re.search(rf"^ *- {re.escape(item)}", markdown, re.M), (item, markdown)
+                    assert f"<li>{html.escape(item)}</li>" in page
+                    assert any(u.endswith(f"{lead} {item}") for u in counted), (lead, item)
+                shown += 1
+    assert shown >= 1
 
 
 def test_a_reviewers_edit_renews_the_plain_rendering(

@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from alembic import command
 from sqlalchemy import inspect, text
 
@@ -121,6 +122,7 @@ def test_articles_and_their_history_survive_the_upgrade(tmp_path: Path) -> None:
         article = ed.get_article(store, 5)
         assert article.status is ReviewStatus.APPROVED and article.reviewers == ("rita",)
         assert article.approved_at == NOW and article.assigned_to == "rita" and article.version == 4
+        assert article.composer_version is None  # composed before MedCite recorded its version (0004)
         assert [e.action for e in ed.history(store, 5)] == ["create", "start", "edit", "approve"]
         assert ed.get_version(store, 5, 1) == v1 and ed.get_version(store, 5, 2) == v2
         assert ed.diff_versions(store, 5).splitlines()[-2:] == ["-s1: Old. [1]", "+s1: New. [1]"]
@@ -128,3 +130,43 @@ def test_articles_and_their_history_survive_the_upgrade(tmp_path: Path) -> None:
         assert ed.sweep_stale(store) == [5]
     finally:
         store.dispose()
+
+
+def test_the_composer_version_migration_goes_both_ways_and_keeps_history_append_only(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'composer.db'}"
+    _database_at(url, "0004_composer_version")
+    engine = make_engine(url)
+    try:
+        columns = {c["name"] for c in inspect(engine).get_columns("article_versions")}
+        assert "composer_version" in columns
+        cfg = _alembic_config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0003_editorial")
+        assert "composer_version" not in {c["name"] for c in inspect(engine).get_columns("articles")}
+        with engine.begin() as conn:
+            conn.execute(
+                text("INSERT INTO users (id, name, role, created_at) VALUES (1, 'a', 'admin', :t)"),
+                {"t": NOW},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO articles (id, question, normalised_question, question_key, audience, "
+                    "answer, "
+                    "status, version, content_version, kb_version, created_at, updated_at, reviewers) "
+                    "VALUES (1, 'Q?', 'q', 'k', 'clinician', '{}', 'submitted', 1, 1, 1, :t, :t, '[]')"
+                ),
+                {"t": NOW},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO article_versions (article_id, version, answer, edited_by, created_at) "
+                    "VALUES (1, 1, '{}', 'system', :t)"
+                ),
+                {"t": NOW},
+            )
+        with pytest.raises(Exception, match="article_versions is append-only"):
+            with engine.begin() as conn:
+                conn.execute(text("UPDATE article_versions SET comment = 'rewritten'"))
+    finally:
+        engine.dispose()

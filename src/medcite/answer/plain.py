@@ -20,9 +20,17 @@ drug names, no lost negation, every word from the sentence, the lexicon or a few
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from medcite.answer.drugs import find_drugs
+from medcite.answer.instructions import COORDINATED as _COORDINATED
+from medcite.answer.instructions import INSTRUCTION as _INSTRUCTION
+from medcite.answer.instructions import INSTRUCTION_START as _INSTRUCTION_START
+from medcite.answer.instructions import NOT_A_VERB as _NOT_A_VERB
+from medcite.answer.instructions import NOUN_VERBS as _NOUN_VERBS
+from medcite.answer.instructions import VERBS_ONLY as _VERBS_ONLY
 from medcite.answer.lexicon import Lexicon, load_lexicon
+from medcite.answer.lists import LIST_ITEM, RunInList, find_list, lay_out
 from medcite.text.markers import strip_markers
 
 # Words a cut may add ("which" becomes "This", "because" becomes "This is because") and "another",
@@ -46,12 +54,6 @@ _GOVERNED = re.compile(
     r"despite|with|without|among|until|as|on|at|by|from|within|over|under|only|except|since|following)\b",
     re.I,
 )
-# Verbs that open an instruction in guideline prose: a comma or "and" before one starts a new clause.
-_INSTRUCTION = (
-    "add|adjust|advise|arrange|ask|assess|avoid|begin|call|check|confirm|consider|continue|discuss|"
-    "document|encourage|ensure|escalate|explain|give|increase|keep|measure|monitor|offer|prescribe|"
-    "reduce|refer|repeat|reassess|recheck|restart|seek|start|stop|switch|take|taper|tell|treat|withhold|watch"
-)
 _FINITE = r"(?:should|may|must|can|cannot|is|are|was|were|will|need|needs|has|have|do|does)"
 # A second clause or condition: "This applies when ..." would then point at more than one thing.
 _SECOND_CLAUSE = re.compile(
@@ -69,7 +71,11 @@ _OPEN_CONDITION = re.compile(
 )
 _OPEN_ANY = re.compile(r"\b(?:if|when|whenever|unless|once|while|until|where)\b[^,;]*$", re.I)
 # A part that stops on a word that needs more after it ("... causes and", "... the").
-_DANGLING = re.compile(r"\b(?:and|or|but|then|to|of|with|for|in|on|at|by|the|a|an|than|as)$", re.I)
+_DANGLING = re.compile(
+    r"\b(?:and|or|but|then|to|of|with|for|in|on|at|by|the|a|an|than|as|including|such as|especially|"
+    r"particularly|like|except|even)$",
+    re.I,
+)
 # Not after a word that narrows a condition ("only when", "even if"): a cut there would change it.
 _FREE = "".join(
     rf"(?<!\b{w})"
@@ -81,11 +87,47 @@ _CLAUSE_START = (
     rf"(?:(?!(?:who|whose|which|that|those|if|when|unless|once|because|although|while|where)\b)[\w/'-]+\s+){{1,5}}"
     rf"{_FINITE}\b"
 )
-_AND_CLAUSE = re.compile(rf",\s+and\s+(?={_CLAUSE_START})", re.I)
-_INSTRUCTION_START = re.compile(rf"(?:do not |don't )?(?:{_INSTRUCTION})\b", re.I)
+# Verbs of statements about a drug or a finding ("..., and spinal puncture carries a risk"): with these a
+# clause after ", and" has its own subject, which must not open with a preposition ("and in the US are").
+_STATEMENT_VERBS = (
+    r"(?:carries|raises|increases|reduces|causes|suggests|remains|works|takes|includes|lists|defines|prefers|"
+    r"advises|recommends)"
+)
+_SUBJECT = (
+    r"(?!(?:or|and|but|who|whose|which|that|in|on|at|for|with|by|from|to|after|before|during|within|over|"
+    rf"under|as|than|even|also|can|may|should|must|will|then|when|if|how|where|whether|{_STATEMENT_VERBS[3:-1]})\b)"
+)
+_AND_CLAUSE = re.compile(
+    rf",\s+and\s+(?={_SUBJECT}(?:{_CLAUSE_START}|(?:(?!(?:who|whose|which|that|those)\b)[\w/'-]+\s+){{1,5}}"
+    rf"{_STATEMENT_VERBS}\b))",
+    re.I,
+)
 _INSTRUCTION_CUTS = (
-    re.compile(rf",\s+(?:and\s+)?(?=(?:do not|don't|{_INSTRUCTION})\b)", re.I),
-    re.compile(rf"\s+and\s+(?=(?:do not|don't|{_INSTRUCTION})\b)", re.I),
+    re.compile(
+        rf",\s+(?:and\s+)?(?=(?:do not|don't|{_INSTRUCTION}|{_VERBS_ONLY})\b"
+        rf"|(?:{_NOUN_VERBS})\b{_NOT_A_VERB})",
+        re.I,
+    ),
+    re.compile(rf"\s+and\s+(?=(?:do not|don't|{_INSTRUCTION}|{_VERBS_ONLY})\b)", re.I),
+)
+# "Offer X, taking account of Y" -> "Offer X. Take account of Y.": a participle that says how to carry
+# out an instruction becomes an instruction of its own (only after an instruction, and only when no
+# second participle follows that would then read as part of it).
+_PARTICIPLES = {
+    "taking": "Take ",
+    "using": "Use ",
+    "reviewing": "Review ",
+    "weighing": "Weigh ",
+    "continuing": "Continue ",
+    "checking": "Check ",
+    "rechecking": "Recheck ",
+    "avoiding": "Avoid ",
+    "giving": "Give ",
+    "adding": "Add ",
+}
+_PARTICIPLE_CUTS: tuple[tuple[re.Pattern[str], str, bool], ...] = tuple(
+    (re.compile(rf",\s+{verb}\s+(?![^,;]*\b(?:and|or)\s+\w+ing\b)(?=[^;]*$)", re.I), opener, False)
+    for verb, opener in _PARTICIPLES.items()
 )
 _GROUP = r"(?:patients|people|adults|women|men|children|those|anyone)"
 # (boundary, words that open the new sentence, safe after an opening condition). A cut that opens with
@@ -108,6 +150,7 @@ _CUTS: tuple[tuple[re.Pattern[str], str, bool], ...] = (
     (re.compile(r",?\s+so\s+that\s+(?=[^,;]*$)", re.I), "This is so that ", True),
     (_INSTRUCTION_CUTS[0], "", False),
     (_INSTRUCTION_CUTS[1], "", False),
+    *_PARTICIPLE_CUTS,
     (_AND_CLAUSE, "", False),
     (re.compile(r":\s+(?=[^.;]*\b(?:is|are|should|may|can|must|will|need|needs)\b)"), "", False),
     (re.compile(rf"{_FREE},?\s+when\s+", re.I), "This applies when ", True),
@@ -122,6 +165,10 @@ _CUTS: tuple[tuple[re.Pattern[str], str, bool], ...] = (
     ),
     (re.compile(rf",\s+such\s+as\s+(?={_TO_END})", re.I), "Examples are ", True),
     (re.compile(rf",\s+for\s+example,?\s+(?={_TO_END})", re.I), "For example, ", True),
+)
+# After a list of examples, the main clause resumes: ", and for fulminant colitis", ", switching to ...".
+_RESUMES = re.compile(
+    r",\s+(?:(?:and|or|but)\s+(?:for|with|in|to|on|at|by|from|about|if|when|after|before)\b|\w+ing\b)", re.I
 )
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'-]*")
 # A table row as the selector shows it: "cell: cell; cell; cell" (one cited row of a dosing table).
@@ -171,13 +218,27 @@ def cut_clauses(sentence: str, governed: bool | None = None) -> list[str]:
                 continue  # "unless A agree and document B": no comma closed the condition before the cut
             if opener.startswith("This is for") and "," in right:
                 continue  # the group must be all that follows, not a group and a further phrase
+            if opener.startswith(("This applies", "This is for")) and _COORDINATED.search(left):
+                continue  # "Review X and change Y if Z": the condition may belong to the second only
             if opener.startswith("This applies") and "," in (left.split(",", 1)[-1] if governed else left):
                 continue  # the condition may belong to a phrase of the sentence, not to all of it
-            if pattern in _INSTRUCTION_CUTS and not _INSTRUCTION_START.match(left):
+            if (pattern in _INSTRUCTION_CUTS or (pattern, opener, safe) in _PARTICIPLE_CUTS) and not (
+                _INSTRUCTION_START.match(left)
+            ):
                 continue  # "..., give X" continues a list of instructions only after an instruction
-            verb = _INSTRUCTION_START.match(left) or re.search(rf"\b{_FINITE}\b", left, re.I)
+            verb = (
+                _INSTRUCTION_START.match(left)
+                or re.search(rf"\b{_FINITE}\b", left, re.I)
+                or (pattern is _AND_CLAUSE and re.search(rf"\b{_STATEMENT_VERBS}\b", left, re.I))
+            )
             if (pattern is _AND_CLAUSE or opener.startswith("This")) and not verb:
                 continue  # the left part would be a fragment without a verb
+            if opener.startswith(("Examples", "For example")) and not (
+                verb or re.search(rf"(?:^|,\s+){_INSTRUCTION_START.pattern}", left, re.I)
+            ):
+                continue  # "For people not at target, such as after X fails, switch ...": a fragment
+            if opener.startswith(("Examples", "For example")) and _RESUMES.search(right):
+                continue  # "such as A or B, and for C": the sentence goes on after its examples
             if opener.startswith("This") and (
                 _SECOND_CLAUSE.search(left) or _SECOND_CLAUSE.search(right) or not re.match(_TO_END, right)
             ):
@@ -225,7 +286,13 @@ def _finish(sentence: str) -> str:
 
 
 def plain_text(
-    text: str, lexicon: Lexicon | None = None, *, asides: bool = True, cuts: bool = True, words: bool = True
+    text: str,
+    lexicon: Lexicon | None = None,
+    *,
+    asides: bool = True,
+    cuts: bool = True,
+    words: bool = True,
+    lists: bool = True,
 ) -> str:
     """The patient-facing rendering of one quoted statement (see the module docstring). The switches
     turn single rules off, for measuring what each one does (bench/bench_readability.py)."""
@@ -237,4 +304,55 @@ def plain_text(
     else:
         sentences = [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", source) if s.strip()]
         parts = [part for s in sentences for part in (cut_clauses(s) if cuts else [s])]
-    return " ".join(p for p in (_finish(lexicon.apply(part) if words else part) for part in parts) if p)
+    rendered = []
+    for part in _shared_condition_lists(parts) if lists else parts:
+        if isinstance(part, RunInList):
+            group = RunInList(lexicon.apply(part.lead), [lexicon.apply(i) for i in part.items], "and")
+            rendered.append(lay_out(_capital(group) if words else part))
+            continue
+        found = find_list(part) if lists and _words(part) > MAX_WORDS else None
+        if found is not None:
+            if words:
+                found = RunInList(
+                    lexicon.apply(found.lead), [lexicon.apply(i) for i in found.items], found.conjunction
+                )
+            rendered.append(lay_out(_capital(found)))
+        else:
+            rendered.append(_finish(lexicon.apply(part) if words else part))
+    return _join(p for p in rendered if p)
+
+
+def _shared_condition_lists(parts: list[str]) -> list[str | RunInList]:
+    """ "If A, do B. If A, do C." (the clauses `_share_condition` cut, each with the condition written
+    again) -> the condition once as a lead-in and the clauses as its items: "If A:" "- do B, and" "- do C."
+    The clauses were joined by a comma or "and" in the sentence, so "and" joins them here. Not when a
+    part pointing back ("This applies when ...", "But ...") follows: it would then seem to cover them all."""
+    out: list[str | RunInList] = []
+    i = 0
+    while i < len(parts):
+        m = re.match(r"([^,;:]+), ", parts[i]) if _GOVERNED.match(parts[i]) else None
+        lead = m.group(1) if m else None
+        j = i + 1
+        while lead and j < len(parts) and parts[j].startswith(f"{lead}, "):
+            j += 1
+        follows = parts[j] if j < len(parts) else ""
+        if lead and j - i >= 2 and not follows.startswith(_CONTINUES):
+            items = [p[len(lead) + 2 :].rstrip(" .") for p in parts[i:j]]
+            out.append(RunInList(lead=lead, items=items, conjunction="and"))
+        else:
+            out.extend(parts[i:j])
+        i = j
+    return out
+
+
+def _capital(found: RunInList) -> RunInList:
+    return RunInList(found.lead[:1].upper() + found.lead[1:], found.items, found.conjunction)
+
+
+def _join(parts: Iterable[str]) -> str:
+    """Sentences joined by a space; a sentence after a list starts on its own line."""
+    out, after_list = "", False
+    for part in parts:
+        out += ("\n" if after_list else " ") + part if out else part
+        after_list = LIST_ITEM in part
+    return out

@@ -15,6 +15,7 @@ from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.text import Text
 
+from medcite.answer.lists import split_blocks
 from medcite.answer.refs import links, vancouver, vancouver_primary
 from medcite.answer.schema import AnswerArticle, Audience, Intent, ReviewStatus, Role, Statement
 from medcite.answer.wording import PATIENT_URGENT, PENDING_REVIEW
@@ -63,9 +64,23 @@ def _cites(s: Statement) -> str:
     return "".join(f"[{n}]" for n in s.citations)
 
 
-def _line(s: Statement) -> str:
+def _line(s: Statement, indent: str = "  ") -> str:
+    """One statement as Markdown. A list in a plain rendering (`answer/lists.py`) becomes a nested list
+    under its lead-in, indented to sit inside the bullet or number that holds the statement."""
     lead = f"**{s.lead}:** " if s.lead else ""
-    return f"{lead}{strip_markers(s.shown)} {_cites(s)}".strip()
+    body = ""
+    for block in split_blocks(strip_markers(s.shown)):
+        if isinstance(block, list):
+            body += "".join(f"\n{indent}- {item}" for item in block)
+        else:
+            body += f"\n\n{indent}{block}" if body else block
+    return f"{lead}{body} {_cites(s)}".strip()
+
+
+def _paragraph(items: list[Statement]) -> str:
+    """Statements run together as one paragraph, or one paragraph each when one holds a list."""
+    lines = [_line(s, indent="") for s in items]
+    return "\n\n".join(lines) if any("\n" in line for line in lines) else " ".join(lines)
 
 
 def patient_sections(article: AnswerArticle) -> list[tuple[str, list[str], list[Statement]]]:
@@ -126,7 +141,7 @@ def render_markdown(article: AnswerArticle, banner_line: bool = True) -> str:
         out.append("")
     out += [f"## {HEADINGS['bottom_line']}", ""]
     if a.bottom_line:
-        out += [" ".join(_line(s) for s in a.bottom_line), ""]
+        out += [_paragraph(a.bottom_line), ""]
     else:
         out += ["No recommendation can be made from the knowledge base for this question.", ""]
     if a.audience is Audience.PATIENT:
@@ -135,7 +150,9 @@ def render_markdown(article: AnswerArticle, banner_line: bool = True) -> str:
     if a.found_but_not_recommended:
         out += [f"## {HEADINGS['found']}", ""] + [f"- {_line(s)}" for s in a.found_but_not_recommended] + [""]
     out += [f"## {HEADINGS['treatment_algorithm']}", ""]
-    out += [f"{i}. {_line(s)}" for i, s in enumerate(a.treatment_algorithm, 1)] or [_empty_algorithm(a)]
+    out += [f"{i}. {_line(s, indent='   ')}" for i, s in enumerate(a.treatment_algorithm, 1)] or [
+        _empty_algorithm(a)
+    ]
     out += ["", f"## {HEADINGS['specific_recommendation']}", ""]
     out += [f"- {_line(s)}" for s in a.specific_recommendation] or [NOT_COVERED]
     out += ["", f"## {HEADINGS['evidence_supporting']}", ""]
@@ -150,7 +167,7 @@ def render_markdown(article: AnswerArticle, banner_line: bool = True) -> str:
     ):
         out += [f"### {HEADINGS[key]}", ""] + ([f"- {_line(s)}" for s in items] or [_empty(a, key)]) + [""]
     if a.closing_rationale:
-        out += [f"## {HEADINGS['closing_rationale']}", "", _line(a.closing_rationale), ""]
+        out += [f"## {HEADINGS['closing_rationale']}", "", _line(a.closing_rationale, indent=""), ""]
     return "\n".join(out + _markdown_tail(a))
 
 
@@ -211,7 +228,13 @@ def render_terminal(article: AnswerArticle, console: Console) -> None:
 def _html_line(s: Statement) -> str:
     lead = f"<strong>{html.escape(s.lead)}:</strong> " if s.lead else ""
     cites = "".join(f'<a class="cite" href="#ref-{n}">[{n}]</a>' for n in s.citations)
-    return f"{lead}{html.escape(strip_markers(s.shown))} {cites}"
+    body = " ".join(
+        "<ul>" + "".join(f"<li>{html.escape(item)}</li>" for item in block) + "</ul>"
+        if isinstance(block, list)
+        else html.escape(block)
+        for block in split_blocks(strip_markers(s.shown))
+    )
+    return f"{lead}{body} {cites}"
 
 
 def render_html(article: AnswerArticle) -> str:

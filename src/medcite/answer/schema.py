@@ -144,7 +144,9 @@ class Statement(_Model):
         default=None,
         description="Patient audience: the plain-language rendering of `text` that is shown instead of it. "
         "Derived from `text` by rule (answer/plain.py) and checked against it: same numbers and drug "
-        "names, no lost negation, only words from `text`, the plain-language lexicon or a few connectives.",
+        "names, no lost negation, only words from `text`, the plain-language lexicon or a few connectives. "
+        "A long list is laid out as a lead-in ending in ':' and one line per item starting with '- ' "
+        "(answer/lists.py); renderers show it as a nested list.",
     )
 
     @property
@@ -231,8 +233,14 @@ class Review(_Model):
     article_id: int | None = Field(None, description="The stored article (see `medcite review show ID`).")
     reuse: str | None = Field(
         None,
-        description="How this answer was served: composed, existing (same question before), "
-        "approved_exact or approved_semantic (an approved article for the same or a close question).",
+        description="How this answer was served: composed, existing (same question before), recomposed "
+        "(a stored draft composed by another MedCite, composed again), approved_exact or approved_semantic "
+        "(an approved article for the same or a close question).",
+    )
+    composer_version: str | None = Field(
+        None,
+        description="The MedCite version and composer fingerprint that composed the stored content "
+        "(medcite.answer.fingerprint); an approved article keeps the one it was reviewed on.",
     )
 
 

@@ -35,7 +35,7 @@ LEADS: dict[Audience, dict[str, str]] = {
         "assess": "First",
         "escalate": "Next",
         "choose": "Medicine",
-        "fails": "If that does not work",
+        "fails": "If that fails",
         "refer": "Specialist",
         "start": "Start",
         "dose": "Dose",

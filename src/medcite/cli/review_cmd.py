@@ -67,6 +67,7 @@ def _summary(a: ArticleView) -> dict[str, Any]:
         "updated_at": a.updated_at,
         "approved_at": a.approved_at,
         "reviewers": list(a.reviewers),
+        "composer_version": a.composer_version,
     }
 
 
@@ -126,7 +127,8 @@ def show_cmd(
     out.print(
         f"[bold]{article.status.label}[/] | content version {version or article.content_version} of "
         f"{article.content_version} | lock version {article.version} | audience {article.audience} | "
-        f"assigned {article.assigned_to or '-'} | knowledge base v{article.kb_version}",
+        f"assigned {article.assigned_to or '-'} | knowledge base v{article.kb_version} | composed by "
+        f"MedCite {article.composer_version or 'unrecorded (an earlier MedCite)'}",
         highlight=False,
     )
     out.print(f"[yellow]{article.banner}[/]", highlight=False)

@@ -183,7 +183,15 @@ def with_review(answer: dict[str, Any], review: dict[str, Any]) -> dict[str, Any
         new[REVIEW] = dict(review)
         return new
     block = dict(new.get(REVIEW) or {})
-    for key in ("status", "version", "last_updated", "reviewers", "approved_at", "article_id"):
+    for key in (
+        "status",
+        "version",
+        "last_updated",
+        "reviewers",
+        "approved_at",
+        "article_id",
+        "composer_version",
+    ):
         if key in review:
             block[key] = review[key]
     block.setdefault("editorial_policy", review.get("policy"))

@@ -10,6 +10,12 @@ How a question is answered (`resolve_article`):
 
 Approved articles are reused across knowledge-base versions: a change to a source they cite
 sends them back for re-review (see `staleness`), so an Approved article's evidence is current.
+
+Every article records the MedCite that composed it (`composer_version`: package version plus a
+fingerprint of the composing code, `medcite.answer.fingerprint`). A draft (Submitted or Under review)
+composed by another MedCite is composed again when next asked and replaced as a new content version,
+with the old one kept in its history (`recompose_article`); human-reviewed content (Approved, Needs
+re-review) is never replaced by a machine and keeps the version it was reviewed on.
 """
 
 from __future__ import annotations
@@ -24,12 +30,13 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from medcite.answer.fingerprint import composer_version as current_composer_version
 from medcite.editorial import answer_adapter
 from medcite.editorial.normalise import normalise_question, question_key
-from medcite.editorial.records import ArticleView, add_event, load_view, to_view
+from medcite.editorial.records import ArticleView, add_event, load_row, load_view, to_view, write_article
 from medcite.editorial.similarity import compatible
 from medcite.editorial.transitions import SYSTEM
-from medcite.errors import NotFoundError, StoreError
+from medcite.errors import ConflictError, NotFoundError, StoreError
 from medcite.models import ReviewStatus
 from medcite.store import Store
 from medcite.store.tables import ArticleRow, ArticleSourceRow, ArticleVersionRow, SourceRow, UserRow
@@ -40,7 +47,9 @@ from medcite.store.tables import ArticleRow, ArticleSourceRow, ArticleVersionRow
 REUSE_THRESHOLD = 0.97
 DEFAULT_EMBEDDING_MODEL = "e5-small"
 
-Reuse = Literal["approved_exact", "approved_semantic", "existing", "composed"]
+Reuse = Literal["approved_exact", "approved_semantic", "existing", "composed", "recomposed"]
+# Drafts a machine may replace: nobody has approved their content yet.
+RECOMPOSABLE = frozenset({ReviewStatus.SUBMITTED, ReviewStatus.UNDER_REVIEW})
 
 
 @dataclass(frozen=True)
@@ -137,8 +146,10 @@ def save_new_article(
     question_vector: np.ndarray | None = None,
     embedding_model: str = DEFAULT_EMBEDDING_MODEL,
     actor: str = SYSTEM,
+    composer_version: str | None = None,
 ) -> ArticleView:
-    """Store a freshly composed answer as a new article (status Submitted, version 1).
+    """Store a freshly composed answer as a new article (status Submitted, version 1), recording the
+    MedCite that composed it (`composer_version`, the running one by default).
 
     Records the content hash of every cited source, for staleness. StoreError (caused by an
     IntegrityError) when a live article for the same question, audience and KB version exists;
@@ -148,22 +159,9 @@ def save_new_article(
     normalised = normalise_question(question)
     now = datetime.now(UTC)
     status = ReviewStatus.SUBMITTED
+    composer = composer_version or current_composer_version()
     with store.session() as s:
-        source_ids = answer_adapter.cited_source_ids(answer)
-        sources = {
-            sid: (origin, content_hash)
-            for sid, origin, content_hash in s.execute(
-                select(SourceRow.id, SourceRow.origin, SourceRow.content_hash).where(
-                    SourceRow.id.in_(source_ids)
-                )
-            )
-        }
-        missing = [sid for sid in source_ids if sid not in sources]
-        if missing:
-            raise NotFoundError(
-                f"The answer cites source(s) {', '.join(map(str, missing))}, which are not in the "
-                "knowledge base; compose it again against the current knowledge base."
-            )
+        sources = _cited_sources(s, answer)
         row = ArticleRow(
             question=question,
             normalised_question=normalised,
@@ -183,6 +181,7 @@ def save_new_article(
             else np.asarray(question_vector, dtype=np.float32).tobytes(),
             embedding_model=None if question_vector is None else embedding_model,
             dedupe_key=dedupe_key(normalised, audience, kb_version),
+            composer_version=composer,
         )
         s.add(row)
         s.flush()
@@ -194,6 +193,7 @@ def save_new_article(
                 edited_by=actor,
                 comment="composed",
                 created_at=now,
+                composer_version=composer,
             )
         )
         s.add_all(
@@ -214,6 +214,115 @@ def save_new_article(
         return to_view(row, None)
 
 
+def _cited_sources(session: Any, answer: dict[str, Any]) -> dict[int, tuple[str, str]]:
+    """source id -> (origin, content hash) of every source the answer cites; NotFoundError if gone."""
+    source_ids = answer_adapter.cited_source_ids(answer)
+    sources = {
+        sid: (origin, content_hash)
+        for sid, origin, content_hash in session.execute(
+            select(SourceRow.id, SourceRow.origin, SourceRow.content_hash).where(SourceRow.id.in_(source_ids))
+        )
+    }
+    missing = [sid for sid in source_ids if sid not in sources]
+    if missing:
+        raise NotFoundError(
+            f"The answer cites source(s) {', '.join(map(str, missing))}, which are not in the "
+            "knowledge base; compose it again against the current knowledge base."
+        )
+    return sources
+
+
+def _content(answer: dict[str, Any]) -> dict[str, Any]:
+    """What a reader is told, without what differs on every run (timings) or records the run."""
+    return {k: v for k, v in answer.items() if k not in ("provenance", "review")}
+
+
+def needs_recomposing(article: ArticleView, composer: str) -> bool:
+    """A draft composed by another MedCite (or by one from before versions were recorded)."""
+    return article.status in RECOMPOSABLE and article.composer_version != composer
+
+
+def recompose_article(
+    store: Store,
+    article: ArticleView,
+    compose: Callable[[], dict[str, Any]],
+    composer_version: str | None = None,
+    actor: str = SYSTEM,
+) -> ArticleView:
+    """Compose a draft again with the running MedCite and keep the result as its next content version.
+
+    The old content stays in the article's versions and the audit log gets a "recompose" event naming
+    both MedCite versions; status and assignee stay (a reviewer sees the new version and its diff). When
+    the new composition says the same as the old one, only the recorded version changes. If someone else
+    changed the article meanwhile (optimistic lock), their version wins and is returned as it is."""
+    composer = composer_version or current_composer_version()
+    answer = compose()
+    answer_adapter.validate(answer)
+    try:
+        with store.session() as s:
+            row = load_row(s, article.id)
+            status = ReviewStatus(row.status)
+            if row.version != article.version or not needs_recomposing(to_view(row, None), composer):
+                raise ConflictError(f"Article {article.id} changed while it was being composed again.")
+            before = row.composer_version or "an unrecorded earlier version"
+            if _content(answer) == _content(row.answer):
+                write_article(s, article.id, row.version, composer_version=composer)
+                add_event(
+                    s,
+                    article_id=article.id,
+                    actor=actor,
+                    action="recompose",
+                    from_status=status,
+                    to_status=status,
+                    content_version=row.content_version,
+                    comment=f"composed again by MedCite {composer} (was {before}): content unchanged",
+                )
+            else:
+                sources = _cited_sources(s, answer)
+                content_version = row.content_version + 1
+                write_article(
+                    s,
+                    article.id,
+                    row.version,
+                    answer=answer,
+                    content_version=content_version,
+                    composer_version=composer,
+                )
+                s.add(
+                    ArticleVersionRow(
+                        article_id=article.id,
+                        version=content_version,
+                        answer=answer,
+                        edited_by=actor,
+                        comment=f"composed again by MedCite {composer}",
+                        created_at=datetime.now(UTC),
+                        composer_version=composer,
+                    )
+                )
+                for old in s.scalars(
+                    select(ArticleSourceRow).where(ArticleSourceRow.article_id == article.id)
+                ):
+                    s.delete(old)
+                s.add_all(
+                    ArticleSourceRow(article_id=article.id, source_id=sid, origin=origin, content_hash=h)
+                    for sid, (origin, h) in sources.items()
+                )
+                add_event(
+                    s,
+                    article_id=article.id,
+                    actor=actor,
+                    action="recompose",
+                    from_status=status,
+                    to_status=status,
+                    content_version=content_version,
+                    comment=f"composed again by MedCite {composer} (was {before}); version "
+                    f"{row.content_version} kept in the history",
+                )
+    except ConflictError:
+        pass  # another process recomposed (or a reviewer acted) first: serve what is stored now
+    return get_article(store, article.id)
+
+
 def get_or_create(
     store: Store,
     *,
@@ -224,6 +333,7 @@ def get_or_create(
     intent: str | None = None,
     question_vector: np.ndarray | None = None,
     embedding_model: str = DEFAULT_EMBEDDING_MODEL,
+    composer_version: str | None = None,
 ) -> tuple[ArticleView, bool]:
     """(article, created): the live article for this question, audience and KB version, or a new one
     made from `compose()`. Two concurrent callers get the same article (the database decides)."""
@@ -242,6 +352,7 @@ def get_or_create(
             intent=intent,
             question_vector=question_vector,
             embedding_model=embedding_model,
+            composer_version=composer_version,
         )
     except StoreError as exc:
         if not isinstance(exc.__cause__, IntegrityError):
@@ -264,9 +375,12 @@ def resolve_article(
     question_vector: np.ndarray | None = None,
     threshold: float = REUSE_THRESHOLD,
     embedding_model: str = DEFAULT_EMBEDDING_MODEL,
+    composer_version: str | None = None,
 ) -> tuple[ArticleView, Reuse]:
-    """The article that answers `question`: approved content first, then an existing live article,
-    else a newly composed one (see the module docstring). The answer pipeline's entry point."""
+    """The article that answers `question`: approved content first, then an existing live article
+    (composed again first when it is a draft from another MedCite), else a newly composed one (see the
+    module docstring). The answer pipeline's entry point."""
+    composer = composer_version or current_composer_version()
     normalised = normalise_question(question)
     match = find_reusable(
         store,
@@ -289,8 +403,13 @@ def resolve_article(
         intent=intent,
         question_vector=question_vector,
         embedding_model=embedding_model,
+        composer_version=composer,
     )
-    return article, "composed" if created else "existing"
+    if created:
+        return article, "composed"
+    if needs_recomposing(article, composer):
+        return recompose_article(store, article, compose, composer), "recomposed"
+    return article, "existing"
 
 
 def get_article(store: Store, article_id: int) -> ArticleView:

@@ -43,6 +43,7 @@ class ArticleView:
     approved_by: str | None
     reviewers: tuple[str, ...]
     assigned_to: str | None
+    composer_version: str | None = None  # MedCite + composer fingerprint of the content (None: unknown)
 
     @property
     def banner(self) -> str:
@@ -63,6 +64,7 @@ class ArticleView:
             "reviewers": list(self.reviewers),
             "banner": self.banner,
             "policy": EDITORIAL_POLICY,
+            "composer_version": self.composer_version,
         }
 
     def served_answer(self) -> dict[str, Any]:
@@ -97,6 +99,7 @@ def to_view(row: ArticleRow, assigned_name: str | None) -> ArticleView:
         approved_by=row.approved_by,
         reviewers=tuple(row.reviewers or ()),
         assigned_to=assigned_name,
+        composer_version=row.composer_version,
     )
 
 

@@ -2,7 +2,8 @@
 
 This is what `medcite ask` (and later the API) calls. An Approved article for the same question
 (or a measured-close one with the same intent, numbers and qualifiers) is served as approved; else
-the question's live article is reused; else a new article is composed, stored as Submitted and
+the question's live article is reused (composed again first when it is a draft that another MedCite
+composed, see `articles.recompose_article`); else a new article is composed, stored as Submitted and
 served with the pending-review banner.
 """
 

@@ -129,6 +129,8 @@ class ArticleRow(Base):
     # Set while the article is live (not Rejected/Withdrawn): one live article per question,
     # audience and knowledge-base version, enforced by the database even under concurrent asks.
     dedupe_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # MedCite version + composer fingerprint that composed the current content (NULL: before 0004).
+    composer_version: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (Index("ix_articles_question_audience", "question_key", "audience"),)
 
@@ -145,6 +147,8 @@ class ArticleVersionRow(Base):
     edited_by: Mapped[str] = mapped_column(String(128))
     comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Set on versions MedCite composed (not on reviewers' edits); NULL before migration 0004.
+    composer_version: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (UniqueConstraint("article_id", "version", name="uq_article_versions_article_version"),)
 
