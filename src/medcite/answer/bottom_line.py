@@ -57,6 +57,7 @@ WEIGHTS = {
     "taken": 0.3,  # penalty: "start an SGLT2 inhibitor" for a patient already on empagliflozin
 }
 MIN_SECOND_COVER = 0.08  # the second sentence must answer this much of what the first did not
+SECOND_COVER_WEIGHT = 1.0  # the second sentence is chosen for the part still unanswered
 PROSE_OVER_ROW = 0.3  # how much worse a sentence may fit than the table row it replaces
 
 ESCALATE = re.compile(
@@ -324,7 +325,14 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> list[Ca
         # a two-part question ("what should I start and what is the target?"): the second sentence
         # answers a part of what was asked that the first did not
         options = [c for c in options if ctx.selection.answers_focus(c, answered)]
-    second = max(options, key=lambda c: (fit(c, ctx, answered), -c.order), default=None)
+    second = max(
+        options,
+        key=lambda c: (
+            fit(c, ctx, answered) + SECOND_COVER_WEIGHT * ctx.selection.cover(c, answered),
+            -c.order,
+        ),
+        default=None,
+    )
     if second is not None and ctx.selection.cover(second, answered) >= MIN_SECOND_COVER:
         return [first, second]
     return [first]
