@@ -108,7 +108,8 @@ _WHICH_DRUG = re.compile(
 )
 # a sentence that rules a drug out for some patients
 _CONTRAINDICATION = re.compile(
-    r"contraindicat|\bprefer (?:a|an)\b|\binstead of\b|\bdo not (?:use|give|offer|prescribe|start|combine)|\bavoid\b|\bnot recommended\b|"
+    r"contraindicat|\bprefer (?:a|an)\b|\binstead of\b|\bdo not (?:use|give|offer|prescribe|start|combine)|"
+    r"\bavoid\b|\bnot recommended\b|"
     r"\bshould not be\b|\bseek specialist advice before\b",
     re.I,
 )
