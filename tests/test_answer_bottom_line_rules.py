@@ -46,6 +46,11 @@ def test_a_contraindication_the_case_states_leads(service: AnswerService) -> Non
     assert not article.insufficient_evidence
     assert article.assessment.facts.condition == "migraine"
     assert "contraindicated in ischaemic heart disease" in article.bottom_line[0].text
+    # said first, and nothing else in the article recommends a triptan or gives its dose
+    warning = next(w for w in article.warnings if w.kind == "contraindication")
+    assert "sumatriptan" in warning.text and warning.citations == article.bottom_line[0].citations
+    advice = [*article.treatment_algorithm, *article.specific_recommendation]
+    assert not [s.text for s in advice if "triptan" in s.text.lower()]
 
 
 def test_pre_eclampsia_rules_out_ergometrine(service: AnswerService) -> None:

@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from medcite.answer.analyse import Analysis
-from medcite.answer.bottom_line import CHOOSE, ESCALATE, BottomLineContext, choose_bottom_line
+from medcite.answer.bottom_line import (
+    CHOOSE,
+    ESCALATE,
+    BottomLineContext,
+    choose_bottom_line,
+    drug_stems,
+    ruling_out,
+)
 from medcite.answer.schema import (
     AnswerArticle,
     Assessment,
@@ -39,6 +46,7 @@ from medcite.answer.wording import (
     PENDING_REVIEW,
     assessment_lines,
     conflict_text,
+    contraindication_text,
     title_for,
 )
 from medcite.text.markers import CITATION_MARKER
@@ -216,6 +224,11 @@ class _Builder:
         return refs
 
 
+def _advises_use(c: Candidate) -> bool:
+    """The sentence recommends giving a drug (a dose row, or an instruction that is no caution)."""
+    return Role.DOSING in c.roles or (c.role is not Role.CAUTION and bool(CHOOSE.search(c.text)))
+
+
 def relevant_candidates(
     selection: Selection, sources: dict[int, SourceInfo] | None = None
 ) -> list[Candidate]:
@@ -336,6 +349,16 @@ def compose_extractive(
     )
     bottom_candidates = choose_bottom_line(bottom_pool, context)
     bottom = [b.statement(c) for c in bottom_candidates]
+    ruled = ruling_out(bottom_pool, context)
+    if ruled is not None and bottom_candidates and bottom_candidates[0].key == ruled.key:
+        # the case has a contraindication to the drug asked about: say so first, and keep the plan
+        # and the doses from recommending it
+        asked = sorted(context.focus_drugs or context.asked_drugs)
+        warnings.append(
+            Warning(kind="contraindication", text=contraindication_text(asked), citations=bottom[0].citations)
+        )
+        ruled_stems = drug_stems(frozenset(asked))
+        pool = [c for c in pool if c.key in b.used or not (c.stems & ruled_stems and _advises_use(c))]
     # The algorithm is one source's plan: it reads only the sources the bottom line rests on (when
     # they have candidates); the considerations read them first.
     plan_sources = {lead_source} | {c.hit.source_id for c in bottom_candidates}

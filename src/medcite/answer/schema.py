@@ -156,7 +156,14 @@ class Statement(_Model):
 
 
 class Warning(_Model):
-    kind: Literal["red_flag", "insufficient_evidence", "conflict", "pending_review", "identifiers_removed"]
+    kind: Literal[
+        "red_flag",
+        "insufficient_evidence",
+        "conflict",
+        "contraindication",
+        "pending_review",
+        "identifiers_removed",
+    ]
     text: str
     citations: list[int] = Field(default_factory=list)
 

@@ -71,6 +71,14 @@ PATIENT_URGENT = "If this is happening now, call your emergency number or go to 
 IDENTIFIERS_REMOVED = "Patient identifiers were removed from the question before it was processed."
 
 
+def contraindication_text(drugs: list[str]) -> str:
+    named = " or ".join(drugs)
+    return (
+        f"A source rules out {named} (or its class) for a condition stated in this case: see the Bottom "
+        "Line and its citation. Steps and doses for it are left out of this answer."
+    )
+
+
 def conflict_text(drug: str, numbers: list[int]) -> str:
     cited = "".join(f"[{n}]" for n in numbers)
     return (
