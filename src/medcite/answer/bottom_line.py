@@ -67,6 +67,7 @@ WEIGHTS = {
 }
 MIN_SECOND_COVER = 0.08  # the second sentence must answer this much of what the first did not
 SECOND_COVER_WEIGHT = 1.0  # the second sentence is chosen for the part still unanswered
+RUNNER_UP = 0.9  # else a second sentence that fits nearly as well as the first joins it
 PROSE_OVER_ROW = 0.3  # how much worse a sentence may fit than the table row it replaces
 
 ESCALATE = re.compile(
@@ -344,7 +345,8 @@ def ruling_out(pool: list[Candidate], ctx: BottomLineContext) -> Candidate | Non
 
 
 def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> list[Candidate]:
-    """One sentence, and a second when it answers part of the question the first does not."""
+    """One sentence, and a second when it answers part of the question the first does not, or when it
+    fits the question nearly as well (two readings of the case are then both shown)."""
     eligible = [c for c in pool if section_fit(c, ctx.failing, ctx.intent) >= 0]
     ranked = sorted(
         eligible,
@@ -388,6 +390,9 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> list[Ca
     )
     if second is not None and ctx.selection.cover(second, answered) >= MIN_SECOND_COVER:
         return [first, second]
+    runner = next((c for c in same_source if main_roles(c) & set(ctx.roles) and c.key != first.key), None)
+    if runner is not None and fit(runner, ctx) >= RUNNER_UP * fit(first, ctx) and not _is_row(runner):
+        return [first, runner]
     return [first]
 
 
