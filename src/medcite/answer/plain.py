@@ -261,7 +261,10 @@ _MOVABLE = re.compile(rf"^(?:(for|in)\s+(?={_GROUP}\b)|(for)\s+|(if|when|where|i
 # Words that must not move with a condition (the brief of this rule: a negation or a restriction stays
 # where the source put it), and words in the instruction that would give it a second condition or clause.
 _STAYS = re.compile(
-    r"\b(?:not|no|without|never|cannot|can't|don't|doesn't|only|unless|except|other than|nor)\b", re.I
+    r"\b(?:not|no|none|neither|nor|without|never|cannot|can't|don't|doesn't|only|unless|except|other than|"
+    r"absent|absence|lack|lacks|un(?:available|suitable|able|controlled|responsive|known)|"
+    r"contraindicat\w*|ineffective|inadequate\w*|insufficient|intolerant)\b",
+    re.I,
 )
 _ONE_CLAUSE_ONLY = re.compile(
     r";|:|\b(?:if|when|whenever|unless|where|while|until|once|because|since|only|except|otherwise|then|"
@@ -273,6 +276,12 @@ _ALTERNATIVE = re.compile(rf"\bor\s+(?:{_INSTRUCTION}|{_VERBS_ONLY}|{_NOUN_VERBS
 # A condition this long (in words) or longer leads with the instruction instead (the Federal Plain
 # Language Guidelines: a long condition before a short main clause goes after it).
 MOVE_MIN_CONDITION = 6
+
+
+def _negative(text: str) -> bool:
+    """A negation or restriction in the words as the source has them or as the lexicon renders them
+    ("outpatients" -> "people not in hospital", "contraindicated" -> "should not be used")."""
+    return bool(_STAYS.search(text) or _STAYS.search(load_lexicon().apply(text)))
 
 
 def move_condition(sentence: str) -> list[str] | None:
@@ -288,11 +297,11 @@ def move_condition(sentence: str) -> list[str] | None:
         return None
     condition, main = m.group(1).strip(), m.group(2).strip()
     opener = _MOVABLE.match(condition)
-    if not opener or _words(condition) < MOVE_MIN_CONDITION or _STAYS.search(condition):
+    if not opener or _words(condition) < MOVE_MIN_CONDITION or _negative(condition):
         return None
     if re.search(r"\b(?:if|when|whenever|unless|where|while|until)\b", condition[opener.end() :], re.I):
         return None  # a second condition inside the first
-    if not _INSTRUCTION_START.match(main) or _ONE_CLAUSE_ONLY.search(main) or _STAYS.search(main):
+    if not _INSTRUCTION_START.match(main) or _ONE_CLAUSE_ONLY.search(main) or _negative(main):
         return None
     if (
         _COORDINATED.search(main)
