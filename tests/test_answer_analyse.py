@@ -275,3 +275,51 @@ def test_reference_formats() -> None:
     assert "TY  - JOUR" in ris and "AU  - Alvarez M" in ris and "DO  - 10.0000/x.1" in ris and "ER  - " in ris
     bib = to_bibtex([ref])
     assert bib.startswith("@article{alvarez2023ref1,") and "doi = {10.0000/x.1}" in bib
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        (
+            "Started atorvastatin 80 mg after a stroke, LDL 3.9 mmol/L. When should I repeat the lipid panel "
+            "to check the response?",
+            Intent.MONITORING,
+        ),
+        # the case names doses; what is asked is the next step
+        (
+            "Child aged 8 with anaphylaxis, still wheezy after two IM epinephrine doses. Next?",
+            Intent.NEXT_STEP,
+        ),
+    ],
+)
+def test_intent_reads_the_asked_part_first(question: str, intent: Intent) -> None:
+    assert classify_intent(question) is intent
+
+
+def test_focus_roles_ignore_stated_absences_and_read_check() -> None:
+    from medcite.answer.intent import focus_roles
+    from medcite.answer.schema import Role
+
+    assert Role.CAUTION not in focus_roles("Woman with dysuria, not pregnant. Best antibiotic for UTI?")
+    assert Role.CAUTION in focus_roles("Woman with dysuria, 10 weeks pregnant. Best antibiotic for UTI?")
+    assert Role.MONITORING in focus_roles("On methimazole for 18 months. What should I check first?")
+    assert Role.REFERRAL in focus_roles("Settled after anaphylaxis. Who should follow her up?")
+
+
+def test_past_history_is_not_the_condition_and_labs_name_one() -> None:
+    assert (
+        extract_facts(
+            "61M with migraine, had an MI with two stents last year. Can I prescribe sumatriptan?"
+        ).condition
+        == "migraine"
+    )
+    facts = extract_facts("Day 9 after docetaxel, temp 38.4, neutrophils 0.4. Which antibiotic?")
+    from medcite.answer.analyse import condition_from_labs
+
+    assert condition_from_labs(facts.labs) == "febrile neutropenia"
+    assert extract_facts("Cannot tolerate ferrous sulfate because of nausea. Options?").inadequate_response
+
+
+def test_brand_names_are_read_as_their_generic() -> None:
+    assert [d.name for d in find_drugs("Can I start MST 10 mg bd as usual?")] == ["morphine"]
+    assert [d.name for d in find_drugs("on Eliquis and Lipitor")] == ["apixaban", "atorvastatin"]

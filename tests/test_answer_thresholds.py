@@ -6,7 +6,13 @@ import pytest
 
 from medcite.answer.analyse import analyse_question
 from medcite.answer.select import question_weights
-from medcite.answer.thresholds import negated_terms, negation_fit, question_values, threshold_fit
+from medcite.answer.thresholds import (
+    derived_findings,
+    negated_terms,
+    negation_fit,
+    question_values,
+    threshold_fit,
+)
 
 CASES = [
     (
@@ -80,3 +86,37 @@ def test_out_of_range_values_name_the_condition() -> None:
     )
     dka = analyse_question("DKA with glucose 450 mg/dL and potassium 3.2 mmol/L. When to start insulin?")
     assert dka.facts.condition == "diabetic ketoacidosis"  # a named condition wins over the labs
+
+
+MORE_CASES = [
+    # a sentence with two branches on one measurement: the patient meets one of them
+    (
+        "potassium 3.2 mmol/L",
+        "If potassium is below 3.5 mmol/L, hold insulin and replace potassium first, and add potassium "
+        "to intravenous fluids once it is between 3.5 and 5.0 mmol/L.",
+        1,
+    ),
+    # a dose is not a duration: "methimazole 10 mg" says nothing about "12-18 months"
+    ("on methimazole 10 mg for 18 months", "Continue methimazole for 12-18 months, then stop.", 0),
+    # the measurement named nearest before the number is the one compared
+    (
+        "potassium 4.4, ACR 150 mg/g",
+        "With normal potassium and albuminuria of 30 mg/g or more, suggest adding finerenone.",
+        1,
+    ),
+    # a bracketed alternative unit does not hide the comparison
+    ("ACR 150 mg/g", "Treat when the ACR is 200 mg/g (20 mg/mmol) or more.", -1),
+    # an age met says less than a measurement met
+    ("28-year-old woman", "Adrenaline, adult and child over 12 years: 500 micrograms IM.", 0.5),
+]
+
+
+@pytest.mark.parametrize(("question", "sentence", "expected"), MORE_CASES)
+def test_threshold_fit_branches_units_and_nearest_name(question: str, sentence: str, expected: float) -> None:
+    assert threshold_fit(sentence, question_values(question)) == expected
+
+
+def test_values_name_the_findings_sources_use() -> None:
+    assert "renal impairment kidney disease" in derived_findings(question_values("eGFR 22, pain"))
+    assert "severe renal impairment" in derived_findings(question_values("CrCl 25 mL/min"))
+    assert derived_findings(question_values("eGFR 75")) == []

@@ -55,8 +55,10 @@ WEIGHTS = {
     "episode": 0.3,  # penalty: "after a first episode" for a question about a second one
     "other_drug": 0.3,  # penalty: "should I add hydrocortisone?" answered about vasopressin
     "taken": 0.3,  # penalty: "start an SGLT2 inhibitor" for a patient already on empagliflozin
+    "no_drug": 0.3,  # penalty: "which antibiotic?" answered without naming one
 }
 MIN_SECOND_COVER = 0.08  # the second sentence must answer this much of what the first did not
+SECOND_COVER_WEIGHT = 1.0  # the second sentence is chosen for the part still unanswered
 PROSE_OVER_ROW = 0.3  # how much worse a sentence may fit than the table row it replaces
 
 ESCALATE = re.compile(
@@ -99,9 +101,15 @@ _WHEN_START = re.compile(
     re.I,
 )
 _UNTIL = re.compile(r"\b(?:until|before|unless)\b", re.I)
+_WHICH_DRUG = re.compile(
+    r"\b(?:which|what)\s+(?:\w+\s+)?(?:antibiotic|drug|medication|medicine|agent|antiviral|antidepressant|"
+    r"anticoagulant|regimen|tablet|statin|inhaler|opioid|antiemetic|antipsychotic|vasopressor)s?\b",
+    re.I,
+)
 # a sentence that rules a drug out for some patients
 _CONTRAINDICATION = re.compile(
-    r"contraindicat|\bdo not (?:use|give|offer|prescribe|start|combine)|\bavoid\b|\bnot recommended\b|"
+    r"contraindicat|\bprefer (?:a|an)\b|\binstead of\b|\bdo not (?:use|give|offer|prescribe|start|combine)|"
+    r"\bavoid\b|\bnot recommended\b|"
     r"\bshould not be\b|\bseek specialist advice before\b",
     re.I,
 )
@@ -128,10 +136,12 @@ class BottomLineContext:
     focus_drugs: frozenset[str] = field(default=frozenset(), init=False)  # asked-part drugs not taken
     case_stems: frozenset[str] = field(default=frozenset(), init=False)  # what the case states
     yes_no_drug: bool = field(default=False, init=False)  # "can I use ciprofloxacin ...?"
+    which_drug: bool = field(default=False, init=False)  # "which antibiotic?": the answer names one
 
     def __post_init__(self) -> None:
         self.roles = list(dict.fromkeys([*focus_roles(self.question), *BOTTOM_ROLES[self.intent]]))
         self.yes_no_drug = bool(_YES_NO_DRUG.match(asked_part(self.question) or self.question))
+        self.which_drug = bool(_WHICH_DRUG.search(asked_part(self.question) or self.question))
         if self.yes_no_drug:  # "can I use X?" is answered by when X is kept for, or avoided
             self.roles = list(dict.fromkeys([*self.roles, Role.ALTERNATIVE, Role.CAUTION]))
         self.values = question_values(self.question)
@@ -169,6 +179,7 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
         - WEIGHTS["definition"] * (ctx.intent is not Intent.DIAGNOSIS and bool(DEFINITION.match(c.text)))
         - WEIGHTS["episode"] * (ctx.later_episode and bool(FIRST_EPISODE.search(c.text)))
         - WEIGHTS["other_drug"] * _names_only_other_drugs(c, ctx.focus_drugs)
+        - WEIGHTS["no_drug"] * (ctx.which_drug and not c.drugs)
     )
 
 
@@ -186,7 +197,17 @@ _NOT_TOLERATED = re.compile(
 )
 _WITHOUT = re.compile(r"\bwithout\s+((?:[a-z][a-z0-9-]+)(?:\s+(?!and\b|or\b)[a-z][a-z0-9-]+)?)", re.I)
 CONDITION_MET_SHARE = 1.0  # share of the condition's words the question states (or a synonym of)
-_CONDITION_VERBS = frozenset(tokenize("become becomes develop develops who whose have has had are is"))
+# "Use amoxicillin-clavulanate when the child has had amoxicillin in the past 30 days, ..."
+_TRAILING_CONDITION = re.compile(
+    r"\b(?:when|if) (?:the |a |an )?(?:child|patient|person|woman|man|adult|infant)\b([^,;:.]{3,100})", re.I
+)
+# words a condition is phrased with that say nothing about who meets it
+_CONDITION_VERBS = frozenset(
+    tokenize(
+        "become becomes develop develops who whose have has had are is child children patient patients "
+        "person people past recent recently previous previously ago"
+    )
+)
 _SEVERITY = frozenset(tokenize("mild moderate severe life-threatening fulminant critical complicated"))
 
 
@@ -202,7 +223,11 @@ def condition_fit(c: Candidate, ctx: BottomLineContext) -> float:
     verdict = threshold_fit(c.text, ctx.values)
     if verdict:
         return verdict
-    m = _LEADING_CONDITION.match(c.text) or _SUBJECT_CONDITION.match(c.text)
+    m = (
+        _LEADING_CONDITION.match(c.text)
+        or _SUBJECT_CONDITION.match(c.text)
+        or _TRAILING_CONDITION.search(c.text)
+    )
     if not m or _NEGATION.search(_NOT_TOLERATED.sub("intolerant", m.group(1))):
         return 0  # "if treatment C has not helped": the words alone cannot tell who meets it
     words = {
@@ -324,7 +349,14 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> list[Ca
         # a two-part question ("what should I start and what is the target?"): the second sentence
         # answers a part of what was asked that the first did not
         options = [c for c in options if ctx.selection.answers_focus(c, answered)]
-    second = max(options, key=lambda c: (fit(c, ctx, answered), -c.order), default=None)
+    second = max(
+        options,
+        key=lambda c: (
+            fit(c, ctx, answered) + SECOND_COVER_WEIGHT * ctx.selection.cover(c, answered),
+            -c.order,
+        ),
+        default=None,
+    )
     if second is not None and ctx.selection.cover(second, answered) >= MIN_SECOND_COVER:
         return [first, second]
     return [first]

@@ -346,7 +346,7 @@ _ANSWERS_ASKED = {
         ("target", "aim goal"),
         ("start", "begin initiate hold delay defer"),
         ("stop", "discontinue withdraw"),
-        ("long", "duration month week"),
+        ("long", "duration month week day year"),
         ("keep", "continue"),
         ("often", "every interval frequency"),
         ("check", "measure monitor test"),

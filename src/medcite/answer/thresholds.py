@@ -157,8 +157,10 @@ def threshold_fit(sentence: str, values: list[QuestionValue]) -> float:
         # is a condition on albuminuria
         nearest: dict[int, int] = {}
         for pos, word in enumerate(re.findall(r"[A-Za-z][A-Za-z0-9+-]*", window)):
+            # "CrCl" in the source, "creatinine clearance" in the question
+            stems = set(tokenize(" ".join((word, *abbreviation_meanings(word)))))
             for i, v in enumerate(values):
-                if v.stems & set(tokenize(word)) and same_unit(v.unit, condition.unit):
+                if v.stems & stems and same_unit(v.unit, condition.unit):
                     nearest[i] = pos
         if nearest:
             i = max(nearest, key=lambda k: (nearest[k], k))

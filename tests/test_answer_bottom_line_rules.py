@@ -1,0 +1,110 @@
+"""Bottom-line rules on real starter-library answers: what the case states decides the headline.
+
+Each question is a clinician-style case from the library's own question set or the development half
+of the held-out set (never its test half; docs/benchmarks.md). BM25 only, so the module runs in
+seconds; the assertions are about which source sentence leads, not about exact wording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from medcite.answer.schema import AnswerArticle
+from medcite.answer.service import AnswerService
+from medcite.config import load_settings
+from medcite.ingest.pipeline import ingest_paths
+from medcite.library import library_path
+from medcite.store import Store
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AnswerService]:
+    settings = load_settings(
+        data_dir=tmp_path_factory.mktemp("bottom-line-rules"),
+        ingest={"embed": False},
+        library={"enabled": False},
+    )
+    store = Store(settings.database_url)
+    ingest_paths([library_path()], store, settings, None)
+    yield AnswerService(settings, store)
+    store.dispose()
+
+
+def _bottom(article: AnswerArticle) -> str:
+    return " ".join(s.text for s in article.bottom_line)
+
+
+def test_a_contraindication_the_case_states_leads(service: AnswerService) -> None:
+    """ "Can I prescribe sumatriptan?" after an MI: the triptan contraindication is the answer, and the
+    past MI is history, not the question's condition (it used to make the question unanswerable)."""
+    article = service.ask(
+        "61M with migraine, had an MI with two stents last year, ibuprofen no longer enough for attacks. "
+        "Can I prescribe sumatriptan?"
+    )
+    assert not article.insufficient_evidence
+    assert article.assessment.facts.condition == "migraine"
+    assert "contraindicated in ischaemic heart disease" in article.bottom_line[0].text
+
+
+def test_pre_eclampsia_rules_out_ergometrine(service: AnswerService) -> None:
+    article = service.ask(
+        "PPH of 1.2 L after vaginal birth despite IV oxytocin; she had pre-eclampsia. "
+        "Can I give ergometrine (Syntometrine) next?"
+    )
+    assert "contraindicated in women with hypertensive disorders" in article.bottom_line[0].text
+
+
+def test_low_potassium_holds_insulin_in_dka(service: AnswerService) -> None:
+    article = service.ask(
+        "DKA with glucose 450 mg/dL, pH 7.1 and potassium 3.2 mmol/L. When can the insulin infusion start?"
+    )
+    assert "hold insulin and replace potassium first" in _bottom(article)
+
+
+def test_a_bleeding_patient_is_not_given_the_no_bleeding_advice(service: AnswerService) -> None:
+    article = service.ask(
+        "85 kg man on warfarin, INR 6.8, CT shows an acute subdural and his GCS is dropping. "
+        "How do I reverse the warfarin?"
+    )
+    bottom = _bottom(article)
+    assert "without bleeding" not in bottom
+    assert "PCC" in bottom or "prothrombin complex concentrate" in bottom
+
+
+def test_a_drug_class_the_patient_takes_is_not_the_next_step(service: AnswerService) -> None:
+    article = service.ask(
+        "Type 2 diabetes with CKD, eGFR 48, ACR 150 mg/g despite losartan 100 mg and empagliflozin 10 mg, "
+        "potassium 4.4. Anything else to add for the albuminuria?"
+    )
+    assert "finerenone" in article.bottom_line[0].text
+
+
+def test_pregnancy_on_levothyroxine_raises_the_dose(service: AnswerService) -> None:
+    article = service.ask(
+        "Woman on levothyroxine 100 micrograms daily, TSH 1.8, positive pregnancy test today at 5 weeks. "
+        "Should I change her dose?"
+    )
+    assert "two extra daily doses a week" in _bottom(article)
+
+
+def test_a_yes_no_question_about_a_drug_is_answered_about_it(service: AnswerService) -> None:
+    article = service.ask("Can I use ciprofloxacin for simple cystitis in a young woman?")
+    assert "ciprofloxacin" in article.bottom_line[0].text.lower()
+
+
+def test_febrile_neutropenia_after_chemotherapy_is_answered(service: AnswerService) -> None:
+    """The cancer named is history; the labs say febrile neutropenia, which the library covers."""
+    article = service.ask(
+        "Day 9 after docetaxel for breast cancer, temp 38.4, neutrophils 0.4, looks well, MASCC 24, "
+        "husband at home, no quinolone prophylaxis. Can she go home on oral antibiotics, and which?"
+    )
+    assert not article.insufficient_evidence
+    assert any("Febrile neutropenia" in r.title for r in article.references)
+
+
+def test_a_question_the_library_cannot_answer_is_still_refused(service: AnswerService) -> None:
+    article = service.ask("What is the first-line treatment of visceral leishmaniasis in Sudan?")
+    assert article.insufficient_evidence
+    assert not article.bottom_line or "No recommendation" in article.bottom_line[0].text
