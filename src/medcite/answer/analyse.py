@@ -155,7 +155,8 @@ _CUES: list[tuple[re.Pattern[str], str, str]] = [
     (
         re.compile(
             r"(?:\bon|taking|receiving|treated with|using|currently on|maintained on|started on|"
-            r"already on|now on|prescribed|stable on)\s+(?:maximal\s+|maximum\s+|high-dose\s+|low-dose\s+)?$",
+            r"already on|now on|prescribed|stable on|gave|given|was given|has been given|received|"
+            r"administered)\s+(?:maximal\s+|maximum\s+|high-dose\s+|low-dose\s+)?$",
             re.I,
         ),
         "current",

@@ -21,7 +21,15 @@ from dataclasses import dataclass, field
 from medcite.answer.drugs import class_words, find_drugs
 from medcite.answer.intent import focus_roles
 from medcite.answer.schema import Intent, Role
-from medcite.answer.select import FILLER_STEMS, UNIT_STEMS, Candidate, Selection, answering_stems, asked_part
+from medcite.answer.select import (
+    FILLER_STEMS,
+    IMPERATIVE,
+    UNIT_STEMS,
+    Candidate,
+    Selection,
+    answering_stems,
+    asked_part,
+)
 from medcite.answer.thresholds import (
     QuestionValue,
     derived_findings,
@@ -66,7 +74,6 @@ ESCALATE = re.compile(
     r"not controlled|inadequate|despite",
     re.I,
 )
-_INSTRUCTION = re.compile(r"(?:give|start|offer|use|add|switch|stop|continue|prescribe|treat)\b", re.I)
 CHOOSE = re.compile(r"\b(?:add|start|begin|restart|switch|offer|prescribe|give|use|initiate)\b", re.I)
 # "Diagnose AKI when ...", "Treat as febrile neutropenia ...", "Treat blood loss of 500 mL ... as PPH"
 DEFINITION = re.compile(
@@ -101,6 +108,9 @@ _WHEN_START = re.compile(
     re.I,
 )
 _UNTIL = re.compile(r"\b(?:until|before|unless)\b", re.I)
+_INSTEAD_OF = re.compile(
+    r"\b(?:instead of|other than|alternatives? to|rather than|apart from)\s+([^,.;?]{3,60})", re.I
+)
 _WHICH_DRUG = re.compile(
     r"\b(?:which|what)\s+(?:\w+\s+)?(?:antibiotic|drug|medication|medicine|agent|antiviral|antidepressant|"
     r"anticoagulant|regimen|tablet|statin|inhaler|opioid|antiemetic|antipsychotic|vasopressor)s?\b",
@@ -137,11 +147,15 @@ class BottomLineContext:
     case_stems: frozenset[str] = field(default=frozenset(), init=False)  # what the case states
     yes_no_drug: bool = field(default=False, init=False)  # "can I use ciprofloxacin ...?"
     which_drug: bool = field(default=False, init=False)  # "which antibiotic?": the answer names one
+    replaced: frozenset[str] = field(default=frozenset(), init=False)  # "instead of flucloxacillin"
 
     def __post_init__(self) -> None:
         self.roles = list(dict.fromkeys([*focus_roles(self.question), *BOTTOM_ROLES[self.intent]]))
         self.yes_no_drug = bool(_YES_NO_DRUG.match(asked_part(self.question) or self.question))
         self.which_drug = bool(_WHICH_DRUG.search(asked_part(self.question) or self.question))
+        self.replaced = frozenset(
+            d.name.lower() for m in _INSTEAD_OF.finditer(self.question) for d in find_drugs(m.group(1))
+        )
         if self.yes_no_drug:  # "can I use X?" is answered by when X is kept for, or avoided
             self.roles = list(dict.fromkeys([*self.roles, Role.ALTERNATIVE, Role.CAUTION]))
         self.values = question_values(self.question)
@@ -180,6 +194,8 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
         - WEIGHTS["episode"] * (ctx.later_episode and bool(FIRST_EPISODE.search(c.text)))
         - WEIGHTS["other_drug"] * _names_only_other_drugs(c, ctx.focus_drugs)
         - WEIGHTS["no_drug"] * (ctx.which_drug and not c.drugs)
+        - WEIGHTS["other_drug"]
+        * bool(ctx.replaced and c.drugs and {d.lower() for d in c.drugs} <= ctx.replaced)
     )
 
 
@@ -208,6 +224,7 @@ _CONDITION_VERBS = frozenset(
         "person people past recent recently previous previously ago"
     )
 )
+_HIGH_SEVERITY = frozenset(tokenize("severe life-threatening fulminant critical"))
 _SEVERITY = frozenset(tokenize("mild moderate severe life-threatening fulminant critical complicated"))
 
 
@@ -230,18 +247,30 @@ def condition_fit(c: Candidate, ctx: BottomLineContext) -> float:
     )
     if not m or _NEGATION.search(_NOT_TOLERATED.sub("intolerant", m.group(1))):
         return 0  # "if treatment C has not helped": the words alone cannot tell who meets it
-    words = {
-        ctx.selection.aliases.get(s, s)
-        for s in tokenize(m.group(1))
-        if not s[0].isdigit() and s not in UNIT_STEMS and s not in FILLER_STEMS and s not in _CONDITION_VERBS
-    }
     # the source's own topic ("hypothyroidism" in its title) is what every question sent to it is about
     topic = set(tokenize(c.hit.source_title)) if c.hit.source_id == ctx.lead_source else set()
-    stated = words & (set(ctx.selection.question_terms) | topic)
-    if not stated or len(stated) / len(words) < CONDITION_MET_SHARE or (_SEVERITY & words) - stated:
-        return 0
-    # the case must state it: "when antibiotics are prescribed" only repeats what is asked
-    return 1 if stated & ctx.case_stems - topic else 0
+    # "for penicillin allergy or when flucloxacillin is unsuitable": meeting one alternative is enough
+    verdict = 0.0
+    severity = _SEVERITY & set(tokenize(m.group(1)))
+    if severity and severity <= _HIGH_SEVERITY and not severity & ctx.case_stems:
+        verdict = -0.5  # "for fulminant CDI" when the case describes no fulminant (or severe) disease
+    for part in re.split(r"\s+or\s+(?:when\s+|if\s+)?", m.group(1)):
+        words = {
+            ctx.selection.aliases.get(s, s)
+            for s in tokenize(part)
+            if not s[0].isdigit()
+            and s not in UNIT_STEMS
+            and s not in FILLER_STEMS
+            and s not in _CONDITION_VERBS
+        }
+        stated = words & (set(ctx.selection.question_terms) | topic)
+        unstated_severity = (_SEVERITY & words) - stated
+        if not stated or len(stated) / len(words) < CONDITION_MET_SHARE or unstated_severity:
+            continue
+        # the case must state it: "when antibiotics are prescribed" only repeats what is asked
+        if stated & ctx.case_stems - topic:
+            return 1
+    return verdict
 
 
 _FIRST_LINE_TEXT = re.compile(
@@ -404,7 +433,7 @@ def main_roles(c: Candidate) -> set[Role]:
     """A dosed recommendation outside the dosing tables counts as a recommendation too."""
     if c.role is Role.DOSING and Role.RECOMMENDATION in c.roles and not _DOSING_SECTION.search(c.section):
         return {Role.DOSING, Role.RECOMMENDATION}
-    if c.role is Role.ALTERNATIVE and _INSTRUCTION.match(c.text):
+    if c.role is Role.ALTERNATIVE and IMPERATIVE.match(c.text):
         return {Role.ALTERNATIVE, Role.RECOMMENDATION}  # "Give basal insulin before ..." instructs
     return {c.role}
 

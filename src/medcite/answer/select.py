@@ -71,7 +71,8 @@ _ROLE_PATTERNS: list[tuple[Role, re.Pattern[str]]] = [
         re.compile(
             r"recommend|\bshould\b|\boffer\b|\bstart\b|\bbegin\b|\badd\b|escalat|restart|\bcontinue\b|prescribe|"
             r"\bgive\b|\buse\b|\btreat\b|consider|preferred|first-line|\baim\b|\bconfirm\b|is an option|"
-            r"\bindicated\b|\bagree\b|can be (?:managed|treated|given|used|offered)|"
+            r"\bindicated\b|\bagree\b|can be (?:managed|treated|given|used|offered)|first[- ]choice|"
+            r"treatment of choice|"
             r"(?:is|are) (?:a )?(?:suitable|reasonable|appropriate)",
             re.I,
         ),
@@ -209,7 +210,7 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
-_IMPERATIVE = re.compile(
+IMPERATIVE = re.compile(
     r"(?:[A-Z](?:[^.;]|\.\d){0,200}?,\s+)?(?:start|begin|give|add|offer|use|prescribe|initiate|treat|switch|restart|"
     r"consider|continue|increase|titrate|aim|hold|withhold|reduce|stop|reverse|replace|correct|admit|"
     r"transfuse|lower|maintain|keep|repeat|observe|arrange|suggest)\b",
@@ -225,7 +226,7 @@ def classify_role(text: str, section_path: tuple[str, ...]) -> tuple[Role, froze
     for role, pattern in _SECTION_ROLES:
         if pattern.search(section) and (role is not Role.DOSING or Role.DOSING in roles):
             return role, frozenset(roles | {role})
-    if _IMPERATIVE.match(text) and not roles & {Role.STUDY_RESULT, Role.DOSING}:
+    if IMPERATIVE.match(text) and not roles & {Role.STUDY_RESULT, Role.DOSING}:
         # "Start buprenorphine when ..., to avoid precipitated withdrawal" advises starting it
         return Role.RECOMMENDATION, frozenset(roles | {Role.RECOMMENDATION})
     for role in (
