@@ -55,6 +55,13 @@ VARIANTS: dict[str, dict[str, bool]] = {
     "+ bulleted lists only": {"asides": False, "cuts": False, "words": False, "lists": True},
     "all rules but lists": {"asides": True, "cuts": True, "words": True, "lists": False},
     "all rules but clause cuts": {"asides": True, "cuts": False, "words": True, "lists": True},
+    "all rules but condition moves": {
+        "asides": True,
+        "cuts": True,
+        "words": True,
+        "lists": True,
+        "moves": False,
+    },
     "all rules (what is shown)": {"asides": True, "cuts": True, "words": True, "lists": True},
 }
 
@@ -90,7 +97,7 @@ def main() -> None:
         shown: dict[Audience, list[float]] = {a: [] for a in AUDIENCES}
         variants: dict[str, list[float]] = {name: [] for name in VARIANTS}
         variants["all rules, clinician depth (no sections cut)"] = []
-        rejected = statements = lists = 0
+        rejected = statements = lists = moved = 0
         t = time.perf_counter()
         for question in questions:
             by_audience = {}
@@ -103,6 +110,9 @@ def main() -> None:
                     rejected += len(article.provenance.plain_rejected)
                     statements += len(article.statements())
                     lists += sum(LIST_ITEM in (s.plain or "") for _, s in article.statements())
+                    moved += sum(
+                        plain_text(s.text) != plain_text(s.text, moves=False) for _, s in article.statements()
+                    )
                     for name, render in VARIANTS.items():
                         variants[name].append(flesch_kincaid(prose(article, render)).flesch_kincaid_grade)
             deep = by_audience[Audience.CLINICIAN].model_copy(deep=True)
@@ -138,6 +148,7 @@ def main() -> None:
         print(f"| {name} | {statistics.median(values):.2f} | {share:.1%} |")
     print(
         f"patient statements: {statements}, laid out with a bulleted list: {lists}, "
+        f"with an opening condition moved after its instruction: {moved}, "
         f"plain renderings rejected by verify_plain: {rejected}"
     )
 

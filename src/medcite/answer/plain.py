@@ -191,7 +191,7 @@ def _words(text: str) -> int:
     return len(_WORDS.findall(text))
 
 
-def cut_clauses(sentence: str, governed: bool | None = None) -> list[str]:
+def cut_clauses(sentence: str, governed: bool | None = None, moves: bool = True) -> list[str]:
     """Cut a long sentence at the first clause boundary that leaves two parts of MIN_PART words.
 
     A sentence that opens with a condition ("If ...", "In adults ...") is either cut into clauses that
@@ -205,6 +205,9 @@ def cut_clauses(sentence: str, governed: bool | None = None) -> list[str]:
         shared = _share_condition(sentence) if governed else None
         if shared:
             return shared
+        moved = move_condition(sentence) if governed and moves else None
+        if moved:
+            return moved
     for pattern, opener, safe in _CUTS:
         if governed and not safe:
             continue
@@ -244,9 +247,80 @@ def cut_clauses(sentence: str, governed: bool | None = None) -> list[str]:
             ):
                 continue  # "This ..." must point back at one clause and carry one clause
             if opener:  # a condition, reason or list that points back stays whole
-                return [*cut_clauses(left, governed), opener + right]
-            return [*cut_clauses(left, governed), *cut_clauses(right[:1].upper() + right[1:])]
+                return [*cut_clauses(left, governed, moves), opener + right]
+            return [
+                *cut_clauses(left, governed, moves),
+                *cut_clauses(right[:1].upper() + right[1:], moves=moves),
+            ]
     return [sentence]
+
+
+# An opening condition that is moved behind its one instruction (`move_condition`): the opener and the
+# words that point back at the instruction from the new sentence.
+_MOVABLE = re.compile(rf"^(?:(for|in)\s+(?={_GROUP}\b)|(for)\s+|(if|when|where|in)\s+)", re.I)
+# Words that must not move with a condition (the brief of this rule: a negation or a restriction stays
+# where the source put it), and words in the instruction that would give it a second condition or clause.
+_STAYS = re.compile(
+    r"\b(?:not|no|none|neither|nor|without|never|cannot|can't|don't|doesn't|only|unless|except|other than|"
+    r"absent|absence|lack|lacks|un(?:available|suitable|able|controlled|responsive|known)|"
+    r"contraindicat\w*|ineffective|inadequate\w*|insufficient|intolerant)\b",
+    re.I,
+)
+_ONE_CLAUSE_ONLY = re.compile(
+    r";|:|\b(?:if|when|whenever|unless|where|while|until|once|because|since|only|except|otherwise|then|"
+    r"and then|before|after)\b",
+    re.I,
+)
+# Two instructions offered as alternatives ("add X or switch to Y").
+_ALTERNATIVE = re.compile(rf"\bor\s+(?:{_INSTRUCTION}|{_VERBS_ONLY}|{_NOUN_VERBS})\b", re.I)
+# A condition this long (in words) or longer leads with the instruction instead (the Federal Plain
+# Language Guidelines: a long condition before a short main clause goes after it).
+MOVE_MIN_CONDITION = 6
+
+
+def _negative(text: str) -> bool:
+    """A negation or restriction in the words as the source has them or as the lexicon renders them
+    ("outpatients" -> "people not in hospital", "contraindicated" -> "should not be used")."""
+    return bool(_STAYS.search(text) or _STAYS.search(load_lexicon().apply(text)))
+
+
+def move_condition(sentence: str) -> list[str] | None:
+    """ "For people <long condition>, give X." -> "Give X." "This is for people <long condition>."
+
+    Only a sentence that is ONE instruction under ONE opening condition: the instruction holds no second
+    clause, condition, list of instructions, colon or semicolon, and the condition no negation, "only",
+    "unless" or "except" (see `_STAYS`). The new sentence starts with "This", so the condition points
+    straight back at the one instruction before it, as the "This applies when ..." cut does for a
+    condition the source wrote last. None when any of this does not hold."""
+    m = re.match(r"([^,;:()]+),\s+(.+?)\.?$", sentence)
+    if not m:
+        return None
+    condition, main = m.group(1).strip(), m.group(2).strip()
+    opener = _MOVABLE.match(condition)
+    if not opener or _words(condition) < MOVE_MIN_CONDITION or _negative(condition):
+        return None
+    if re.search(r"\b(?:if|when|whenever|unless|where|while|until)\b", condition[opener.end() :], re.I):
+        return None  # a second condition inside the first
+    if not _INSTRUCTION_START.match(main) or _ONE_CLAUSE_ONLY.search(main) or _negative(main):
+        return None
+    if (
+        _COORDINATED.search(main)
+        or _ALTERNATIVE.search(main)
+        or len(cut_clauses(main, governed=False, moves=False)) > 1
+        or find_list(main) is not None
+    ):
+        return None  # two instructions (the condition may belong to one only), or a list: "This" is unclear
+    if re.search(r",\s+(?:and\s+|or\s+)?(?:do not|don't|" + _INSTRUCTION + r")\b", main, re.I):
+        return None
+    if _words(main) > _words(condition) + 6:
+        return None  # a short condition before a long instruction stays first
+    word = next(g for g in opener.groups() if g)
+    rest = condition[opener.end() :]
+    if opener.group(1) or opener.group(2):
+        back = f"This is for {rest}"
+    else:
+        back = f"This applies {word.lower()} {rest}"
+    return [main[:1].upper() + main[1:], back]
 
 
 _CONTINUES = ("This ", "Examples are ", "For example, ", "But ", "So ", "Then ", "Or ")
@@ -293,6 +367,7 @@ def plain_text(
     cuts: bool = True,
     words: bool = True,
     lists: bool = True,
+    moves: bool = True,
 ) -> str:
     """The patient-facing rendering of one quoted statement (see the module docstring). The switches
     turn single rules off, for measuring what each one does (bench/bench_readability.py)."""
@@ -303,7 +378,12 @@ def plain_text(
         parts = [cell for cell in source.split("; ") if cell.strip()]
     else:
         sentences = [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", source) if s.strip()]
-        parts = [part for s in sentences for part in (cut_clauses(s) if cuts else [s])]
+        parts = []
+        for i, s in enumerate(sentences):
+            # a next sentence that points back ("This reduces ...") must still follow the instruction
+            follows = sentences[i + 1] if i + 1 < len(sentences) else ""
+            move = moves and not re.match(r"(?:this|these|that|it|they)\b", follows, re.I)
+            parts += cut_clauses(s, moves=move) if cuts else [s]
     rendered = []
     for part in _shared_condition_lists(parts) if lists else parts:
         if isinstance(part, RunInList):

@@ -31,10 +31,12 @@ LEADS: dict[Audience, dict[str, str]] = {
         "dose": "Dose",
         "adjust": "Dose adjustment",
     },
-    Audience.PATIENT: {  # short: a lead is read as part of the first sentence of its statement
+    # Patient leads are short: a lead is read as part of the first sentence of its statement ("Choice",
+    # one syllable, not "Medicine", three: the step of choosing the treatment, as the clinician's "Choose").
+    Audience.PATIENT: {
         "assess": "First",
         "escalate": "Next",
-        "choose": "Medicine",
+        "choose": "Choice",
         "fails": "If that fails",
         "refer": "Specialist",
         "start": "Start",
