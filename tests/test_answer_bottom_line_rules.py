@@ -113,3 +113,16 @@ def test_a_question_the_library_cannot_answer_is_still_refused(service: AnswerSe
     article = service.ask("What is the first-line treatment of visceral leishmaniasis in Sudan?")
     assert article.insufficient_evidence
     assert not article.bottom_line or "No recommendation" in article.bottom_line[0].text
+
+
+def test_after_a_stated_failure_the_plan_skips_first_line_steps(service: AnswerService) -> None:
+    """The README's question: methotrexate is failing, so "start methotrexate as the first DMARD" is a
+    step already taken, and "if this fails" comes from the refractory stage."""
+    article = service.ask(
+        "Patient with rheumatoid arthritis on methotrexate 20 mg weekly and hydroxychloroquine whose DAS28 "
+        "rose from 3.1 to 4.6 over 3 months: next step?"
+    )
+    steps = article.treatment_algorithm
+    assert steps and not [s.text for s in steps if "as the first DMARD" in s.text]
+    fails = [s for s in steps if s.lead == "If this fails"]
+    assert fails and "not at target on a biologic or JAK inhibitor" in fails[0].text

@@ -22,6 +22,7 @@ from medcite.answer.bottom_line import (
     choose_bottom_line,
     drug_stems,
     ruling_out,
+    stage_fits,
 )
 from medcite.answer.schema import (
     AnswerArticle,
@@ -386,8 +387,13 @@ def compose_extractive(
         def is_refer(c: Candidate) -> bool:
             return c.role is Role.REFERRAL and bool(re.search(r"same day|urgent|within", c.text))
 
+        def passed(c: Candidate) -> bool:
+            """After a stated failure, first-line advice ("start methotrexate as the first DMARD")
+            is a step the patient has already taken."""
+            return context.failing and stage_fits(c, False) and not stage_fits(c, True)
+
         def is_fails(c: Candidate) -> bool:
-            return c.role is Role.ALTERNATIVE
+            return c.role is Role.ALTERNATIVE and not passed(c)
 
         # Keep room for "If this fails" and "Refer" when the sources have them: never take a step
         # that the five-step limit would then cut (a cut step would be lost from the whole article).
@@ -406,6 +412,7 @@ def compose_extractive(
                 c.role in (Role.RECOMMENDATION, Role.ALTERNATIVE)
                 and bool(set(c.drugs) - current)
                 and bool(CHOOSE.search(c.text))
+                and not passed(c)
             ),
             1 if len(steps) + reserved < limit else 0,
             leads["choose"],
@@ -415,12 +422,14 @@ def compose_extractive(
             # a second step when the sources have one: a recommendation, never a caution, and
             # "Escalate" only when therapy is failing
             steps += take(
-                lambda c: c.role is Role.RECOMMENDATION,
+                lambda c: c.role is Role.RECOMMENDATION and not passed(c),
                 2 - len(steps),
                 leads["escalate"] if facts.therapy_failing else leads["choose"],
                 pool_=plan_pool,
             )
-        steps += take(is_fails, 1 if len(steps) < limit else 0, leads["fails"], pool_=plan_pool)
+        # "if this fails" after a stated failure: the source's refractory-stage advice first
+        later_first = sorted(plan_pool, key=lambda c: not (context.failing and stage_fits(c, True)))
+        steps += take(is_fails, 1 if len(steps) < limit else 0, leads["fails"], pool_=later_first)
         steps += take(is_refer, 1 if len(steps) < limit else 0, leads["refer"], pool_=plan_pool)
         article.treatment_algorithm = steps
         bottom_drugs |= {d for c in pool if c.key in b.used for d in c.drugs}
