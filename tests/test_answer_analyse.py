@@ -323,3 +323,16 @@ def test_past_history_is_not_the_condition_and_labs_name_one() -> None:
 def test_brand_names_are_read_as_their_generic() -> None:
     assert [d.name for d in find_drugs("Can I start MST 10 mg bd as usual?")] == ["morphine"]
     assert [d.name for d in find_drugs("on Eliquis and Lipitor")] == ["apixaban", "atorvastatin"]
+
+
+def test_implied_conditions() -> None:
+    from medcite.answer.analyse import derived_conditions
+
+    seizure = "Generalised tonic-clonic seizure going on for 6 minutes, no IV line in. What do I give first?"
+    assert extract_facts(seizure).condition == "status epilepticus"
+    assert derived_conditions(seizure, []) == ["status epilepticus"]
+    assert derived_conditions("A 2-minute seizure that stopped on its own. Any treatment?", []) == []
+    potassium = "K+ 6.4 in a patient with CKD, ECG normal. Insulin-dextrose dose?"
+    facts = extract_facts(potassium)
+    assert facts.condition == "chronic kidney disease"  # the named condition is the comorbidity here
+    assert derived_conditions(potassium, facts.labs) == ["hyperkalaemia"]

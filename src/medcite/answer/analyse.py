@@ -63,7 +63,7 @@ _LAB_NAMES = (
     r"platelets?|wbc|white cell count|neutrophils|alt|ast|bilirubin|inr|tsh|free t4|troponin|bnp|"
     r"nt-probnp|glucose|blood sugar|ferritin|albumin|blood pressure|bp|heart rate|pulse|temperature|temp|"
     r"spo2|oxygen saturation|sats|bmi|weight|das28|uric acid|urate|vitamin d|magnesium|calcium|lactate|psa|"
-    r"fev1|qtc|urine acr|acr|respiratory rate|phosphate|lithium level|digoxin level"
+    r"fev1|qtc|urine acr|acr|respiratory rate|phosphate|lithium level|digoxin level|k\+|na\+"
 )
 _LAB_UNITS = (
     r"%|mmol/mol|mmol/l|mg/dl|mg/l|g/l|g/dl|µmol/l|umol/l|micromol/l|ml/min/1\.73\s?m2|ml/min/1\.73m²|"
@@ -71,7 +71,7 @@ _LAB_UNITS = (
     r"meq/l|mg/mmol|mm/h(?:r)?|c\b"
 )
 _LAB = re.compile(
-    rf"\b(?P<name>{_LAB_NAMES})\b\s*(?:level\s*|levels\s*)?(?:is\s+|was\s+|of\s+|at\s+|now\s+|=\s*|:\s*)?"
+    rf"\b(?P<name>{_LAB_NAMES})(?!\w)\s*(?:level\s*|levels\s*)?(?:is\s+|was\s+|of\s+|at\s+|now\s+|=\s*|:\s*)?"
     rf"(?P<value>\d+(?:\.\d+)?(?:/\d+)?)\s*(?P<unit>{_LAB_UNITS})?",
     re.I,
 )
@@ -533,8 +533,35 @@ _HISTORY_CUE = re.compile(
 )
 
 
+# "seizure going on for 6 minutes": a convulsive seizure of 5 minutes or more is status epilepticus
+_PROLONGED_SEIZURE = re.compile(
+    r"\b(?:seizure|convulsion|fit)s?\b[^.?]{0,40}?\b(?:for|lasting|over|of)\s+(\d+)\s*(?:min|mins|minutes)\b",
+    re.I,
+)
+STATUS_EPILEPTICUS_MINUTES = 5
+
+
+def _status_epilepticus(text: str) -> bool:
+    prolonged = _PROLONGED_SEIZURE.search(text)
+    return bool(prolonged and int(prolonged.group(1)) >= STATUS_EPILEPTICUS_MINUTES)
+
+
+def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
+    """Conditions the question implies without naming them: from its lab values ("K+ 6.4" is
+    hyperkalaemia) or from a stated duration (a 6-minute seizure is status epilepticus). Unlike
+    the condition the question names, which is often a comorbidity ("in a patient with CKD"), these
+    are what the question is about, so retrieval and the topic choice read them too."""
+    out = ["status epilepticus"] if _status_epilepticus(question) else []
+    from_labs = condition_from_labs(labs)
+    return [*out, from_labs] if from_labs else out
+
+
 def _condition(text: str, drugs: list[DrugMention]) -> str | None:
-    """A disease abbreviation anywhere ("RA", "T2DM") wins; otherwise the phrase after "with", "for" ..."""
+    """A disease abbreviation anywhere ("RA", "T2DM") wins; otherwise the phrase after "with", "for" ...
+    A seizure said to last 5 minutes or more is status epilepticus (the operational definition the
+    guidelines use)."""
+    if _status_epilepticus(text):
+        return "status epilepticus"
     for m in re.finditer(r"\b[A-Z][A-Za-z0-9]{1,6}\b", text):
         word = m.group(0)
         meanings = [m for m in abbreviation_meanings(word) if _DISEASE_WORD.search(m)]

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from medcite.answer.analyse import Analysis
+from medcite.answer.analyse import Analysis, derived_conditions
 from medcite.answer.bottom_line import (
     CHOOSE,
     ESCALATE,
@@ -330,7 +330,12 @@ def compose_extractive(
 
     # Bottom line: what answers the question, from the source most about it (see bottom_line.py).
     escalating = intent is Intent.NEXT_STEP and (facts.inadequate_response or bool(facts.current_treatments))
-    lead_source = _lead_source(selection.candidates, " ".join((analysis.question, *analysis.expansions)))
+    # the condition the analysis derived ("status epilepticus" from a 6-minute seizure, "febrile
+    # neutropenia" from the labs) counts as something the question says
+    derived = [c for c in derived_conditions(analysis.question, facts.labs) if c not in analysis.question]
+    lead_source = _lead_source(
+        selection.candidates, " ".join((analysis.question, *analysis.expansions, *derived))
+    )
     pool_keys = {c.key for c in pool}
     bottom_pool = pool + [
         c for c in selection.candidates if c.hit.source_id == lead_source and c.key not in pool_keys

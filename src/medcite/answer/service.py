@@ -12,7 +12,7 @@ import time
 
 from sqlalchemy import select
 
-from medcite.answer.analyse import Analysis, analyse_question, condition_from_labs
+from medcite.answer.analyse import Analysis, analyse_question, condition_from_labs, derived_conditions
 from medcite.answer.compose_extractive import SourceInfo, compose_extractive, relevant_candidates
 from medcite.answer.compose_llm import compose_llm
 from medcite.answer.drugs import class_words
@@ -76,7 +76,14 @@ class AnswerService:
 
         t = time.perf_counter()
         query = build_query(analysis)
-        retrieved = retrieve(self.search, query, analysis.question, k)
+        # a condition the question implies ("status epilepticus" from a 6-minute seizure) belongs to
+        # what it means, so the short query carries it too
+        implied = [
+            c
+            for c in derived_conditions(analysis.question, analysis.facts.labs)
+            if c.lower() not in analysis.question.lower()
+        ]
+        retrieved = retrieve(self.search, query, " ".join((analysis.question, *implied)), k)
         terms = key_terms(analysis)
         hits = retrieved.hits
         hits = hits + probe(self.search, " ".join(terms), exclude={h.chunk_id for h in hits})
