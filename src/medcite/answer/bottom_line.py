@@ -434,12 +434,17 @@ def _prose_for_row(first: Candidate, ranked: list[Candidate], ctx: BottomLineCon
     return max(prose, key=lambda c: (len(values & set(_NUMBER.findall(c.text))), -c.order), default=first)
 
 
+_TEST_FIRST = re.compile(r"(?:test|check|measure|screen)\b", re.I)
+
+
 def main_roles(c: Candidate) -> set[Role]:
     """A dosed recommendation outside the dosing tables counts as a recommendation too."""
     if c.role is Role.DOSING and Role.RECOMMENDATION in c.roles and not _DOSING_SECTION.search(c.section):
         return {Role.DOSING, Role.RECOMMENDATION}
     if c.role is Role.ALTERNATIVE and IMPERATIVE.match(c.text):
         return {Role.ALTERNATIVE, Role.RECOMMENDATION}  # "Give basal insulin before ..." instructs
+    if c.role is Role.CAUTION and _TEST_FIRST.match(c.text):
+        return {Role.CAUTION, Role.MONITORING}  # "Test for HLA-B*5801 before starting allopurinol"
     return {c.role}
 
 
