@@ -9,7 +9,13 @@ import pytest
 from typer.testing import CliRunner
 
 from medcite.cli.main import app
-from medcite.library import LIBRARY_VERSION, heldout_questions_path, library_path, questions_path
+from medcite.library import (
+    LIBRARY_VERSION,
+    heldout_b_questions_path,
+    heldout_questions_path,
+    library_path,
+    shipped_questions_paths,
+)
 from medcite.library.check import check_library, load_questions
 
 TODAY = date(2026, 11, 25)
@@ -186,19 +192,27 @@ def test_each_questions_file_is_checked_on_its_own(tmp_path: Path) -> None:
 
 
 def test_shipped_library_passes_the_check() -> None:
-    report = check_library(library_path(), [questions_path(), heldout_questions_path()])
+    paths = shipped_questions_paths()
+    assert heldout_b_questions_path() in paths
+    report = check_library(library_path(), paths)
     assert report.errors == [], "\n".join(str(p) for p in report.errors)
     assert report.topics >= 20
-    assert report.questions >= 2 * report.topics
+    assert report.questions >= 3 * report.topics
 
 
-def test_heldout_set_has_one_question_per_topic() -> None:
+@pytest.mark.parametrize("path", [heldout_questions_path(), heldout_b_questions_path()], ids=["A", "B"])
+def test_heldout_set_has_one_question_per_topic(path: Path) -> None:
     slugs = sorted(p.stem for p in library_path().rglob("*.md"))
-    heldout = load_questions(heldout_questions_path())
+    heldout = load_questions(path)
     assert sorted(q.topic for q in heldout) == slugs
-    # Held out means new: no question is copied from the tuning set.
-    tuning = {q.question.casefold() for q in load_questions(questions_path())}
-    assert not [q.question for q in heldout if q.question.casefold() in tuning]
+    # Held out means new: no question is copied from any other shipped questions file.
+    others = {
+        q.question.casefold()
+        for other in shipped_questions_paths()
+        if other != path
+        for q in load_questions(other)
+    }
+    assert not [q.question for q in heldout if q.question.casefold() in others]
 
 
 def test_cli_exit_codes(tmp_path: Path) -> None:

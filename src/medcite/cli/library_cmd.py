@@ -10,7 +10,7 @@ from rich.markup import escape
 
 from medcite.cli.context import get_context
 from medcite.cli.output import JsonOption, print_json
-from medcite.library import LIBRARY_VERSION, heldout_questions_path, library_path, questions_path
+from medcite.library import LIBRARY_VERSION, library_path, shipped_questions_paths
 from medcite.library.check import check_library
 
 app = typer.Typer(help="Work with the starter library of guideline summaries.", no_args_is_help=True)
@@ -28,7 +28,7 @@ def check_cmd(
         typer.Option(
             "--questions",
             help="Evaluation questions file to check against the topics (repeatable; default: the shipped "
-            "questions.yaml and questions_heldout.yaml).",
+            "questions.yaml, questions_heldout.yaml and questions_heldout_b.yaml).",
         ),
     ] = None,
     json_out: JsonOption = False,
@@ -37,7 +37,7 @@ def check_cmd(
     ctxo = get_context(ctx)
     root = path or library_path()
     if questions is None and path is None:
-        questions = [questions_path(), heldout_questions_path()]
+        questions = shipped_questions_paths()
     report = check_library(root, questions)
     if json_out:
         print_json(

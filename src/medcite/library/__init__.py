@@ -11,7 +11,14 @@ from pathlib import Path
 
 LIBRARY_VERSION = "2026.11.0"
 
-__all__ = ["LIBRARY_VERSION", "heldout_questions_path", "library_path", "questions_path"]
+__all__ = [
+    "LIBRARY_VERSION",
+    "heldout_b_questions_path",
+    "heldout_questions_path",
+    "library_path",
+    "questions_path",
+    "shipped_questions_paths",
+]
 
 
 def _package_dir() -> Path:
@@ -32,3 +39,14 @@ def heldout_questions_path() -> Path:
     """Held-out evaluation questions, one per topic, written blind: nothing is tuned on them, so the
     figures they give are unbiased (questions.yaml has been used to tune the composer)."""
     return _package_dir() / "questions_heldout.yaml"
+
+
+def heldout_b_questions_path() -> Path:
+    """Held-out set B, one question per topic, written blind and sealed: measure it with totals only,
+    so it stays an unbiased check after set A's development half was tuned on."""
+    return _package_dir() / "questions_heldout_b.yaml"
+
+
+def shipped_questions_paths() -> list[Path]:
+    """Every evaluation questions file shipped with the library; `medcite library check` checks each."""
+    return [questions_path(), heldout_questions_path(), heldout_b_questions_path()]
