@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from medcite.answer.service import AnswerService
 from medcite.config import Settings, load_settings
+from medcite.ingest.pipeline import ingest_paths
+from medcite.library import library_path
 from medcite.store import Store
 
 pytest_plugins = ["pg", "llm_server"]  # real PostgreSQL and OpenAI-compatible servers
@@ -56,4 +59,16 @@ def bm25_settings(data_dir: Path) -> Settings:
 def store(settings: Settings) -> Iterator[Store]:
     s = Store(settings.database_url)
     yield s
+    s.dispose()
+
+
+@pytest.fixture(scope="session")
+def library_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AnswerService]:
+    """The starter library ingested once, BM25 only: answers in milliseconds for tests that ask it."""
+    settings = load_settings(
+        data_dir=tmp_path_factory.mktemp("library-bm25"), ingest={"embed": False}, library={"enabled": False}
+    )
+    s = Store(settings.database_url)
+    ingest_paths([library_path()], s, settings, None)
+    yield AnswerService(settings, s)
     s.dispose()

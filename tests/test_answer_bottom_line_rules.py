@@ -7,29 +7,15 @@ seconds; the assertions are about which source sentence leads, not about exact w
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from medcite.answer.schema import AnswerArticle
 from medcite.answer.service import AnswerService
-from medcite.config import load_settings
-from medcite.ingest.pipeline import ingest_paths
-from medcite.library import library_path
-from medcite.store import Store
 
 
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AnswerService]:
-    settings = load_settings(
-        data_dir=tmp_path_factory.mktemp("bottom-line-rules"),
-        ingest={"embed": False},
-        library={"enabled": False},
-    )
-    store = Store(settings.database_url)
-    ingest_paths([library_path()], store, settings, None)
-    yield AnswerService(settings, store)
-    store.dispose()
+@pytest.fixture
+def service(library_service: AnswerService) -> AnswerService:
+    return library_service  # tests/conftest.py: the library ingested once per session, BM25 only
 
 
 def _bottom(article: AnswerArticle) -> str:

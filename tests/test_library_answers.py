@@ -6,30 +6,17 @@ selection or composition from silently losing ground. BM25 only, so it runs in s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from medcite.answer.evaluate import evaluate
 from medcite.answer.evaluate import load_questions as load_eval_questions
 from medcite.answer.service import AnswerService
-from medcite.config import load_settings
-from medcite.ingest.pipeline import ingest_paths
-from medcite.library import library_path, questions_path
-from medcite.store import Store
+from medcite.library import questions_path
 
 
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AnswerService]:
-    settings = load_settings(
-        data_dir=tmp_path_factory.mktemp("library-answers"),
-        ingest={"embed": False},
-        library={"enabled": False},
-    )
-    store = Store(settings.database_url)
-    ingest_paths([library_path()], store, settings, None)
-    yield AnswerService(settings, store)
-    store.dispose()
+@pytest.fixture
+def service(library_service: AnswerService) -> AnswerService:
+    return library_service  # tests/conftest.py: the library ingested once per session, BM25 only
 
 
 def test_library_questions_quality_floor(service: AnswerService) -> None:
