@@ -5,12 +5,14 @@ logic reads better than the best sentence of each of several topics). Within it,
 scored on how much of the question it answers, with the words of the asked part weighing double
 (`select.question_weights`), plus bonuses rather than gates for the role the intent wants, the
 section for the patient's stage of treatment, escalation when therapy is failing, and whether the
-patient's stated values and negatives meet the sentence's conditions (`thresholds`). A second
-sentence is added only when it answers part of the question the first does not.
+patient's stated values, negatives and findings meet the sentence's conditions (`conditions`,
+`thresholds`). For "can I give X?" a sentence ruling X out for a condition the case states leads
+(`ruling_out`). A second sentence joins when it answers part of the question the first does not, or
+fits nearly as well.
 
-The weights were tuned on half A of the starter library's questions (the 1st, 3rd, 5th ...) and
-checked on half B, whose misses were also read later (docs/benchmarks.md, "Starter library answer
-quality", second round).
+The weights and rules were tuned on the starter library's question set and the development half of
+the first blind set; on blind questions nobody read, the bottom line holds the key recommendation
+about a third of the time (docs/benchmarks.md, "Third round").
 """
 
 from __future__ import annotations
@@ -18,13 +20,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from medcite.answer.conditions import CaseReading, condition_fit
 from medcite.answer.drugs import class_words, find_drugs
 from medcite.answer.intent import focus_roles
 from medcite.answer.schema import Intent, Role
 from medcite.answer.select import (
     FILLER_STEMS,
     IMPERATIVE,
-    UNIT_STEMS,
     Candidate,
     Selection,
     answering_stems,
@@ -149,6 +151,7 @@ class BottomLineContext:
     yes_no_drug: bool = field(default=False, init=False)  # "can I use ciprofloxacin ...?"
     which_drug: bool = field(default=False, init=False)  # "which antibiotic?": the answer names one
     replaced: frozenset[str] = field(default=frozenset(), init=False)  # "instead of flucloxacillin"
+    case: CaseReading = field(init=False)  # what conditions are read against
 
     def __post_init__(self) -> None:
         self.roles = list(dict.fromkeys([*focus_roles(self.question), *BOTTOM_ROLES[self.intent]]))
@@ -172,6 +175,12 @@ class BottomLineContext:
         self.case_stems = stated - {s for stems in self.negated for s in stems}  # not "no comorbidities"
         current = {d.lower() for d in self.current_treatments}
         self.focus_drugs = frozenset(d.name.lower() for d in find_drugs(asked)) - current
+        self.case = CaseReading(
+            values=self.values,
+            stems=self.case_stems,
+            question_terms=frozenset(self.selection.question_terms),
+            aliases=self.selection.aliases,
+        )
 
 
 def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozenset()) -> float:
@@ -189,7 +198,8 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
         - WEIGHTS["escalation"] * (ctx.failing and bool(c.drugs) and set(c.drugs) <= ctx.tried_drugs)
         - WEIGHTS["escalation"] * (ctx.failing and bool(_FIRST_LINE_TEXT.search(c.text)))
         - WEIGHTS["taken"] * _starts_what_is_taken(c, ctx)
-        + WEIGHTS["threshold"] * condition_fit(c, ctx)
+        + WEIGHTS["threshold"]
+        * condition_fit(c.text, c.hit.source_title if c.hit.source_id == ctx.lead_source else "", ctx.case)
         + WEIGHTS["negation"] * negation_fit(c.text, ctx.negated)
         - WEIGHTS["definition"] * (ctx.intent is not Intent.DIAGNOSIS and bool(DEFINITION.match(c.text)))
         - WEIGHTS["episode"] * (ctx.later_episode and bool(FIRST_EPISODE.search(c.text)))
@@ -198,80 +208,6 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
         - WEIGHTS["other_drug"]
         * bool(ctx.replaced and c.drugs and {d.lower() for d in c.drugs} <= ctx.replaced)
     )
-
-
-# "If there are ECG changes of hyperkalaemia, give ...", "For a second or later recurrence, ..."
-_LEADING_CONDITION = re.compile(r"(?:if|when|where|once|for|in)\b([^,;:]{3,100})[,:]", re.I)
-# "Women with hypothyroidism who become pregnant need ...": the people a sentence is about
-_SUBJECT_CONDITION = re.compile(
-    r"(?:women|men|patients|people|adults|children|infants|those)\b([^,;:]{3,100}?)\s+"
-    r"(?:need|needs|should|must|require|requires|benefit|are|have)\b",
-    re.I,
-)
-_NEGATION = re.compile(r"\b(?:not|no|never|without|unless|neither|nor)\b|n't", re.I)
-_NOT_TOLERATED = re.compile(
-    r"\b(?:is |are |was |were )?not tolerated|(?:cannot|can't|unable to) tolerate", re.I
-)
-_WITHOUT = re.compile(r"\bwithout\s+((?:[a-z][a-z0-9-]+)(?:\s+(?!and\b|or\b)[a-z][a-z0-9-]+)?)", re.I)
-CONDITION_MET_SHARE = 1.0  # share of the condition's words the question states (or a synonym of)
-# "Use amoxicillin-clavulanate when the child has had amoxicillin in the past 30 days, ..."
-_TRAILING_CONDITION = re.compile(
-    r"\b(?:when|if) (?:the |a |an )?(?:child|patient|person|woman|man|adult|infant)\b([^,;:.]{3,100})", re.I
-)
-# words a condition is phrased with that say nothing about who meets it
-_CONDITION_VERBS = frozenset(
-    tokenize(
-        "become becomes develop develops who whose have has had are is child children patient patients "
-        "person people past recent recently previous previously ago"
-    )
-)
-_HIGH_SEVERITY = frozenset(tokenize("severe life-threatening fulminant critical"))
-_SEVERITY = frozenset(tokenize("mild moderate severe life-threatening fulminant critical complicated"))
-
-
-def condition_fit(c: Candidate, ctx: BottomLineContext) -> float:
-    """+1 when the patient meets the sentence's condition, -1 when not, 0 when it states none: the
-    values are compared with its thresholds (`threshold_fit`); a condition in words ("if there are
-    ECG changes", "women who become pregnant need ...") is met when the case states its words or
-    their synonyms; "without bleeding" is not met by a patient who is bleeding."""
-    for without in _WITHOUT.finditer(c.text):  # "for an INR of 4.5-10 without bleeding", bleeding patient
-        excluded = {ctx.selection.aliases.get(s, s) for s in tokenize(without.group(1))} - FILLER_STEMS
-        if excluded & ctx.case_stems:
-            return -1
-    verdict = threshold_fit(c.text, ctx.values)
-    if verdict:
-        return verdict
-    m = (
-        _LEADING_CONDITION.match(c.text)
-        or _SUBJECT_CONDITION.match(c.text)
-        or _TRAILING_CONDITION.search(c.text)
-    )
-    if not m or _NEGATION.search(_NOT_TOLERATED.sub("intolerant", m.group(1))):
-        return 0  # "if treatment C has not helped": the words alone cannot tell who meets it
-    # the source's own topic ("hypothyroidism" in its title) is what every question sent to it is about
-    topic = set(tokenize(c.hit.source_title)) if c.hit.source_id == ctx.lead_source else set()
-    # "for penicillin allergy or when flucloxacillin is unsuitable": meeting one alternative is enough
-    verdict = 0.0
-    severity = _SEVERITY & set(tokenize(m.group(1)))
-    if severity and severity <= _HIGH_SEVERITY and not severity & ctx.case_stems:
-        verdict = -0.5  # "for fulminant CDI" when the case describes no fulminant (or severe) disease
-    for part in re.split(r"\s+or\s+(?:when\s+|if\s+)?", m.group(1)):
-        words = {
-            ctx.selection.aliases.get(s, s)
-            for s in tokenize(part)
-            if not s[0].isdigit()
-            and s not in UNIT_STEMS
-            and s not in FILLER_STEMS
-            and s not in _CONDITION_VERBS
-        }
-        stated = words & (set(ctx.selection.question_terms) | topic)
-        unstated_severity = (_SEVERITY & words) - stated
-        if not stated or len(stated) / len(words) < CONDITION_MET_SHARE or unstated_severity:
-            continue
-        # the case must state it: "when antibiotics are prescribed" only repeats what is asked
-        if stated & ctx.case_stems - topic:
-            return 1
-    return verdict
 
 
 _FIRST_LINE_TEXT = re.compile(

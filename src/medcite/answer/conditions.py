@@ -1,0 +1,99 @@
+"""Does the patient meet the condition a recommendation sets?
+
+Guideline sentences are conditional: on a measurement ("if potassium is below 3.5 mmol/L"), on who
+the patient is ("women with hypothyroidism who become pregnant need ..."), on a finding in words ("if
+there are ECG changes"), or on an absence ("for an INR of 4.5-10 without bleeding"). A sentence whose
+condition the case meets answers this patient; one whose condition it misses answers someone else's
+question. Measurements are compared in `thresholds`; this module reads the conditions in words
+against what the case states (its words, their synonyms and abbreviation meanings, and the findings
+its values imply).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from medcite.answer.select import FILLER_STEMS, UNIT_STEMS
+from medcite.answer.thresholds import QuestionValue, threshold_fit
+from medcite.text.tokens import tokenize
+
+
+@dataclass(frozen=True)
+class CaseReading:
+    """What the case states, in stems: the words a condition is read against."""
+
+    values: list[QuestionValue]  # named measurements and the age
+    stems: frozenset[str]  # the case part (not the asked part), abbreviation meanings, implied findings
+    question_terms: frozenset[str]  # every stem of the question (asked part included)
+    aliases: dict[str, str]  # synonym stem -> the question's own stem
+
+
+# "If there are ECG changes of hyperkalaemia, give ...", "For a second or later recurrence, ..."
+_LEADING_CONDITION = re.compile(r"(?:if|when|where|once|for|in)\b([^,;:]{3,100})[,:]", re.I)
+# "Women with hypothyroidism who become pregnant need ...": the people a sentence is about
+_SUBJECT_CONDITION = re.compile(
+    r"(?:women|men|patients|people|adults|children|infants|those)\b([^,;:]{3,100}?)\s+"
+    r"(?:need|needs|should|must|require|requires|benefit|are|have)\b",
+    re.I,
+)
+_NEGATION = re.compile(r"\b(?:not|no|never|without|unless|neither|nor)\b|n't", re.I)
+_NOT_TOLERATED = re.compile(
+    r"\b(?:is |are |was |were )?not tolerated|(?:cannot|can't|unable to) tolerate", re.I
+)
+_WITHOUT = re.compile(r"\bwithout\s+((?:[a-z][a-z0-9-]+)(?:\s+(?!and\b|or\b)[a-z][a-z0-9-]+)?)", re.I)
+CONDITION_MET_SHARE = 1.0  # share of the condition's words the question states (or a synonym of)
+# "Use amoxicillin-clavulanate when the child has had amoxicillin in the past 30 days, ..."
+_TRAILING_CONDITION = re.compile(
+    r"\b(?:when|if) (?:the |a |an )?(?:child|patient|person|woman|man|adult|infant)\b([^,;:.]{3,100})", re.I
+)
+# words a condition is phrased with that say nothing about who meets it
+_CONDITION_VERBS = frozenset(
+    tokenize(
+        "become becomes develop develops who whose have has had are is child children patient patients "
+        "person people past recent recently previous previously ago"
+    )
+)
+_HIGH_SEVERITY = frozenset(tokenize("severe life-threatening fulminant critical"))
+_SEVERITY = frozenset(tokenize("mild moderate severe life-threatening fulminant critical complicated"))
+
+
+def condition_fit(text: str, source_title: str, case: CaseReading) -> float:
+    """+1 when the patient meets the sentence's condition, -1 when not, 0 when it states none: the
+    values are compared with its thresholds (`threshold_fit`); a condition in words ("if there are
+    ECG changes", "women who become pregnant need ...") is met when the case states its words or
+    their synonyms; "without bleeding" is not met by a patient who is bleeding."""
+    for without in _WITHOUT.finditer(text):  # "for an INR of 4.5-10 without bleeding", bleeding patient
+        excluded = {case.aliases.get(s, s) for s in tokenize(without.group(1))} - FILLER_STEMS
+        if excluded & case.stems:
+            return -1
+    verdict = threshold_fit(text, case.values)
+    if verdict:
+        return verdict
+    m = _LEADING_CONDITION.match(text) or _SUBJECT_CONDITION.match(text) or _TRAILING_CONDITION.search(text)
+    if not m or _NEGATION.search(_NOT_TOLERATED.sub("intolerant", m.group(1))):
+        return 0  # "if treatment C has not helped": the words alone cannot tell who meets it
+    # the source's own topic ("hypothyroidism" in its title) is what every question sent to it is about
+    topic = set(tokenize(source_title))
+    # "for penicillin allergy or when flucloxacillin is unsuitable": meeting one alternative is enough
+    verdict = 0.0
+    severity = _SEVERITY & set(tokenize(m.group(1)))
+    if severity and severity <= _HIGH_SEVERITY and not severity & case.stems:
+        verdict = -0.5  # "for fulminant CDI" when the case describes no fulminant (or severe) disease
+    for part in re.split(r"\s+or\s+(?:when\s+|if\s+)?", m.group(1)):
+        words = {
+            case.aliases.get(s, s)
+            for s in tokenize(part)
+            if not s[0].isdigit()
+            and s not in UNIT_STEMS
+            and s not in FILLER_STEMS
+            and s not in _CONDITION_VERBS
+        }
+        stated = words & (case.question_terms | topic)
+        unstated_severity = (_SEVERITY & words) - stated
+        if not stated or len(stated) / len(words) < CONDITION_MET_SHARE or unstated_severity:
+            continue
+        # the case must state it: "when antibiotics are prescribed" only repeats what is asked
+        if stated & case.stems - topic:
+            return 1
+    return verdict

@@ -1,0 +1,76 @@
+"""Conditions in words, read against what a case states (`medcite.answer.conditions`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from medcite.answer.conditions import CaseReading, condition_fit
+from medcite.answer.select import question_weights
+from medcite.answer.thresholds import question_values
+from medcite.text.tokens import tokenize
+
+
+def _case(case: str, asked: str = "What next?") -> CaseReading:
+    question = f"{case} {asked}"
+    weights, aliases = question_weights(question)
+    return CaseReading(
+        values=question_values(question),
+        stems=frozenset(tokenize(case)),
+        question_terms=frozenset(weights),
+        aliases=aliases,
+    )
+
+
+@pytest.mark.parametrize(
+    ("case", "sentence", "title", "expected"),
+    [
+        # a finding named by its synonym: "peaked T waves" are ECG changes
+        (
+            "Potassium 7.1 with peaked T waves.",
+            "If there are ECG changes of hyperkalaemia, give intravenous calcium gluconate.",
+            "",
+            1,
+        ),
+        # who the sentence is about, with the topic's own disease counted as stated
+        (
+            "On levothyroxine, positive pregnancy test.",
+            "Women with hypothyroidism who become pregnant need a higher levothyroxine dose.",
+            "Primary hypothyroidism in adults",
+            1,
+        ),
+        # one alternative of an "or" is enough
+        (
+            "Cellulitis with penicillin allergy.",
+            "For penicillin allergy or when flucloxacillin is unsuitable, use clarithromycin.",
+            "",
+            1,
+        ),
+        # a trailing condition
+        (
+            "3-year-old with AOM who had amoxicillin 3 weeks ago.",
+            "Use amoxicillin-clavulanate when the child has had amoxicillin in the past 30 days.",
+            "",
+            1,
+        ),
+        # only some words stated: not met
+        (
+            "Type 2 diabetes on metformin.",
+            "In adults with type 2 diabetes and heart failure, use an SGLT2 inhibitor.",
+            "",
+            0,
+        ),
+        # a negated condition cannot be read from the words
+        ("Responded to treatment C before.", "If treatment C has not helped before, add drug D.", "", 0),
+        # severe-only advice for a case that states no severity counts against
+        ("First recurrence of C. difficile.", "For fulminant CDI, give high-dose oral vancomycin.", "", -0.5),
+        # "without bleeding" for a bleeding patient
+        (
+            "On warfarin, INR 6.8, acute subdural.",
+            "For an INR between 4.5 and 10 without bleeding, hold warfarin.",
+            "",
+            -1,
+        ),
+    ],
+)
+def test_condition_fit(case: str, sentence: str, title: str, expected: float) -> None:
+    assert condition_fit(sentence, title, _case(case)) == expected
