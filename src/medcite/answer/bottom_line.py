@@ -147,7 +147,6 @@ class BottomLineContext:
     values: list[QuestionValue] = field(default_factory=list, init=False)
     negated: list[frozenset[str]] = field(default_factory=list, init=False)
     focus_drugs: frozenset[str] = field(default=frozenset(), init=False)  # asked-part drugs not taken
-    case_stems: frozenset[str] = field(default=frozenset(), init=False)  # what the case states
     yes_no_drug: bool = field(default=False, init=False)  # "can I use ciprofloxacin ...?"
     which_drug: bool = field(default=False, init=False)  # "which antibiotic?": the answer names one
     replaced: frozenset[str] = field(default=frozenset(), init=False)  # "instead of flucloxacillin"
@@ -172,12 +171,11 @@ class BottomLineContext:
             m for w in re.findall(r"\b[A-Z][A-Za-z0-9]{1,7}\b", case) for m in abbreviation_meanings(w)
         ]
         stated = frozenset(tokenize(" ".join((case, *meanings, *derived_findings(self.values)))))
-        self.case_stems = stated - {s for stems in self.negated for s in stems}  # not "no comorbidities"
         current = {d.lower() for d in self.current_treatments}
         self.focus_drugs = frozenset(d.name.lower() for d in find_drugs(asked)) - current
         self.case = CaseReading(
             values=self.values,
-            stems=self.case_stems,
+            stems=stated - {s for stems in self.negated for s in stems},  # not "no comorbidities"
             question_terms=frozenset(self.selection.question_terms),
             aliases=self.selection.aliases,
         )
@@ -267,15 +265,15 @@ def ruling_out(pool: list[Candidate], ctx: BottomLineContext) -> Candidate | Non
     if not (ctx.yes_no_drug or when) or not asked:
         return None
     names = drug_stems(asked)
-    case = ctx.case_stems - names - FILLER_STEMS
+    case = ctx.case.stems - names - FILLER_STEMS
     found = []
     for c in pool:
         if not _CONTRAINDICATION.search(c.text) or not c.stems & names:
             continue
         stated = {ctx.selection.aliases.get(s, s) for s in c.stems - names} & case - _NOT_A_CONDITION
-        if when and _UNTIL.search(c.text):  # "when can I start warfarin?" "not until platelets recover"
-            stated = stated or {"until"}
-        if stated and threshold_fit(c.text, ctx.values) >= 0:
+        # "when can I start warfarin?" is answered by "not until the platelet count has recovered"
+        holds_back = when and bool(_UNTIL.search(c.text))
+        if (stated or holds_back) and threshold_fit(c.text, ctx.values) >= 0:
             found.append((c.hit.source_id != ctx.lead_source, -len(stated), -fit(c, ctx), c.order, c))
     return min(found, key=lambda f: f[:4])[-1] if found else None
 
@@ -374,7 +372,9 @@ _TEST_FIRST = re.compile(r"(?:test|check|measure|screen)\b", re.I)
 
 
 def main_roles(c: Candidate) -> set[Role]:
-    """A dosed recommendation outside the dosing tables counts as a recommendation too."""
+    """The roles a sentence can lead with: a dosed recommendation outside the dosing tables, and an
+    instructing alternative, count as recommendations too; a caution that says to test before
+    starting a drug counts as monitoring advice."""
     if c.role is Role.DOSING and Role.RECOMMENDATION in c.roles and not _DOSING_SECTION.search(c.section):
         return {Role.DOSING, Role.RECOMMENDATION}
     if c.role is Role.ALTERNATIVE and IMPERATIVE.match(c.text):
