@@ -72,6 +72,7 @@ _ROLE_PATTERNS: list[tuple[Role, re.Pattern[str]]] = [
             r"recommend|\bshould\b|\boffer\b|\bstart\b|\bbegin\b|\badd\b|escalat|restart|\bcontinue\b|prescribe|"
             r"\bgive\b|\buse\b|\btreat\b|consider|preferred|first-line|\baim\b|\bconfirm\b|is an option|"
             r"\bindicated\b|\bagree\b|can be (?:managed|treated|given|used|offered)|first[- ]choice|"
+            r"\badvis(?:e|es|ed)\b|\bsuggests?\b|\bsets? a (?:\w+ )?target\b|"
             r"treatment of choice|"
             r"(?:is|are) (?:a )?(?:suitable|reasonable|appropriate)",
             re.I,
