@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from medcite.cli.main import app
 from medcite.library import (
     LIBRARY_VERSION,
+    dev_c_questions_path,
     heldout_b_questions_path,
     heldout_questions_path,
     library_path,
@@ -194,18 +195,23 @@ def test_each_questions_file_is_checked_on_its_own(tmp_path: Path) -> None:
 def test_shipped_library_passes_the_check() -> None:
     paths = shipped_questions_paths()
     assert heldout_b_questions_path() in paths
+    assert dev_c_questions_path() in paths
     report = check_library(library_path(), paths)
     assert report.errors == [], "\n".join(str(p) for p in report.errors)
     assert report.topics >= 20
     assert report.questions >= 3 * report.topics
 
 
-@pytest.mark.parametrize("path", [heldout_questions_path(), heldout_b_questions_path()], ids=["A", "B"])
-def test_heldout_set_has_one_question_per_topic(path: Path) -> None:
+@pytest.mark.parametrize(
+    "path",
+    [heldout_questions_path(), heldout_b_questions_path(), dev_c_questions_path()],
+    ids=["A", "B", "dev-C"],
+)
+def test_one_per_topic_set_has_one_question_per_topic(path: Path) -> None:
     slugs = sorted(p.stem for p in library_path().rglob("*.md"))
     heldout = load_questions(path)
     assert sorted(q.topic for q in heldout) == slugs
-    # Held out means new: no question is copied from any other shipped questions file.
+    # Held-out and development sets are new: no question is copied from any other shipped questions file.
     others = {
         q.question.casefold()
         for other in shipped_questions_paths()

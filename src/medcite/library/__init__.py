@@ -13,6 +13,7 @@ LIBRARY_VERSION = "2026.11.0"
 
 __all__ = [
     "LIBRARY_VERSION",
+    "dev_c_questions_path",
     "heldout_b_questions_path",
     "heldout_questions_path",
     "library_path",
@@ -47,6 +48,12 @@ def heldout_b_questions_path() -> Path:
     return _package_dir() / "questions_heldout_b.yaml"
 
 
+def dev_c_questions_path() -> Path:
+    """Development set C, one question per topic, written from the topic texts without running the
+    answer system; unlike the held-out sets it may be read and tuned on, so its figures are optimistic."""
+    return _package_dir() / "questions_dev_c.yaml"
+
+
 def shipped_questions_paths() -> list[Path]:
     """Every evaluation questions file shipped with the library; `medcite library check` checks each."""
-    return [questions_path(), heldout_questions_path(), heldout_b_questions_path()]
+    return [questions_path(), heldout_questions_path(), heldout_b_questions_path(), dev_c_questions_path()]
