@@ -105,6 +105,12 @@ _YES_NO_DRUG = re.compile(
     r"^(?:is|are)\b.{0,60}\b(?:ok|okay|safe|appropriate|suitable|fine|contraindicated|allowed)\b",
     re.I,
 )
+# any yes/no question: "Should I stop the dapagliflozin now?", "Needed?", "Worth trying?"
+_YES_NO = re.compile(
+    r"^(?:should|can|could|do|does|is|are|may|will|would|shall)\b|"
+    r"\b(?:needed|necessary|worth (?:it|trying)|ok|okay|reasonable|fine|safe)\s*\?\s*$",
+    re.I,
+)
 _WHEN_START = re.compile(
     r"\bwhen (?:can|should|do|to|could) (?:i |we |you |she |he |they )?"
     r"(?:start|give|restart|resume|begin|switch)",
@@ -159,7 +165,9 @@ class BottomLineContext:
         self.replaced = frozenset(
             d.name.lower() for m in _INSTEAD_OF.finditer(self.question) for d in find_drugs(m.group(1))
         )
-        if self.yes_no_drug:  # "can I use X?" is answered by when X is kept for, or avoided
+        if self.yes_no_drug or _YES_NO.search(asked_part(self.question) or self.question):
+            # "can I use X?", "should I book a chest X-ray?", "needed?": the answer may be that X is
+            # kept for some patients, or a "do not"
             self.roles = list(dict.fromkeys([*self.roles, Role.ALTERNATIVE, Role.CAUTION]))
         self.values = question_values(self.question)
         self.negated = negated_terms(self.question)

@@ -20,7 +20,9 @@ from medcite.text.tokens import tokenize
 _NUMBER = r"(\d+(?:\.\d+)?)"
 # "potassium 3.2", "LDL 95 mg/dL", "eosinophils of 300", "CrCl is 40", "ACR=450"
 _QUESTION_VALUE = re.compile(
-    rf"\b([A-Za-z][A-Za-z0-9+\-]{{1,24}})(?:\s+(?:level|count|of|is|was|at))?\s*(?:=|:)?\s*{_NUMBER}(?!\d|/\d|\.\d)"
+    rf"\b([A-Za-z][A-Za-z0-9+\-]{{1,24}})(?:\s+(?:level|count|of|is|was|at|now|(?:has |have )?"
+    rf"(?:fallen|fell|dropped|drifted|risen|rose|gone|come|increased|decreased)(?: (?:down|up))? to))?"
+    rf"\s*(?:=|:)?\s*{_NUMBER}(?!\d|/\d|\.\d)"
 )
 _BELOW = r"below|under|less than|lower than|<|≤|up to"
 _ABOVE = r"above|over|more than|greater than|higher than|>|≥|at least"
