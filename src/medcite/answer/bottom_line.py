@@ -186,6 +186,7 @@ class BottomLineContext:
             stems=stated - {s for stems in self.negated for s in stems},  # not "no comorbidities"
             question_terms=frozenset(self.selection.question_terms),
             aliases=self.selection.aliases,
+            failing=self.failing,
         )
 
 

@@ -27,6 +27,7 @@ class CaseReading:
     stems: frozenset[str]  # the case part (not the asked part), abbreviation meanings, implied findings
     question_terms: frozenset[str]  # every stem of the question (asked part included)
     aliases: dict[str, str]  # synonym stem -> the question's own stem
+    failing: bool = False  # the case states that treatment is not working
 
 
 # "If there are ECG changes of hyperkalaemia, give ...", "For a second or later recurrence, ..."
@@ -38,6 +39,12 @@ _SUBJECT_CONDITION = re.compile(
     re.I,
 )
 _NEGATION = re.compile(r"\b(?:not|no|never|without|unless|neither|nor)\b|n't", re.I)
+_NOT_WORKING = re.compile(
+    r"\b(?:there is |there has been )?(?:no (?:or (?:a )?(?:limited|partial) )?response|"
+    r"(?:is |are |was |has |have )?not (?:controlled|responding|improving|working|helped|improved)|"
+    r"(?:does|do|did) not (?:respond|improve|work))\b",
+    re.I,
+)
 _NOT_TOLERATED = re.compile(
     r"\b(?:is |are |was |were )?not tolerated|(?:cannot|can't|unable to) tolerate", re.I
 )
@@ -71,16 +78,22 @@ def condition_fit(text: str, source_title: str, case: CaseReading) -> float:
     if verdict:
         return verdict
     m = _LEADING_CONDITION.match(text) or _SUBJECT_CONDITION.match(text) or _TRAILING_CONDITION.search(text)
-    if not m or _NEGATION.search(_NOT_TOLERATED.sub("intolerant", m.group(1))):
+    if not m:
+        return 0
+    clause = _NOT_TOLERATED.sub("intolerant", m.group(1))
+    if case.failing and _NOT_WORKING.search(clause):
+        # "if there is no response after ...", "if BP is not controlled on step 1": the case says so
+        clause = _NOT_WORKING.sub(" ", clause)
+    if _NEGATION.search(clause):
         return 0  # "if treatment C has not helped": the words alone cannot tell who meets it
     # the source's own topic ("hypothyroidism" in its title) is what every question sent to it is about
     topic = set(tokenize(source_title))
     # "for penicillin allergy or when flucloxacillin is unsuitable": meeting one alternative is enough
     verdict = 0.0
-    severity = _SEVERITY & set(tokenize(m.group(1)))
+    severity = _SEVERITY & set(tokenize(clause))
     if severity and severity <= _HIGH_SEVERITY and not severity & case.stems:
         verdict = -0.5  # "for fulminant CDI" when the case describes no fulminant (or severe) disease
-    for part in re.split(r"\s+or\s+(?:when\s+|if\s+)?", m.group(1)):
+    for part in re.split(r"\s+or\s+(?:when\s+|if\s+)?", clause):
         words = {
             case.aliases.get(s, s)
             for s in tokenize(part)
