@@ -187,6 +187,7 @@ class BottomLineContext:
             question_terms=frozenset(self.selection.question_terms),
             aliases=self.selection.aliases,
             failing=self.failing,
+            failing_drugs=frozenset(d.lower() for d in self.tried_drugs),
         )
 
 

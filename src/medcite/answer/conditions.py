@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from medcite.answer.drugs import find_drugs
 from medcite.answer.select import FILLER_STEMS, UNIT_STEMS
 from medcite.answer.thresholds import QuestionValue, threshold_fit
 from medcite.text.tokens import tokenize
@@ -28,6 +29,7 @@ class CaseReading:
     question_terms: frozenset[str]  # every stem of the question (asked part included)
     aliases: dict[str, str]  # synonym stem -> the question's own stem
     failing: bool = False  # the case states that treatment is not working
+    failing_drugs: frozenset[str] = frozenset()  # named and not said to have worked (lower case)
 
 
 # "If there are ECG changes of hyperkalaemia, give ...", "For a second or later recurrence, ..."
@@ -81,8 +83,10 @@ def condition_fit(text: str, source_title: str, case: CaseReading) -> float:
     if not m:
         return 0
     clause = _NOT_TOLERATED.sub("intolerant", m.group(1))
-    if case.failing and _NOT_WORKING.search(clause):
+    named = {d.name.lower() for d in find_drugs(clause)}
+    if case.failing and _NOT_WORKING.search(clause) and named <= case.failing_drugs:
         # "if there is no response after ...", "if BP is not controlled on step 1": the case says so
+        # (not "if treatment C has not helped" when C is not what is failing)
         clause = _NOT_WORKING.sub(" ", clause)
     if _NEGATION.search(clause):
         return 0  # "if treatment C has not helped": the words alone cannot tell who meets it
