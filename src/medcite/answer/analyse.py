@@ -112,6 +112,7 @@ _INADEQUATE = re.compile(
     r"persistent(?:ly)?|worsen\w*|deteriorat\w*|flare\w*|no improvement|partial response|"
     r"still (?!(?:on|taking|takes|using|uses|wants?|prefers?|needs?|the|a|an|in|at|with|to|be|being|able|"
     r"breastfeeding|pregnant)\b)\w|not helped|(?:has|have) not helped|\bfails\b|"
+    r"(?:did not|didn't|does not|doesn't) (?:help|work)|"
     r"(?:cannot|can't|could not|unable to) tolerate|not tolerated|intoleran\w*",
     re.I,
 )

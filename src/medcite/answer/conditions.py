@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from medcite.answer.drugs import find_drugs
+from medcite.answer.drugs import class_words, find_drugs
 from medcite.answer.select import FILLER_STEMS, UNIT_STEMS
 from medcite.answer.thresholds import QuestionValue, threshold_fit
 from medcite.text.tokens import tokenize
@@ -41,6 +41,17 @@ _SUBJECT_CONDITION = re.compile(
     re.I,
 )
 _NEGATION = re.compile(r"\b(?:not|no|never|without|unless|neither|nor)\b|n't", re.I)
+_COUNTS = {"two": 2, "three": 3, "four": 4, "2": 2, "3": 3, "4": 4}
+# "no or limited response to at least two previous antidepressants", "two or more DMARDs"
+_PRIOR_COUNT = re.compile(
+    r"\b(?:at least|after|(?=\w+ or more))\s*(two|three|four|2|3|4)(?: or more)?\s+(?:[\w-]+\s+){0,3}?"
+    r"(drugs|medicines|medications|antidepressants|treatments|agents|preventives|triptans|dmards|"
+    r"biologics|regimens|courses|therapies)\b",
+    re.I,
+)
+_ANY_DRUG = frozenset(
+    tokenize("drugs medicines medications treatments agents preventives regimens courses therapies")
+)
 _NOT_WORKING = re.compile(
     r"\b(?:there is |there has been )?(?:no (?:or (?:a )?(?:limited|partial) )?response|"
     r"(?:is |are |was |has |have )?not (?:controlled|responding|improving|working|helped|improved)|"
@@ -79,6 +90,18 @@ def condition_fit(text: str, source_title: str, case: CaseReading) -> float:
     verdict = threshold_fit(text, case.values)
     if verdict:
         return verdict
+    prior = _PRIOR_COUNT.search(text)
+    if prior and case.failing_drugs:
+        # "when at least two oral preventive drugs have failed": count the drugs the case names (of
+        # the class named, for "two oral triptans" or "two previous antidepressants")
+        needed = _COUNTS[prior.group(1).lower()]
+        kind = set(tokenize(prior.group(2)))
+        counted = [
+            d
+            for d in case.failing_drugs
+            if kind & _ANY_DRUG or kind & set(tokenize(" ".join((d, *class_words(d)))))
+        ]
+        return 1 if len(counted) >= needed else -1
     m = _LEADING_CONDITION.match(text) or _SUBJECT_CONDITION.match(text) or _TRAILING_CONDITION.search(text)
     if not m:
         return 0
