@@ -74,3 +74,37 @@ def _case(case: str, asked: str = "What next?") -> CaseReading:
 )
 def test_condition_fit(case: str, sentence: str, title: str, expected: float) -> None:
     assert condition_fit(sentence, title, _case(case)) == expected
+
+
+def test_prior_treatment_counts() -> None:
+    """ "At least two previous antidepressants" is met by a case naming two that failed, not one; a
+    class count ("two oral triptans") counts only drugs of that class; "two courses" repeats one."""
+
+    def case(drugs: set[str]) -> CaseReading:
+        return CaseReading(
+            values=[],
+            stems=frozenset(),
+            question_terms=frozenset(),
+            aliases={},
+            failing=True,
+            failing_drugs=frozenset(drugs),
+        )
+
+    vortioxetine = (
+        "Consider vortioxetine only when there has been no or limited response to at least two previous "
+        "antidepressants."
+    )
+    assert condition_fit(vortioxetine, "", case({"sertraline"})) == -1
+    assert condition_fit(vortioxetine, "", case({"sertraline", "mirtazapine"})) == 1
+    cgrp = "Use a CGRP antibody when at least two established oral preventive drugs have failed."
+    assert condition_fit(cgrp, "", case({"propranolol", "topiramate"})) == 1
+    gepants = "For people who have not responded to at least two oral triptans, consider gepants."
+    assert condition_fit(gepants, "", case({"propranolol", "topiramate"})) == -1
+    assert (
+        condition_fit(
+            "If the score keeps falling after two courses of treatment C, add drug E.",
+            "",
+            case({"drug a", "drug b"}),
+        )
+        == 0
+    )

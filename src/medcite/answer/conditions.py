@@ -46,7 +46,7 @@ _COUNTS = {"two": 2, "three": 3, "four": 4, "2": 2, "3": 3, "4": 4}
 _PRIOR_COUNT = re.compile(
     r"\b(?:at least|after|(?=\w+ or more))\s*(two|three|four|2|3|4)(?: or more)?\s+(?:[\w-]+\s+){0,3}?"
     r"(drugs|medicines|medications|antidepressants|treatments|agents|preventives|triptans|dmards|"
-    r"biologics|regimens|courses|therapies)\b",
+    r"biologics|therapies)\b",
     re.I,
 )
 _ANY_DRUG = frozenset(
