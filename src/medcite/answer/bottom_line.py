@@ -105,6 +105,7 @@ _YES_NO_DRUG = re.compile(
     r"^(?:is|are)\b.{0,60}\b(?:ok|okay|safe|appropriate|suitable|fine|contraindicated|allowed)\b",
     re.I,
 )
+_WH_WORD = re.compile(r"\b(?:what|which|how|when|why|who|where|whom|whose)\b", re.I)
 # any yes/no question: "Should I stop the dapagliflozin now?", "Needed?", "Worth trying?"
 _YES_NO = re.compile(
     r"^(?:should|can|could|do|does|is|are|may|will|would|shall)\b|"
@@ -127,8 +128,8 @@ _WHICH_DRUG = re.compile(
 )
 # a sentence that rules a drug out for some patients
 _CONTRAINDICATION = re.compile(
-    r"contraindicat|\bprefer (?:a|an)\b|\binstead of\b|\bdo not (?:use|give|offer|prescribe|start|combine)|"
-    r"\bavoid\b|\bnot recommended\b|"
+    r"contraindicat|\bprefer (?:a|an)\b|\binstead of\b|"
+    r"\bdo not (?:routinely )?(?:use|give|offer|prescribe|start|combine)|\bavoid\b|\bnot recommended\b|"
     r"\bshould not be\b|\bseek specialist advice before\b",
     re.I,
 )
@@ -160,7 +161,11 @@ class BottomLineContext:
 
     def __post_init__(self) -> None:
         self.roles = list(dict.fromkeys([*focus_roles(self.question), *BOTTOM_ROLES[self.intent]]))
-        self.yes_no_drug = bool(_YES_NO_DRUG.match(asked_part(self.question) or self.question))
+        asked_text = asked_part(self.question) or self.question
+        self.yes_no_drug = bool(_YES_NO_DRUG.match(asked_text)) or bool(
+            # "Nitrofurantoin 100 mg bd for 5 days as usual?": a drug asked about without a wh-word
+            asked_text.rstrip().endswith("?") and find_drugs(asked_text) and not _WH_WORD.search(asked_text)
+        )
         self.which_drug = bool(_WHICH_DRUG.search(asked_part(self.question) or self.question))
         self.replaced = frozenset(
             d.name.lower() for m in _INSTEAD_OF.finditer(self.question) for d in find_drugs(m.group(1))
@@ -278,14 +283,16 @@ def ruling_out(pool: list[Candidate], ctx: BottomLineContext) -> Candidate | Non
     case = ctx.case.stems - names - FILLER_STEMS
     found = []
     for c in pool:
+        if c.hit.source_id != ctx.lead_source:
+            continue  # another topic's contraindication (HIT's for a warfarin question) is not this one's
         if not _CONTRAINDICATION.search(c.text) or not c.stems & names:
             continue
         stated = {ctx.selection.aliases.get(s, s) for s in c.stems - names} & case - _NOT_A_CONDITION
         # "when can I start warfarin?" is answered by "not until the platelet count has recovered"
         holds_back = when and bool(_UNTIL.search(c.text))
         if (stated or holds_back) and threshold_fit(c.text, ctx.values) >= 0:
-            found.append((c.hit.source_id != ctx.lead_source, -len(stated), -fit(c, ctx), c.order, c))
-    return min(found, key=lambda f: f[:4])[-1] if found else None
+            found.append((-len(stated), -fit(c, ctx), c.order, c))
+    return min(found, key=lambda f: f[:3])[-1] if found else None
 
 
 def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> list[Candidate]:
