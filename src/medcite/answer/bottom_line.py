@@ -271,6 +271,19 @@ def drug_stems(drugs: frozenset[str]) -> frozenset[str]:
     return frozenset(tokenize(" ".join(words)))
 
 
+_GENERIC_TITLE = frozenset(
+    tokenize(
+        "acute chronic adult adults children child infants management treatment treatments prevention "
+        "initial therapy disease syndrome first line choosing step up emergency maintenance"
+    )
+)
+
+
+def _about_the_case(title: str, ctx: BottomLineContext) -> bool:
+    """The source's title names something the question says ("migraine"), beyond generic words."""
+    return bool((set(tokenize(title)) - _GENERIC_TITLE - FILLER_STEMS) & ctx.case.question_terms)
+
+
 def ruling_out(pool: list[Candidate], ctx: BottomLineContext) -> Candidate | None:
     """For "can I give X?", the source's sentence that rules X (or its class) out for a condition
     the case states: "Triptans are contraindicated in ischaemic heart disease" for a patient who
@@ -283,7 +296,7 @@ def ruling_out(pool: list[Candidate], ctx: BottomLineContext) -> Candidate | Non
     case = ctx.case.stems - names - FILLER_STEMS
     found = []
     for c in pool:
-        if c.hit.source_id != ctx.lead_source:
+        if c.hit.source_id != ctx.lead_source and not _about_the_case(c.hit.source_title, ctx):
             continue  # another topic's contraindication (HIT's for a warfarin question) is not this one's
         if not _CONTRAINDICATION.search(c.text) or not c.stems & names:
             continue
@@ -291,8 +304,8 @@ def ruling_out(pool: list[Candidate], ctx: BottomLineContext) -> Candidate | Non
         # "when can I start warfarin?" is answered by "not until the platelet count has recovered"
         holds_back = when and bool(_UNTIL.search(c.text))
         if (stated or holds_back) and threshold_fit(c.text, ctx.values) >= 0:
-            found.append((-len(stated), -fit(c, ctx), c.order, c))
-    return min(found, key=lambda f: f[:3])[-1] if found else None
+            found.append((c.hit.source_id != ctx.lead_source, -len(stated), -fit(c, ctx), c.order, c))
+    return min(found, key=lambda f: f[:4])[-1] if found else None
 
 
 def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> list[Candidate]:
