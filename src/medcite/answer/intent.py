@@ -53,7 +53,8 @@ _CUES: dict[Intent, list[tuple[str, float]]] = {
         (r"monitor|surveillance|how often (?:should|to|do)|follow[- ]up (?:tests?|visits?|bloods?)", 3),
         (r"which (?:blood tests|labs)|check (?:levels|bloods)|what labs", 2),
         (
-            r"when (?:should|do|can|to) (?:i|we)?\s*(?:repeat|recheck|re-check|check|test|measure)"
+            r"when (?:should|do|can|to) (?:i|we)?\s*"
+            r"(?:repeat|recheck|re-check|check|test|measure|send|take|draw)"
             r"|how will (?:i|we) know|check (?:the |her |his |their )?response|\bre-?check\b"
             r"|\brepeat (?:a |the |an )?(?:\w+ )?"
             r"(?:x-ray|scan|test|imaging|level|bloods?|panel|ecg|echo|ct|mri)",

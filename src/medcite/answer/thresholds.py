@@ -34,6 +34,10 @@ _SUFFIX_CONDITION = re.compile(
 )
 _RANGE_CONDITION = re.compile(rf"\b(?:between\s+)?{_NUMBER}{_UNIT}\s*(?:-|to|and)\s*{_NUMBER}{_UNIT}", re.I)
 _NAME_WINDOW = 48  # characters before a condition in which its measurement is named
+_TARGET = re.compile(
+    r"\b(?:aim(?:ing)? (?:for|at)|targets?|titrate to|goal|keep(?:ing)?|maintain(?:ing)?|lower(?:ing)? to)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,8 @@ def threshold_fit(sentence: str, values: list[QuestionValue]) -> float:
     verdicts: dict[int, bool] = {}
     for condition in conditions(sentence):
         window = sentence[max(0, condition.start - _NAME_WINDOW) : condition.start]
+        if _TARGET.search(window):
+            continue  # "titrate to a serum urate below 6": a target to reach, not who the advice is for
         # the measurement named closest before the condition: "potassium and albuminuria of 30"
         # is a condition on albuminuria
         nearest: dict[int, int] = {}
