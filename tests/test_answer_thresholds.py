@@ -106,6 +106,8 @@ MORE_CASES = [
     ),
     # a bracketed alternative unit does not hide the comparison
     ("ACR 150 mg/g", "Treat when the ACR is 200 mg/g (20 mg/mmol) or more.", -1),
+    # a target to reach is not a condition on who the advice is for
+    ("serum urate 7.4 mg/dL", "Titrate allopurinol to a serum urate below 6 mg/dL.", 0),
     # an age met says less than a measurement met
     ("28-year-old woman", "Adrenaline, adult and child over 12 years: 500 micrograms IM.", 0.5),
 ]
