@@ -35,7 +35,8 @@ _SUFFIX_CONDITION = re.compile(
 _RANGE_CONDITION = re.compile(rf"\b(?:between\s+)?{_NUMBER}{_UNIT}\s*(?:-|to|and)\s*{_NUMBER}{_UNIT}", re.I)
 _NAME_WINDOW = 48  # characters before a condition in which its measurement is named
 _TARGET = re.compile(
-    r"\b(?:aim(?:ing)? (?:for|at)|targets?|titrate to|goal|keep(?:ing)?|maintain(?:ing)?|lower(?:ing)? to)\b",
+    r"\b(?:aim(?:ing)? (?:for|at)|targets?|titrat\w* (?:\w+ ){0,3}?to|goal|keep(?:ing)?|maintain(?:ing)?|"
+    r"lower(?:ing)? to)\b",
     re.I,
 )
 
