@@ -49,9 +49,8 @@ _PRIOR_COUNT = re.compile(
     r"biologics|therapies)\b",
     re.I,
 )
-_ANY_DRUG = frozenset(
-    tokenize("drugs medicines medications treatments agents preventives regimens courses therapies")
-)
+# kinds that count every failing drug ("two courses of treatment C" repeats one, so is not counted)
+_ANY_DRUG = frozenset(tokenize("drugs medicines medications treatments agents preventives therapies"))
 _NOT_WORKING = re.compile(
     r"\b(?:there is |there has been )?(?:no (?:or (?:a )?(?:limited|partial) )?response|"
     r"(?:is |are |was |has |have )?not (?:controlled|responding|improving|working|helped|improved)|"
