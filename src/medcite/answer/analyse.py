@@ -205,6 +205,9 @@ class Analysis:
     identifiers_removed: dict[str, int]
     expansions: tuple[str, ...] = ()
     glossary: dict[str, str] = field(default_factory=dict)
+    # conditions the case implies without naming them (`derived_conditions`): retrieval, the topic
+    # choice and the answerability check read them too
+    implied_conditions: tuple[str, ...] = ()
 
 
 def normalise(text: str) -> str:
@@ -231,6 +234,7 @@ def analyse_question(question: str) -> Analysis:
         identifiers_removed=scrubbed.found,
         expansions=expansion.added,
         glossary=_glossary(text),
+        implied_conditions=tuple(derived_conditions(text, facts.labs)),
     )
 
 

@@ -161,16 +161,17 @@ class BottomLineContext:
 
     def __post_init__(self) -> None:
         self.roles = list(dict.fromkeys([*focus_roles(self.question), *BOTTOM_ROLES[self.intent]]))
-        asked_text = asked_part(self.question) or self.question
+        asked = asked_part(self.question)
+        asked_text = asked or self.question
         self.yes_no_drug = bool(_YES_NO_DRUG.match(asked_text)) or bool(
             # "Nitrofurantoin 100 mg bd for 5 days as usual?": a drug asked about without a wh-word
             asked_text.rstrip().endswith("?") and find_drugs(asked_text) and not _WH_WORD.search(asked_text)
         )
-        self.which_drug = bool(_WHICH_DRUG.search(asked_part(self.question) or self.question))
+        self.which_drug = bool(_WHICH_DRUG.search(asked_text))
         self.replaced = frozenset(
             d.name.lower() for m in _INSTEAD_OF.finditer(self.question) for d in find_drugs(m.group(1))
         )
-        if self.yes_no_drug or _YES_NO.search(asked_part(self.question) or self.question):
+        if self.yes_no_drug or _YES_NO.search(asked_text):
             # "can I use X?", "should I book a chest X-ray?", "needed?": the answer may be that X is
             # kept for some patients, or a "do not"
             self.roles = list(dict.fromkeys([*self.roles, Role.ALTERNATIVE, Role.CAUTION]))
@@ -178,7 +179,6 @@ class BottomLineContext:
         self.negated = negated_terms(self.question)
         self.later_episode = bool(LATER_EPISODE.search(self.question))
         self.failing = self.failing or self.later_episode  # a recurrence leads from the later stage too
-        asked = asked_part(self.question)
         case = self.question.replace(asked, " ") if asked else self.question
         meanings = [
             m for w in re.findall(r"\b[A-Z][A-Za-z0-9]{1,7}\b", case) for m in abbreviation_meanings(w)
@@ -236,12 +236,11 @@ def _starts_what_is_taken(c: Candidate, ctx: BottomLineContext) -> bool:
     taken = {d.lower() for d in ctx.current_treatments}
     if not taken:
         return False
-    classes = {s for d in taken for s in tokenize(" ".join(class_words(d)))}
     if not (_START.match(c.text) or (ctx.escalating and _PUT_ON.match(c.text))):
         return False
     if c.drugs:
         return {d.lower() for d in c.drugs} <= taken
-    return bool(classes & c.stems)
+    return bool({s for d in taken for s in tokenize(" ".join(class_words(d)))} & c.stems)
 
 
 def _names_only_other_drugs(c: Candidate, asked: frozenset[str]) -> bool:
@@ -308,7 +307,13 @@ def ruling_out(pool: list[Candidate], ctx: BottomLineContext) -> Candidate | Non
     return min(found, key=lambda f: f[:4])[-1] if found else None
 
 
-def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> list[Candidate]:
+@dataclass
+class BottomLine:
+    sentences: list[Candidate]
+    rules_out: bool  # the first sentence rules out the drug asked about (`ruling_out`)
+
+
+def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> BottomLine:
     """One sentence, and a second when it answers part of the question the first does not, or when it
     fits the question nearly as well (two readings of the case are then both shown)."""
     eligible = [c for c in pool if section_fit(c, ctx.failing, ctx.intent) >= 0]
@@ -316,14 +321,20 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> list[Ca
         eligible,
         key=lambda c: (c.hit.source_id != ctx.lead_source, _about_other_drug(c, ctx), -fit(c, ctx), c.order),
     )
-    first = ruling_out(pool, ctx)
+    ruled = ruling_out(pool, ctx)
+    first = ruled
     if first is None:
         first = next((c for c in ranked if main_roles(c) & set(ctx.roles)), None)
     if first is None:  # a sentence that also has a role asked for
         first = next((c for c in ranked if c.roles & set(ctx.roles) and c.role is not Role.CAUTION), None)
     if first is None:
-        return []
+        return BottomLine([], rules_out=False)
     first = _prose_for_row(first, ranked, ctx)
+    return BottomLine(_with_second(first, ranked, ctx), rules_out=ruled is not None and first is ruled)
+
+
+def _with_second(first: Candidate, ranked: list[Candidate], ctx: BottomLineContext) -> list[Candidate]:
+    """The first sentence, and a second from the same source when one answers more of the question."""
     same_source = [c for c in ranked if c.hit.source_id == first.hit.source_id and c.key != first.key]
     if ctx.escalating:
         # after failure, the step and the drug to add can sit in two sentences
@@ -354,7 +365,7 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> list[Ca
     )
     if second is not None and ctx.selection.cover(second, answered) >= MIN_SECOND_COVER:
         return [first, second]
-    runner = next((c for c in same_source if main_roles(c) & set(ctx.roles) and c.key != first.key), None)
+    runner = next((c for c in same_source if main_roles(c) & set(ctx.roles)), None)
     if runner is not None and fit(runner, ctx) >= RUNNER_UP * fit(first, ctx) and not _is_row(runner):
         return [first, runner]
     return [first]

@@ -14,14 +14,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from medcite.answer.analyse import Analysis, derived_conditions
+from medcite.answer.analyse import Analysis
 from medcite.answer.bottom_line import (
     CHOOSE,
     ESCALATE,
     BottomLineContext,
     choose_bottom_line,
     drug_stems,
-    ruling_out,
     stage_fits,
 )
 from medcite.answer.schema import (
@@ -332,7 +331,7 @@ def compose_extractive(
     escalating = intent is Intent.NEXT_STEP and (facts.inadequate_response or bool(facts.current_treatments))
     # the condition the analysis derived ("status epilepticus" from a 6-minute seizure, "febrile
     # neutropenia" from the labs) counts as something the question says
-    derived = [c for c in derived_conditions(analysis.question, facts.labs) if c not in analysis.question]
+    derived = [c for c in analysis.implied_conditions if c not in analysis.question]
     lead_source = _lead_source(
         selection.candidates, " ".join((analysis.question, *analysis.expansions, *derived))
     )
@@ -353,10 +352,10 @@ def compose_extractive(
         lead_source=lead_source,
         selection=selection,
     )
-    bottom_candidates = choose_bottom_line(bottom_pool, context)
+    chosen = choose_bottom_line(bottom_pool, context)
+    bottom_candidates = chosen.sentences
     bottom = [b.statement(c) for c in bottom_candidates]
-    ruled = ruling_out(bottom_pool, context)
-    if ruled is not None and bottom_candidates and bottom_candidates[0].key == ruled.key:
+    if chosen.rules_out:
         # the case has a contraindication to the drug asked about: say so first, and keep the plan
         # and the doses from recommending it
         asked = sorted(context.focus_drugs or context.asked_drugs)

@@ -218,6 +218,9 @@ _MULTI = re.compile(r"\b(?:" + "|".join(re.escape(m) for m in MULTIWORD) + r")\b
 
 # The class a drug's name stem places it in, as sources name it ("ACE inhibitors are contraindicated
 # in pregnancy" is about lisinopril). Only the class's distinctive word is given.
+_STEROID = ("corticosteroid", "corticosteroids", "steroid", "steroids", "glucocorticoid")
+_SSRI = ("SSRI", "antidepressant", "antidepressants")
+_BENZODIAZEPINE = ("benzodiazepine", "benzodiazepines")
 CLASS_WORDS = {
     "pril": ("ACE",),
     "sartan": ("ARB", "angiotensin"),
@@ -234,9 +237,9 @@ CLASS_WORDS = {
     "prazole": ("PPI", "proton"),
     "triptan": ("triptan", "triptans"),
     "warfarin": ("vitamin K antagonist", "VKA"),
-    "traline": ("SSRI", "antidepressant", "antidepressants"),
-    "oxetine": ("SSRI", "antidepressant", "antidepressants"),
-    "alopram": ("SSRI", "antidepressant", "antidepressants"),
+    "traline": _SSRI,
+    "oxetine": _SSRI,
+    "alopram": _SSRI,
     "faxine": ("SNRI", "antidepressant", "antidepressants"),
     "mirtazapine": ("antidepressant", "antidepressants"),
     "codamol": ("codeine", "opioid"),
@@ -244,16 +247,16 @@ CLASS_WORDS = {
     "morphine": ("opioid", "opioids"),
     "codone": ("opioid", "opioids"),
     "tanyl": ("opioid", "opioids"),
-    "azepam": ("benzodiazepine", "benzodiazepines"),
-    "azepoxide": ("benzodiazepine", "benzodiazepines"),
-    "azolam": ("benzodiazepine", "benzodiazepines"),
+    "azepam": _BENZODIAZEPINE,
+    "azepoxide": _BENZODIAZEPINE,
+    "azolam": _BENZODIAZEPINE,
     "ciclovir": ("antiviral", "antivirals"),
     "profen": ("NSAID", "NSAIDs"),
     "cycline": ("tetracycline", "tetracyclines"),
     "ergometrine": ("ergometrine", "ergot"),
-    "olone": ("corticosteroid", "corticosteroids", "steroid", "steroids", "glucocorticoid"),
-    "asone": ("corticosteroid", "corticosteroids", "steroid", "steroids", "glucocorticoid"),
-    "cortisone": ("corticosteroid", "corticosteroids", "steroid", "steroids", "glucocorticoid"),
+    "olone": _STEROID,
+    "asone": _STEROID,
+    "cortisone": _STEROID,
 }
 
 

@@ -12,7 +12,7 @@ import time
 
 from sqlalchemy import select
 
-from medcite.answer.analyse import Analysis, analyse_question, derived_conditions
+from medcite.answer.analyse import Analysis, analyse_question
 from medcite.answer.compose_extractive import SourceInfo, compose_extractive, relevant_candidates
 from medcite.answer.compose_llm import compose_llm
 from medcite.answer.drugs import class_words
@@ -78,8 +78,7 @@ class AnswerService:
         query = build_query(analysis)
         # a condition the question implies ("status epilepticus" from a 6-minute seizure) belongs to
         # what it means, so the short query carries it too
-        derived = derived_conditions(analysis.question, analysis.facts.labs)
-        implied = [c for c in derived if c.lower() not in analysis.question.lower()]
+        implied = [c for c in analysis.implied_conditions if c.lower() not in analysis.question.lower()]
         retrieved = retrieve(self.search, query, " ".join((analysis.question, *implied)), k)
         terms = key_terms(analysis)
         hits = retrieved.hits
@@ -102,10 +101,10 @@ class AnswerService:
         equivalents = term_equivalents(analysis)
         condition = analysis.facts.condition
         strength = evidence_strength(hits, topic_terms(analysis), keywords, equivalents, condition)
-        for other in (c for c in derived if c != condition):
+        for other in (c for c in analysis.implied_conditions if c != condition):
             # "breast cancer, neutrophils 0.4, temp 38.4" is answerable as febrile neutropenia
-            terms = [other, *analysis.facts.drugs_mentioned]
-            strength = max(strength, evidence_strength(hits, terms, keywords, equivalents, other))
+            implied_terms = [other, *analysis.facts.drugs_mentioned]
+            strength = max(strength, evidence_strength(hits, implied_terms, keywords, equivalents, other))
         timings["select"] = _ms(t)
 
         t = time.perf_counter()

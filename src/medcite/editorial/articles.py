@@ -196,10 +196,7 @@ def save_new_article(
                 composer_version=composer,
             )
         )
-        s.add_all(
-            ArticleSourceRow(article_id=row.id, source_id=sid, origin=origin, content_hash=content_hash)
-            for sid, (origin, content_hash) in sources.items()
-        )
+        _link_sources(s, row.id, sources)
         add_event(
             s,
             article_id=row.id,
@@ -230,6 +227,14 @@ def _cited_sources(session: Any, answer: dict[str, Any]) -> dict[int, tuple[str,
             "knowledge base; compose it again against the current knowledge base."
         )
     return sources
+
+
+def _link_sources(session: Any, article_id: int, sources: dict[int, tuple[str, str]]) -> None:
+    """Record which sources (origin and content hash) the article cites, for staleness checks."""
+    session.add_all(
+        ArticleSourceRow(article_id=article_id, source_id=sid, origin=origin, content_hash=content_hash)
+        for sid, (origin, content_hash) in sources.items()
+    )
 
 
 def _content(answer: dict[str, Any]) -> dict[str, Any]:
@@ -303,10 +308,7 @@ def recompose_article(
                     select(ArticleSourceRow).where(ArticleSourceRow.article_id == article.id)
                 ):
                     s.delete(old)
-                s.add_all(
-                    ArticleSourceRow(article_id=article.id, source_id=sid, origin=origin, content_hash=h)
-                    for sid, (origin, h) in sources.items()
-                )
+                _link_sources(s, article.id, sources)
                 add_event(
                     s,
                     article_id=article.id,
