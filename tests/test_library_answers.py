@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from medcite.answer.bottom_line import WEIGHTS
 from medcite.answer.evaluate import evaluate
 from medcite.answer.evaluate import load_questions as load_eval_questions
 from medcite.answer.service import AnswerService
@@ -55,3 +56,20 @@ def test_considerations_come_from_the_topic_answered(service: AnswerService) -> 
     for statement in statements:
         assert all(titles[n].startswith("Bronchiolitis") for n in statement.citations), statement.text
     assert all(step.lead != "Escalate" for step in article.treatment_algorithm)  # nothing is failing
+
+
+def test_known_questions_pick_the_line_the_question_is_about(
+    service: AnswerService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a first seizure the question is whether to start treatment at all: the topic's known
+    questions point to the line on when to offer it, which word overlap with the question alone
+    (no vectors here) misses in favour of the first-line drug choice."""
+    question = (
+        "Teenager with her first generalised seizure, normal exam and bloods. "
+        "Should I start an antiepileptic today?"
+    )
+    lead = service.ask(question).bottom_line[0].text
+    assert lead.startswith("Consider an antiseizure medicine after a first unprovoked seizure"), lead
+    monkeypatch.setitem(WEIGHTS, "asked_like", 0.0)
+    without = service.ask(question).bottom_line[0].text
+    assert not without.startswith("Consider an antiseizure medicine after a first"), without

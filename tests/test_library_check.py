@@ -245,3 +245,27 @@ def test_path_that_is_not_a_folder_is_a_clear_error(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     assert [p.message for p in check_library(empty).errors] == ["no topic files (*.md) found"]
+
+
+def test_known_questions_are_checked(tmp_path: Path) -> None:
+    topic = write(tmp_path, "rheumatology/gout-flare.md", VALID)
+    write(
+        tmp_path,
+        "rheumatology/gout-flare.questions.yaml",
+        "- sentence: 'Treat a flare with colchicine'\n"
+        "  questions: ['Toe flare since last night, what do I give?']\n"
+        "- sentence: 'a phrase that is not in the topic'\n  questions: ['Anything?']\n",
+    )
+    write(tmp_path, "rheumatology/gone.questions.yaml", "[]\n")
+    questions = tmp_path / "questions.yaml"
+    questions.write_text(
+        "- {question: 'Toe flare since last night, what do I give?', topic: gout-flare,"
+        " key_phrase: colchicine}\n"
+    )
+    found = messages(tmp_path, questions)
+    assert len(found) == 3, found
+    assert any("gout-flare.questions.yaml entry 2: the phrase is in 0 lines" in m for m in found), found
+    assert any("gone.questions.yaml: error: no topic gone.md beside it" in m for m in found), found
+    # an evaluation question that is also a known question would test memory
+    assert any("question is also in gout-flare.questions.yaml" in m for m in found), found
+    assert topic.is_file()

@@ -66,6 +66,7 @@ WEIGHTS = {
     "other_drug": 0.3,  # penalty: "should I add hydrocortisone?" answered about vasopressin
     "taken": 0.3,  # penalty: "start an SGLT2 inhibitor" for a patient already on empagliflozin
     "no_drug": 0.3,  # penalty: "which antibiotic?" answered without naming one
+    "asked_like": 2.0,  # share of the known questions like this one that the line answers (`answerable`)
 }
 MIN_SECOND_COVER = 0.08  # the second sentence must answer this much of what the first did not
 SECOND_COVER_WEIGHT = 1.0  # the second sentence is chosen for the part still unanswered
@@ -214,6 +215,7 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
         + WEIGHTS["threshold"]
         * condition_fit(c.text, c.hit.source_title if c.hit.source_id == ctx.lead_source else "", ctx.case)
         + WEIGHTS["negation"] * negation_fit(c.text, ctx.negated)
+        + WEIGHTS["asked_like"] * ctx.selection.asked_like.get(c.key, 0.0)
         - WEIGHTS["definition"] * (ctx.intent is not Intent.DIAGNOSIS and bool(DEFINITION.match(c.text)))
         - WEIGHTS["episode"] * (ctx.later_episode and bool(FIRST_EPISODE.search(c.text)))
         - WEIGHTS["other_drug"] * _names_only_other_drugs(c, ctx.focus_drugs)

@@ -122,6 +122,7 @@ class SourceInfo:
     evidence_grade: str | None = None
     primary_sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     keywords: tuple[str, ...] = ()  # the editor's index terms ("melaena", "TLS") from front matter
+    origin: str = ""  # where the source came from (a path, or "library:<path>")
 
 
 def primary_sources_for(info: SourceInfo, passages: list[str]) -> list[PrimarySource]:

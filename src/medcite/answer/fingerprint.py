@@ -4,7 +4,8 @@ A stored article is only as current as the rules that composed it. `medcite.__ve
 enough (it changes at releases, while composition rules change between them), and a constant bumped by
 hand is forgotten; so the fingerprint is a hash of the source files that decide what an answer says:
 the answer package (analysis, retrieval, selection, composition, verification, plain renderings and
-their data files), the search package (which passages are found) and the text and safety helpers.
+their data files), the search package (which passages are found), the text and safety helpers, and
+the starter library's known questions (`*.questions.yaml`, which steer the bottom line).
 Presentation-only modules (`answer/render.py`, `answer/evaluate.py`) are left out: a change to how an
 article is printed does not make a stored article out of date. The hash is computed once per process.
 """
@@ -21,6 +22,7 @@ from medcite import __version__
 PACKAGES = ("answer", "search", "text", "safety")
 PRESENTATION_ONLY = frozenset({"answer/render.py", "answer/evaluate.py"})
 _SUFFIXES = (".py", ".tsv", ".yaml", ".json", ".txt")
+KNOWN_QUESTIONS = ".questions.yaml"  # as medcite.answer.answerable.SUFFIX
 
 
 def _files(folder: Traversable, prefix: str) -> list[tuple[str, Traversable]]:
@@ -40,7 +42,11 @@ def composer_fingerprint() -> str:
     """Twelve hex digits of a SHA-256 over the composing files' paths and bytes, in path order."""
     root = resources.files("medcite")
     digest = hashlib.sha256()
-    for path, entry in sorted(f for package in PACKAGES for f in _files(root / package, package)):
+    files = [f for package in PACKAGES for f in _files(root / package, package)]
+    files += [
+        f for f in _files(root / "library" / "topics", "library/topics") if f[0].endswith(KNOWN_QUESTIONS)
+    ]
+    for path, entry in sorted(files):
         digest.update(path.encode() + b"\0" + entry.read_bytes() + b"\0")
     return digest.hexdigest()[:12]
 

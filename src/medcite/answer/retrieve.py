@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from medcite.models import SearchHit
 from medcite.search.fusion import reciprocal_rank_fusion
 from medcite.search.service import SearchService
@@ -21,7 +23,14 @@ class Retrieved:
     timings_ms: dict[str, float] = field(default_factory=dict)
 
 
-def retrieve(search: SearchService, lexical_query: str, dense_query: str, k: int) -> Retrieved:
+def retrieve(
+    search: SearchService,
+    lexical_query: str,
+    dense_query: str,
+    k: int,
+    query_vector: np.ndarray | None = None,
+) -> Retrieved:
+    """`query_vector`: the embedding of `dense_query`, when the caller has computed it."""
     lexical = search.search(lexical_query, k=k * 2, mode="bm25")
     plain = search.search(dense_query, k=k * 2, mode="bm25")
     rankings = [[(h.chunk_id, h.score) for h in lexical.hits], [(h.chunk_id, h.score) for h in plain.hits]]
@@ -30,7 +39,7 @@ def retrieve(search: SearchService, lexical_query: str, dense_query: str, k: int
         by_id.setdefault(h.chunk_id, h)
     timings = {f"bm25_{name}": v for name, v in lexical.timings_ms.items() if name == "total"}
     if search.backend.has_vectors:
-        dense = search.search(dense_query, k=k * 2, mode="dense")
+        dense = search.search(dense_query, k=k * 2, mode="dense", query_vector=query_vector)
         rankings.append([(h.chunk_id, h.score) for h in dense.hits])
         for h in dense.hits:
             by_id.setdefault(h.chunk_id, h)

@@ -153,6 +153,8 @@ class Selection:
     question_terms: dict[str, float] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)  # synonym stem -> the question's own stem
     focus: frozenset[str] = frozenset()  # stems of the asked part (a question with a stated case)
+    # candidate key -> 0-1, closeness of the question to those the candidate's line answers (`answerable`)
+    asked_like: dict[tuple[int, int, int], float] = field(default_factory=dict)
 
     def answers_focus(self, c: Candidate, without: frozenset[str] = frozenset()) -> frozenset[str]:
         """The asked part's words this candidate holds, beyond `without`."""

@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 import time
 
+import numpy as np
 from sqlalchemy import select
 
 from medcite.answer.analyse import Analysis, analyse_question
+from medcite.answer.answerable import QuestionVectors, asked_like, lines_for_origin
 from medcite.answer.compose_extractive import SourceInfo, compose_extractive, relevant_candidates
 from medcite.answer.compose_llm import compose_llm
 from medcite.answer.drugs import class_words
@@ -22,12 +24,13 @@ from medcite.answer.query import build_query, key_stems, key_terms, topic_terms
 from medcite.answer.readability import flesch_kincaid
 from medcite.answer.retrieve import probe, retrieve
 from medcite.answer.schema import AnswerArticle, Audience, Provenance
-from medcite.answer.select import select_evidence
+from medcite.answer.select import Selection, select_evidence
 from medcite.answer.verify import verify_article
 from medcite.answer.wording import EMPTY_KB
 from medcite.config import Settings
 from medcite.errors import InputError
 from medcite.library import LIBRARY_VERSION
+from medcite.library.vector_pack import load_vector_pack, vector_pack_path
 from medcite.models import SearchHit, SourceKind
 from medcite.search.service import SearchService
 from medcite.store import Store
@@ -57,6 +60,7 @@ class AnswerService:
         self.settings = settings
         self.store = store
         self.search = search or SearchService(settings, store)
+        self._question_vectors: QuestionVectors | None = None
 
     def ask(
         self,
@@ -79,7 +83,13 @@ class AnswerService:
         # a condition the question implies ("status epilepticus" from a 6-minute seizure) belongs to
         # what it means, so the short query carries it too
         implied = [c for c in analysis.implied_conditions if c.lower() not in analysis.question.lower()]
-        retrieved = retrieve(self.search, query, " ".join((analysis.question, *implied)), k)
+        dense_query = " ".join(" ".join((analysis.question, *implied)).split())
+        self.search.backend.refresh()
+        # embedded once: for dense retrieval, and to compare with the questions sources are known to answer
+        query_vector = (
+            self.search.embedder.embed_query(dense_query) if self.search.backend.has_vectors else None
+        )
+        retrieved = retrieve(self.search, query, dense_query, k, query_vector)
         terms = key_terms(analysis)
         hits = retrieved.hits
         hits = hits + probe(self.search, " ".join(terms), exclude={h.chunk_id for h in hits})
@@ -97,6 +107,7 @@ class AnswerService:
         )
         selection.key_stems = key_stems(terms)
         sources = self._sources({h.source_id for h in hits})
+        selection.asked_like = self._asked_like(selection, sources, query_vector)
         keywords = {sid: info.keywords for sid, info in sources.items()}
         equivalents = term_equivalents(analysis)
         condition = analysis.facts.condition
@@ -159,6 +170,23 @@ class AnswerService:
     def analyse(self, question: str) -> Analysis:
         return analyse_question(question)
 
+    def _asked_like(
+        self, selection: Selection, sources: dict[int, SourceInfo], query_vector: np.ndarray | None
+    ) -> dict[tuple[int, int, int], float]:
+        """How close the question is to those each candidate's line is known to answer (`answerable`)."""
+        lines = {sid: found for sid, info in sources.items() if (found := lines_for_origin(info.origin))}
+        if not lines:
+            return {}
+        if query_vector is not None and self._question_vectors is None:
+            embedder = self.search.embedder
+            self._question_vectors = QuestionVectors(
+                embedder, load_vector_pack(vector_pack_path(), embedder.name)
+            )
+        vectors = self._question_vectors if query_vector is not None else None
+        return asked_like(
+            selection.candidates, lines, selection.question_terms, selection.aliases, query_vector, vectors
+        )
+
     def _sources(self, ids: set[int]) -> dict[int, SourceInfo]:
         if not ids:
             return {}
@@ -184,6 +212,7 @@ class AnswerService:
                         if isinstance(ref, dict) and ref.get("id")
                     },
                     keywords=tuple(str(k) for k in (r.meta or {}).get("keywords") or ()),
+                    origin=r.origin,
                 )
                 for r in rows
             }

@@ -18,9 +18,11 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import select
 
+from medcite.answer.answerable import QUERY_KEY_PREFIX, answerable_lines
 from medcite.config import Settings
 from medcite.ingest.pipeline import embedding_text, ingest_paths, origin_for, prepare_document, store_prepared
 from medcite.library import library_path
+from medcite.library.vector_pack import load_vector_pack, vector_pack_path
 from medcite.search.embeddings import Embedder
 from medcite.search.vector_cache import vector_key
 from medcite.store import Store
@@ -28,7 +30,6 @@ from medcite.store.sources import remove_source
 from medcite.store.tables import SourceRow
 
 ORIGIN_PREFIX = "library:"
-VECTOR_PACK = "vectors.npz"
 
 
 @dataclass
@@ -52,20 +53,6 @@ def library_files(root: Path | None = None) -> dict[str, Path]:
     return {f"{ORIGIN_PREFIX}{p.relative_to(base).as_posix()}": p for p in sorted(base.rglob("*.md"))}
 
 
-def vector_pack_path(root: Path | None = None) -> Path:
-    return (root or library_path()).parent / VECTOR_PACK
-
-
-def load_vector_pack(path: Path, model: str) -> dict[str, np.ndarray]:
-    """Vectors shipped for library text, keyed by `vector_key(model, text)`; empty when absent."""
-    if not path.is_file():
-        return {}
-    with np.load(path, allow_pickle=False) as pack:
-        if str(pack["model"]) != model:
-            return {}
-        return {str(k): v.astype(np.float32) for k, v in zip(pack["keys"], pack["vectors"], strict=True)}
-
-
 def library_texts(settings: Settings, root: Path | None = None) -> list[str]:
     """Every text the embedder sees for the shipped library, in a stable order."""
     texts: list[str] = []
@@ -85,13 +72,24 @@ def build_vector_pack(settings: Settings, embedder: Embedder, root: Path | None 
         fresh = embedder.embed_passages([texts[i] for i in missing])
         for row, i in enumerate(missing):
             known[keys[i]] = fresh[row]
+    # the questions each advice line answers (`answerable`), compared with the asked question as queries
+    questions = sorted(
+        {q for path in library_files(root).values() for e in answerable_lines(path) for q in e.questions}
+    )
+    question_keys = [vector_key(embedder.name, QUERY_KEY_PREFIX + q) for q in questions]
+    new_questions = [q for q, k in zip(questions, question_keys, strict=True) if k not in known]
+    if new_questions:
+        fresh = embedder.embed_queries(new_questions)
+        for row, q in enumerate(new_questions):
+            known[vector_key(embedder.name, QUERY_KEY_PREFIX + q)] = fresh[row]
+    keys = keys + question_keys
     unique = sorted(set(keys))
     vectors = (
         np.stack([known[k] for k in unique]).astype(np.float16) if unique else np.zeros((0, embedder.dim))
     )
     path = vector_pack_path(root)
     np.savez_compressed(path, model=np.array(embedder.name), keys=np.array(unique), vectors=vectors)
-    return path, len(missing)
+    return path, len(missing) + len(new_questions)
 
 
 def ensure_library(

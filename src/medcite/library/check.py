@@ -17,6 +17,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from medcite.answer.answerable import SUFFIX as QUESTIONS_SUFFIX
+from medcite.answer.answerable import read_sidecar
 from medcite.errors import InputError
 from medcite.ingest.loaders.markdown import load_markdown
 from medcite.library import LIBRARY_VERSION
@@ -195,6 +197,7 @@ class _Topic:
     front: TopicFrontMatter | None
     body: str
     body_line: int  # 1-based line number of the body's first line in the file
+    known_questions: frozenset[str] = frozenset()  # from the sidecar (`medcite.answer.answerable`)
 
 
 class _Problems:
@@ -226,6 +229,12 @@ def check_library(
         if topic is not None:
             topics.append(topic)
     report.topics = len(topics)
+    for side in sorted(root.rglob("*" + QUESTIONS_SUFFIX)):
+        topic_file = side.with_name(side.name.removesuffix(QUESTIONS_SUFFIX) + ".md")
+        if not topic_file.is_file():
+            report.problems.append(
+                Problem(_display(side, root), None, f"no topic {topic_file.name} beside it")
+            )
     if not topics:
         report.problems.append(Problem(str(root), None, "no topic files (*.md) found"))
     _check_duplicates(topics, root, report)
@@ -279,7 +288,15 @@ def _check_topic(path: Path, root: Path, today: date, problems: _Problems) -> _T
     body = text[match.end() :]
     ref_ids = {r.id for r in front.references} if front else None
     _check_body(body, body_line, ref_ids, problems)
-    return _Topic(path, slug, front, body, body_line)
+    entries, issues = read_sidecar(path)
+    for issue in issues:
+        problems.error(issue)
+    known = frozenset(_plain(q) for e in entries for q in e.questions)
+    return _Topic(path, slug, front, body, body_line, known)
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
 def _validate_front(data: dict[str, Any], today: date, problems: _Problems) -> TopicFrontMatter | None:
@@ -463,6 +480,12 @@ def _check_questions(path: Path, topics: list[_Topic], report: CheckReport) -> N
             report.problems.append(Problem(shown, None, f"question names unknown topic {q.topic!r}"))
             continue
         asked.add(q.topic)
+        if _plain(q.question) in topic.known_questions:
+            # an evaluation question copied into the questions the topic is known to answer would
+            # measure memory, not understanding
+            report.problems.append(
+                Problem(shown, None, f"question is also in {q.topic}{QUESTIONS_SUFFIX}: {q.question[:60]}")
+            )
         if " ".join(q.key_phrase.casefold().split()) not in " ".join(topic.body.casefold().split()):
             report.problems.append(
                 Problem(shown, None, f"key phrase {q.key_phrase!r} does not appear in topic {q.topic!r}")

@@ -54,6 +54,15 @@ class Embedder(ABC):
                 progress(len(rows))
         return _normalise(out)
 
+    def embed_queries(self, texts: Sequence[str], batch_size: int | None = None) -> np.ndarray:
+        """Vectors for several queries (questions compared with questions), in the order given."""
+        size = batch_size or self.batch_size
+        cut = [t[: self.max_chars] for t in texts]
+        out = np.zeros((len(cut), self.dim), dtype=np.float32)
+        for start in range(0, len(cut), size):
+            out[start : start + size] = self._encode(cut[start : start + size], "query")
+        return _normalise(out)
+
     def embed_query(self, text: str) -> np.ndarray:
         vector: np.ndarray = _normalise(self._encode([text[: self.max_chars]], "query"))[0]
         return vector

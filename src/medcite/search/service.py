@@ -108,11 +108,17 @@ class SearchService:
         return self._embedder
 
     def search(
-        self, query: str, k: int | None = None, filters: Filters | None = None, mode: Mode = "hybrid"
+        self,
+        query: str,
+        k: int | None = None,
+        filters: Filters | None = None,
+        mode: Mode = "hybrid",
+        query_vector: np.ndarray | None = None,
     ) -> SearchResult:
+        """`query_vector`: the query's embedding when the caller already has it."""
         k = k or self.settings.search.k
         t0 = time.perf_counter()
-        retrieval = self.retrieve(query, max(self.settings.search.candidates, k), filters, mode)
+        retrieval = self.retrieve(query, max(self.settings.search.candidates, k), filters, mode, query_vector)
         t = time.perf_counter()
         ranked = self.rank(retrieval, k)
         timings = dict(retrieval.timings_ms)

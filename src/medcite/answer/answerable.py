@@ -1,0 +1,241 @@
+"""Questions a source's advice lines are known to answer, and how close the asked question is to them.
+
+A guideline sentence and the question it answers often share few words: "Do not use low-dose dopamine
+to prevent or treat AKI" answers "The SHO wants renal-dose dopamine. Worth trying?". Word overlap
+and a sentence embedding both miss that the question proposes what the sentence forbids. So the
+editors write, next to a topic, the questions each of its advice lines answers (the doc2query
+technique, here written by people rather than generated): `<topic>.questions.yaml`, a list of
+
+    - sentence: "Do not use low-dose dopamine"   # a verbatim phrase of exactly one body line
+      questions: ["Is renal-dose dopamine worth it in AKI?", ...]
+
+Asked-question-to-known-question similarity is one feature of the bottom-line choice
+(`bottom_line.fit`), measured by the same embedder as search (both sides encoded as queries), or by
+weighted word overlap when search runs without vectors. Any Markdown source may have a sidecar: the
+starter library ships one per topic, and a hospital may add them to its own protocols.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import frontmatter
+import numpy as np
+import yaml
+
+from medcite.answer.select import Candidate, answering_stems
+from medcite.library import library_path
+from medcite.search.embeddings import Embedder
+from medcite.search.vector_cache import vector_key
+from medcite.text.tokens import tokenize
+
+SUFFIX = ".questions.yaml"
+QUERY_KEY_PREFIX = "query: "  # pack keys of question vectors, apart from passage vectors of the same text
+LIBRARY_ORIGIN = "library:"  # as medcite.library.bootstrap.ORIGIN_PREFIX
+MIN_ANCHOR_WORDS = 5
+MAX_QUESTIONS = 5
+TEMPERATURE = 0.02  # e5 cosines between questions sit in 0.8-0.95: a 0.02 gap is a clear preference
+LEXICAL = 0.05  # weight of word overlap added to the cosine
+LEXICAL_ONLY_T = 0.2  # temperature when only word overlap is available (its gaps are wider)
+
+
+@dataclass(frozen=True)
+class AnswerableLine:
+    """One advice line and the questions it answers."""
+
+    anchor: str  # the phrase that locates the line
+    line: str  # the whole body line, normalised
+    questions: tuple[str, ...]
+
+
+def sidecar_path(document: Path) -> Path:
+    return document.with_name(document.stem + SUFFIX)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def _body_lines(markdown: str) -> list[str]:
+    """The body's prose lines (front matter, headings, table rows and blank lines left out)."""
+    body = frontmatter.loads(markdown).content
+    return [
+        _norm(line)
+        for line in body.splitlines()
+        if line.strip() and not line.lstrip().startswith(("#", "|", "---"))
+    ]
+
+
+def read_sidecar(document: Path) -> tuple[list[AnswerableLine], list[str]]:
+    """The sidecar's entries that resolve to one line of the document, and a reason for each that does not."""
+    path = sidecar_path(document)
+    if not path.is_file():
+        return [], []
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        return [], [f"{path.name}: not valid YAML ({str(exc).splitlines()[0]})"]
+    if not isinstance(data, list):
+        return [], [f"{path.name}: must be a list of entries with 'sentence' and 'questions'"]
+    lines = _body_lines(document.read_text(encoding="utf-8"))
+    entries: list[AnswerableLine] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    for n, entry in enumerate(data, start=1):
+        where = f"{path.name} entry {n}"
+        if not isinstance(entry, dict) or set(entry) != {"sentence", "questions"}:
+            problems.append(f"{where}: needs exactly the keys 'sentence' and 'questions'")
+            continue
+        anchor = _norm(str(entry["sentence"]))
+        questions = entry["questions"]
+        if len(anchor.split()) < MIN_ANCHOR_WORDS:
+            problems.append(f"{where}: the sentence phrase needs {MIN_ANCHOR_WORDS} words or more")
+            continue
+        found = [line for line in lines if anchor in line]
+        if len(found) != 1:
+            problems.append(
+                f"{where}: the phrase is in {len(found)} lines of the topic, must be in exactly 1"
+            )
+            continue
+        if found[0] in seen:
+            problems.append(f"{where}: a second entry for the same line")
+            continue
+        if (
+            not isinstance(questions, list)
+            or not 1 <= len(questions) <= MAX_QUESTIONS
+            or not all(isinstance(q, str) and q.strip().endswith("?") for q in questions)
+        ):
+            problems.append(f"{where}: 'questions' must be 1-{MAX_QUESTIONS} strings, each ending with '?'")
+            continue
+        seen.add(found[0])
+        entries.append(AnswerableLine(anchor, found[0], tuple(" ".join(q.split()) for q in questions)))
+    return entries, problems
+
+
+@cache
+def _cached_sidecar(document: Path, mtime: float) -> tuple[AnswerableLine, ...]:
+    return tuple(read_sidecar(document)[0])
+
+
+def answerable_lines(document: Path) -> tuple[AnswerableLine, ...]:
+    """The resolvable entries of a document's sidecar (cached until the sidecar changes)."""
+    side = sidecar_path(document)
+    if not side.is_file() or not document.is_file():
+        return ()
+    return _cached_sidecar(document, side.stat().st_mtime)
+
+
+def lines_for_origin(origin: str) -> tuple[AnswerableLine, ...]:
+    """The sidecar entries of a stored source, found from its origin (a library topic or a local file)."""
+    if origin.startswith(LIBRARY_ORIGIN):
+        path = library_path() / origin[len(LIBRARY_ORIGIN) :]
+    elif Path(origin).is_absolute():
+        path = Path(origin)
+    else:
+        return ()
+    return answerable_lines(path) if path.suffix.lower() in (".md", ".markdown") else ()
+
+
+def line_for(candidate: Candidate, lines: Sequence[AnswerableLine]) -> AnswerableLine | None:
+    """The entry whose line holds this candidate (a clause of a long line counts as the line)."""
+    text = _norm(candidate.text)
+    for entry in lines:
+        if entry.anchor in text or text in entry.line:
+            return entry
+    return None
+
+
+class QuestionVectors:
+    """Vectors of known questions: from the library's pack, else encoded once and kept."""
+
+    def __init__(self, embedder: Embedder, pack: Mapping[str, np.ndarray]) -> None:
+        self.embedder = embedder
+        self.pack = pack
+        self._encoded: dict[str, np.ndarray] = {}
+
+    @property
+    def encoded_here(self) -> int:
+        """How many questions were not in the pack and had to be encoded on this machine."""
+        return len(self._encoded)
+
+    def get(self, questions: Sequence[str]) -> np.ndarray:
+        keys = [vector_key(self.embedder.name, QUERY_KEY_PREFIX + q) for q in questions]
+        missing = [
+            q for q, k in zip(questions, keys, strict=True) if k not in self.pack and q not in self._encoded
+        ]
+        if missing:
+            self._encoded.update(zip(missing, self.embedder.embed_queries(missing), strict=True))
+        return np.stack(
+            [
+                self.pack[k] if k in self.pack else self._encoded[q]
+                for q, k in zip(questions, keys, strict=True)
+            ]
+        )
+
+
+def lexical_similarity(question_terms: Mapping[str, float], aliases: Mapping[str, str], known: str) -> float:
+    """Share of the asked question's weighted words that a known question holds."""
+    total = sum(question_terms.values()) or 1.0
+    stems = answering_stems(frozenset(tokenize(known)), dict(aliases))
+    return sum(w for s, w in question_terms.items() if s in stems) / total
+
+
+def line_shares(
+    lines: Sequence[AnswerableLine],
+    question_terms: Mapping[str, float],
+    aliases: Mapping[str, str],
+    question_vector: np.ndarray | None = None,
+    vectors: QuestionVectors | None = None,
+) -> list[float]:
+    """How likely each line is to be the one the asked question is about (the shares sum to 1).
+
+    Every known question votes for its line with exp((similarity - 1) / T): a line several of whose
+    questions are close outvotes one with a single lucky match, and a clear winner takes most of the
+    share while an unclear case spreads it (so the feature is strong only when it is sure). Similarity
+    is the embedding cosine plus a little word overlap (`LEXICAL`), or word overlap alone without
+    vectors (`LEXICAL_ONLY_T`)."""
+    votes = []
+    for entry in lines:
+        overlap = np.array([lexical_similarity(question_terms, aliases, q) for q in entry.questions])
+        if question_vector is not None and vectors is not None:
+            similarity = vectors.get(entry.questions) @ question_vector + LEXICAL * overlap
+            votes.append(float(np.exp((similarity - 1.0) / TEMPERATURE).sum()))
+        else:
+            votes.append(float(np.exp((overlap - 1.0) / LEXICAL_ONLY_T).sum()))
+    total = sum(votes)
+    return [v / total if total > 0 else 1.0 / len(votes) for v in votes]
+
+
+def asked_like(
+    candidates: Sequence[Candidate],
+    lines_by_source: Mapping[int, Sequence[AnswerableLine]],
+    question_terms: Mapping[str, float],
+    aliases: Mapping[str, str],
+    question_vector: np.ndarray | None = None,
+    vectors: QuestionVectors | None = None,
+) -> dict[tuple[int, int, int], float]:
+    """For each candidate of a source with known questions: the share of its line (`line_shares`).
+    A candidate outside those lines (a table row) gets an even share, the prior: no evidence either way."""
+    shares = {
+        sid: dict(
+            zip(
+                (e.line for e in lines),
+                line_shares(lines, question_terms, aliases, question_vector, vectors),
+                strict=True,
+            )
+        )
+        for sid, lines in lines_by_source.items()
+        if lines and any(c.hit.source_id == sid for c in candidates)
+    }
+    out: dict[tuple[int, int, int], float] = {}
+    for c in candidates:
+        if c.hit.source_id not in shares:
+            continue
+        entry = line_for(c, lines_by_source[c.hit.source_id])
+        by_line = shares[c.hit.source_id]
+        out[c.key] = by_line[entry.line] if entry is not None else 1.0 / len(by_line)
+    return out

@@ -1,0 +1,159 @@
+"""Known questions next to a topic (`<topic>.questions.yaml`): parsing, validation and which line a
+new question is about, with the real embedder and with word overlap alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from medcite.answer.answerable import (
+    AnswerableLine,
+    QuestionVectors,
+    answerable_lines,
+    line_shares,
+    lines_for_origin,
+    read_sidecar,
+    sidecar_path,
+)
+from medcite.answer.select import question_weights
+from medcite.library import library_path
+from medcite.library.vector_pack import load_vector_pack, vector_pack_path
+from medcite.search.embeddings import get_embedder
+
+TOPIC = """---
+title: Example topic
+---
+# Recommendations
+Give oral amoxicillin 500 mg three times daily for five days to most adults [r1].
+Switch to intravenous therapy when the patient cannot swallow or keep tablets down [r1].
+
+# Cautions
+Avoid amoxicillin in people with a history of immediate penicillin allergy [r1].
+
+# Monitoring
+Review the patient after 48 hours of treatment [r1].
+Admit the patient after 48 hours of no improvement [r1].
+
+# Dosing
+| Drug | Dose |
+|---|---|
+| Amoxicillin | 500 mg three times daily [r1] |
+"""
+
+SIDECAR = """- sentence: "Give oral amoxicillin 500 mg three times daily"
+  questions:
+    - "What dose of amoxicillin for an adult?"
+    - "How long should the amoxicillin course be?"
+- sentence: "Switch to intravenous therapy when the patient"
+  questions: ["Vomiting every tablet back up, what now?"]
+- sentence: "Avoid amoxicillin in people with a history"
+  questions: ["Penicillin anaphylaxis as a child, can she have amoxicillin?"]
+"""
+
+AKI = library_path() / "nephrology" / "acute-kidney-injury.md"
+
+
+def write_topic(tmp_path: Path, sidecar: str) -> Path:
+    topic = tmp_path / "example.md"
+    topic.write_text(TOPIC, encoding="utf-8")
+    sidecar_path(topic).write_text(sidecar, encoding="utf-8")
+    return topic
+
+
+def test_entries_resolve_to_whole_body_lines(tmp_path: Path) -> None:
+    entries, problems = read_sidecar(write_topic(tmp_path, SIDECAR))
+    assert problems == []
+    assert [len(e.questions) for e in entries] == [2, 1, 1]
+    assert entries[1].line.startswith("switch to intravenous therapy") and entries[1].line.endswith("[r1].")
+    assert sidecar_path(tmp_path / "example.md").name == "example.questions.yaml"
+
+
+@pytest.mark.parametrize(
+    ("sidecar", "expected"),
+    [
+        ("- [not, a, mapping]\n", "needs exactly the keys 'sentence' and 'questions'"),
+        ("key: value\n", "must be a list of entries"),
+        ("- sentence: 'Give oral amoxicillin'\n  questions: ['Dose?']\n", "needs 5 words or more"),
+        ("- sentence: 'this phrase is nowhere in it'\n  questions: ['Dose?']\n", "in 0 lines of the topic"),
+        ("- sentence: 'the patient after 48 hours of'\n  questions: ['Dose?']\n", "in 2 lines"),
+        ("- sentence: 'Give oral amoxicillin 500 mg'\n  questions: ['Not a question']\n", "ending with '?'"),
+        ("- sentence: 'Give oral amoxicillin 500 mg'\n  questions: []\n", "must be 1-5 strings"),
+        ("- {sentence: 'Give oral amoxicillin 500 mg', questions: ['A?']}\n"
+         "- {sentence: 'for five days to most adults', questions: ['B?']}\n",
+         "a second entry for the same line"),
+        ("- sentence: [unclosed\n", "not valid YAML"),
+    ],
+)  # fmt: skip
+def test_each_problem_is_reported_and_good_entries_kept(tmp_path: Path, sidecar: str, expected: str) -> None:
+    entries, problems = read_sidecar(write_topic(tmp_path, sidecar))
+    assert len(problems) == 1 and expected in problems[0], problems
+    assert problems[0].startswith("example.questions.yaml")
+    assert len(entries) <= 1  # only the entry that resolved (the first of a duplicate pair)
+
+
+def test_a_topic_without_sidecar_has_no_lines(tmp_path: Path) -> None:
+    topic = tmp_path / "plain.md"
+    topic.write_text(TOPIC, encoding="utf-8")
+    assert read_sidecar(topic) == ([], [])
+    assert answerable_lines(topic) == ()
+    assert lines_for_origin(str(topic)) == ()
+    assert lines_for_origin("relative/plain.md") == ()  # only absolute paths or library origins
+
+
+def test_library_topics_are_found_from_their_origin() -> None:
+    lines = lines_for_origin("library:nephrology/acute-kidney-injury.md")
+    assert lines and lines == answerable_lines(AKI)
+    assert all(isinstance(e, AnswerableLine) and e.questions for e in lines)
+
+
+def test_every_shipped_topic_has_known_questions() -> None:
+    topics = sorted(library_path().rglob("*.md"))
+    assert len(topics) >= 60
+    for topic in topics:
+        entries, problems = read_sidecar(topic)
+        assert problems == [] and len(entries) >= 5, (topic.name, problems)
+
+
+def _shares(question: str, lines: tuple[AnswerableLine, ...], with_vectors: bool) -> list[float]:
+    weights, aliases = question_weights(question)
+    if not with_vectors:
+        return line_shares(lines, weights, aliases)
+    embedder = get_embedder("e5-small")
+    vectors = QuestionVectors(embedder, load_vector_pack(vector_pack_path(), embedder.name))
+    return line_shares(lines, weights, aliases, embedder.embed_query(question), vectors)
+
+
+@pytest.mark.parametrize("with_vectors", [True, False])
+@pytest.mark.parametrize(
+    ("question", "line_holds"),
+    [
+        # proposes what the line forbids, in words the line does not use
+        (
+            "ICU consultant suggests a low dose dopamine infusion to protect the kidneys. Sensible?",
+            "dopamine",
+        ),
+        (
+            "Creatinine up after sepsis, CT with iodinated contrast booked. How do I lower the risk?",
+            "contrast",
+        ),
+    ],
+)
+def test_a_new_question_is_matched_to_the_line_that_answers_it(
+    question: str, line_holds: str, with_vectors: bool
+) -> None:
+    lines = answerable_lines(AKI)
+    shares = _shares(question, lines, with_vectors)
+    assert sum(shares) == pytest.approx(1.0)
+    best = max(range(len(lines)), key=shares.__getitem__)
+    assert line_holds in lines[best].line, lines[best].line
+
+
+def test_shipped_pack_holds_every_known_question() -> None:
+    """The pack encodes them at release time, so the first answer on a new machine does not."""
+    embedder = get_embedder("e5-small")
+    vectors = QuestionVectors(embedder, load_vector_pack(vector_pack_path(), embedder.name))
+    for topic in sorted(library_path().rglob("*.md")):
+        for entry in answerable_lines(topic):
+            vectors.get(entry.questions)
+    assert vectors.encoded_here == 0
