@@ -16,10 +16,14 @@ from medcite.answer.answerable import (
     read_sidecar,
     sidecar_path,
 )
-from medcite.answer.select import question_weights
+from medcite.answer.compose_extractive import _lead_source
+from medcite.answer.schema import Role
+from medcite.answer.select import Candidate, question_weights
 from medcite.library import library_path
 from medcite.library.vector_pack import load_vector_pack, vector_pack_path
+from medcite.models import SearchHit, SourceKind
 from medcite.search.embeddings import get_embedder
+from medcite.text.tokens import tokenize
 
 TOPIC = """---
 title: Example topic
@@ -157,3 +161,39 @@ def test_shipped_pack_holds_every_known_question() -> None:
         for entry in answerable_lines(topic):
             vectors.get(entry.questions)
     assert vectors.encoded_here == 0
+
+
+def test_binary_sidecar_or_topic_is_a_reason_not_a_crash(tmp_path: Path) -> None:
+    topic = write_topic(tmp_path, SIDECAR)
+    sidecar_path(topic).write_bytes(b"\xff\xfe\x00binary\x00")
+    entries, problems = read_sidecar(topic)
+    assert entries == [] and len(problems) == 1 and "not valid YAML" in problems[0]
+    sidecar_path(topic).write_text(SIDECAR, encoding="utf-8")
+    topic.write_bytes(b"---\ntitle: x\n---\n\xff\xfe broken")
+    entries, problems = read_sidecar(topic)
+    assert entries == [] and problems == ["example.md: cannot read the topic the questions belong to "
+                                          "(UnicodeDecodeError)"]  # fmt: skip
+
+
+def _candidate(source_id: int, rank: int, title: str, text: str) -> Candidate:
+    section = ("Recommendations",)
+    hit = SearchHit(rank + 1, source_id, 1.0, text, section, title, SourceKind.GUIDELINE, None, 0, len(text))
+    role = Role.RECOMMENDATION
+    return Candidate(
+        hit, rank, text, text, 0, len(text), role, frozenset({role}), frozenset(tokenize(text)), ()
+    )
+
+
+def test_known_questions_move_the_lead_only_between_sources_that_have_them() -> None:
+    question = "Which antibiotic for cellulitis of the leg?"
+    local = _candidate(1, 0, "Ward protocol: cellulitis", "Give flucloxacillin for leg cellulitis.")
+    library = _candidate(2, 1, "Cellulitis", "Give an oral antibiotic active against streptococci.")
+    other = _candidate(3, 2, "Erysipelas", "Treat erysipelas like cellulitis.")
+    candidates = [local, library, other]
+    assert _lead_source(candidates, question) == 1
+    # a hospital's own protocol (no known questions) that leads on words keeps the lead
+    assert _lead_source(candidates, question, {2: 0.9, 3: 0.1}) == 1
+    # between sources with known questions, a clear share moves it
+    assert _lead_source(candidates[1:], question) == 2
+    assert _lead_source(candidates[1:], question, {2: 0.05, 3: 0.95}) == 3
+    assert _lead_source(candidates[1:], question, {2: 0.5, 3: 0.5}) == 2

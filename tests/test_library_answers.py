@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from medcite.answer import bottom_line, compose_extractive
 from medcite.answer.bottom_line import WEIGHTS
 from medcite.answer.evaluate import evaluate
 from medcite.answer.evaluate import load_questions as load_eval_questions
@@ -73,3 +74,35 @@ def test_known_questions_pick_the_line_the_question_is_about(
     monkeypatch.setitem(WEIGHTS, "asked_like", 0.0)
     without = service.ask(question).bottom_line[0].text
     assert not without.startswith("Consider an antiseizure medicine after a first"), without
+
+
+def test_known_questions_choose_the_topic(service: AnswerService, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Words alone lead to a topic that lists side effects of another drug; the known questions say
+    which topic is asked about."""
+    question = "On ropinirole for Parkinson disease. What side effects should I warn the family about?"
+    article = service.ask(question)
+    titles = {r.number: r.title for r in article.references}
+    assert titles[article.bottom_line[0].citations[0]].startswith("Parkinson disease")
+    monkeypatch.setattr(compose_extractive, "ASKED_SOURCE_WEIGHT", 0.0)
+    article = service.ask(question)
+    titles = {r.number: r.title for r in article.references}
+    assert not titles[article.bottom_line[0].citations[0]].startswith("Parkinson disease")
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("Cirrhosis with confusion, ammonia normal. Could it still be encephalopathy?",
+         "A raised blood ammonia"),
+        ("Young man with a Glasgow-Blatchford score of 0 after a small haematemesis. Admit for endoscopy?",
+         "Discharge very-low-risk patients"),
+    ],
+)  # fmt: skip
+def test_a_clearly_asked_line_leads_from_any_section(
+    service: AnswerService, monkeypatch: pytest.MonkeyPatch, question: str, lead: str
+) -> None:
+    """The answer sits under Monitoring or Background, sections a treatment question's roles leave out;
+    the known questions point to it clearly enough to lead."""
+    assert service.ask(question).bottom_line[0].text.startswith(lead)
+    monkeypatch.setattr(bottom_line, "CLEARLY_ASKED", 2.0)  # a share can never reach it
+    assert not service.ask(question).bottom_line[0].text.startswith(lead)

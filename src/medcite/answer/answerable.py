@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 import frontmatter
@@ -50,6 +50,11 @@ class AnswerableLine:
     anchor: str  # the phrase that locates the line
     line: str  # the whole body line, normalised
     questions: tuple[str, ...]
+    stems: tuple[frozenset[str], ...] = ()  # each question's stems, for word overlap without vectors
+
+    def __post_init__(self) -> None:
+        if not self.stems:
+            object.__setattr__(self, "stems", tuple(frozenset(tokenize(q)) for q in self.questions))
 
 
 def sidecar_path(document: Path) -> Path:
@@ -77,11 +82,14 @@ def read_sidecar(document: Path) -> tuple[list[AnswerableLine], list[str]]:
         return [], []
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
         return [], [f"{path.name}: not valid YAML ({str(exc).splitlines()[0]})"]
     if not isinstance(data, list):
         return [], [f"{path.name}: must be a list of entries with 'sentence' and 'questions'"]
-    lines = _body_lines(document.read_text(encoding="utf-8"))
+    try:
+        lines = _body_lines(document.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        return [], [f"{document.name}: cannot read the topic the questions belong to ({type(exc).__name__})"]
     entries: list[AnswerableLine] = []
     problems: list[str] = []
     seen: set[str] = set()
@@ -116,17 +124,17 @@ def read_sidecar(document: Path) -> tuple[list[AnswerableLine], list[str]]:
     return entries, problems
 
 
-@cache
-def _cached_sidecar(document: Path, mtime: float) -> tuple[AnswerableLine, ...]:
+@lru_cache(maxsize=1024)
+def _cached_sidecar(document: Path, mtimes: tuple[float, float]) -> tuple[AnswerableLine, ...]:
     return tuple(read_sidecar(document)[0])
 
 
 def answerable_lines(document: Path) -> tuple[AnswerableLine, ...]:
-    """The resolvable entries of a document's sidecar (cached until the sidecar changes)."""
+    """The resolvable entries of a document's sidecar (cached until the sidecar or the document changes)."""
     side = sidecar_path(document)
     if not side.is_file() or not document.is_file():
         return ()
-    return _cached_sidecar(document, side.stat().st_mtime)
+    return _cached_sidecar(document, (side.stat().st_mtime, document.stat().st_mtime))
 
 
 def lines_for_origin(origin: str) -> tuple[AnswerableLine, ...]:
@@ -156,13 +164,20 @@ class QuestionVectors:
         self.embedder = embedder
         self.pack = pack
         self._encoded: dict[str, np.ndarray] = {}
+        self._stacked: dict[tuple[str, ...], np.ndarray] = {}
 
     @property
     def encoded_here(self) -> int:
         """How many questions were not in the pack and had to be encoded on this machine."""
         return len(self._encoded)
 
-    def get(self, questions: Sequence[str]) -> np.ndarray:
+    def get(self, questions: tuple[str, ...]) -> np.ndarray:
+        """The questions' vectors as one matrix (kept, since a source's lines recur from ask to ask)."""
+        if questions not in self._stacked:
+            self._stacked[questions] = self._stack(questions)
+        return self._stacked[questions]
+
+    def _stack(self, questions: Sequence[str]) -> np.ndarray:
         keys = [vector_key(self.embedder.name, QUERY_KEY_PREFIX + q) for q in questions]
         missing = [
             q for q, k in zip(questions, keys, strict=True) if k not in self.pack and q not in self._encoded
@@ -177,11 +192,36 @@ class QuestionVectors:
         )
 
 
-def lexical_similarity(question_terms: Mapping[str, float], aliases: Mapping[str, str], known: str) -> float:
-    """Share of the asked question's weighted words that a known question holds."""
+def lexical_similarity(
+    question_terms: Mapping[str, float], aliases: Mapping[str, str], known: frozenset[str]
+) -> float:
+    """Share of the asked question's weighted words that a known question (its stems) holds."""
     total = sum(question_terms.values()) or 1.0
-    stems = answering_stems(frozenset(tokenize(known)), dict(aliases))
+    stems = answering_stems(known, dict(aliases))
     return sum(w for s, w in question_terms.items() if s in stems) / total
+
+
+def line_votes(
+    lines: Sequence[AnswerableLine],
+    question_terms: Mapping[str, float],
+    aliases: Mapping[str, str],
+    question_vector: np.ndarray | None = None,
+    vectors: QuestionVectors | None = None,
+) -> list[float]:
+    """Each line's votes: every known question votes for its line with exp((similarity - 1) / T).
+
+    A line several of whose questions are close outvotes one with a single lucky match. Similarity is
+    the embedding cosine plus a little word overlap (`LEXICAL`), or word overlap alone without vectors
+    (`LEXICAL_ONLY_T`)."""
+    votes = []
+    for entry in lines:
+        overlap = np.array([lexical_similarity(question_terms, aliases, q) for q in entry.stems])
+        if question_vector is not None and vectors is not None:
+            similarity = vectors.get(entry.questions) @ question_vector + LEXICAL * overlap
+            votes.append(float(np.exp((similarity - 1.0) / TEMPERATURE).sum()))
+        else:
+            votes.append(float(np.exp((overlap - 1.0) / LEXICAL_ONLY_T).sum()))
+    return votes
 
 
 def line_shares(
@@ -191,23 +231,23 @@ def line_shares(
     question_vector: np.ndarray | None = None,
     vectors: QuestionVectors | None = None,
 ) -> list[float]:
-    """How likely each line is to be the one the asked question is about (the shares sum to 1).
+    """How likely each line is to be the one the asked question is about (the shares sum to 1): a
+    clear winner takes most of the share while an unclear case spreads it, so a feature built on it
+    is strong only when it is sure."""
+    return _shares(line_votes(lines, question_terms, aliases, question_vector, vectors))
 
-    Every known question votes for its line with exp((similarity - 1) / T): a line several of whose
-    questions are close outvotes one with a single lucky match, and a clear winner takes most of the
-    share while an unclear case spreads it (so the feature is strong only when it is sure). Similarity
-    is the embedding cosine plus a little word overlap (`LEXICAL`), or word overlap alone without
-    vectors (`LEXICAL_ONLY_T`)."""
-    votes = []
-    for entry in lines:
-        overlap = np.array([lexical_similarity(question_terms, aliases, q) for q in entry.questions])
-        if question_vector is not None and vectors is not None:
-            similarity = vectors.get(entry.questions) @ question_vector + LEXICAL * overlap
-            votes.append(float(np.exp((similarity - 1.0) / TEMPERATURE).sum()))
-        else:
-            votes.append(float(np.exp((overlap - 1.0) / LEXICAL_ONLY_T).sum()))
+
+def _shares(votes: Sequence[float]) -> list[float]:
     total = sum(votes)
     return [v / total if total > 0 else 1.0 / len(votes) for v in votes]
+
+
+@dataclass
+class AskedLike:
+    """How close the asked question is to the questions sources are known to answer."""
+
+    lines: dict[tuple[int, int, int], float]  # candidate key -> its line's share within its source
+    sources: dict[int, float]  # source id -> its share of all votes, over the sources with known questions
 
 
 def asked_like(
@@ -217,19 +257,19 @@ def asked_like(
     aliases: Mapping[str, str],
     question_vector: np.ndarray | None = None,
     vectors: QuestionVectors | None = None,
-) -> dict[tuple[int, int, int], float]:
-    """For each candidate of a source with known questions: the share of its line (`line_shares`).
-    A candidate outside those lines (a table row) gets an even share, the prior: no evidence either way."""
-    shares = {
-        sid: dict(
-            zip(
-                (e.line for e in lines),
-                line_shares(lines, question_terms, aliases, question_vector, vectors),
-                strict=True,
-            )
-        )
+) -> AskedLike:
+    """Each candidate of a source with known questions gets the share of its line (`line_shares`); a
+    candidate outside those lines (a table row) gets an even share, the prior: no evidence either way.
+    Each such source gets its share of all the votes: which source's questions are most like this one."""
+    with_candidates = {c.hit.source_id for c in candidates}
+    votes = {
+        sid: line_votes(lines, question_terms, aliases, question_vector, vectors)
         for sid, lines in lines_by_source.items()
-        if lines and any(c.hit.source_id == sid for c in candidates)
+        if lines and sid in with_candidates
+    }
+    shares = {
+        sid: dict(zip((e.line for e in lines_by_source[sid]), _shares(v), strict=True))
+        for sid, v in votes.items()
     }
     out: dict[tuple[int, int, int], float] = {}
     for c in candidates:
@@ -238,4 +278,5 @@ def asked_like(
         entry = line_for(c, lines_by_source[c.hit.source_id])
         by_line = shares[c.hit.source_id]
         out[c.key] = by_line[entry.line] if entry is not None else 1.0 / len(by_line)
-    return out
+    sources = dict(zip(votes, _shares([sum(v) for v in votes.values()]), strict=True)) if votes else {}
+    return AskedLike(out, sources)

@@ -68,6 +68,7 @@ WEIGHTS = {
     "no_drug": 0.3,  # penalty: "which antibiotic?" answered without naming one
     "asked_like": 2.0,  # share of the known questions like this one that the line answers (`answerable`)
 }
+CLEARLY_ASKED = 0.3  # a line's share of the votes at which it may lead from any section
 MIN_SECOND_COVER = 0.08  # the second sentence must answer this much of what the first did not
 SECOND_COVER_WEIGHT = 1.0  # the second sentence is chosen for the part still unanswered
 RUNNER_UP = 0.9  # else a second sentence that fits nearly as well as the first joins it
@@ -326,7 +327,7 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> BottomL
     ruled = ruling_out(pool, ctx)
     first = ruled
     if first is None:
-        first = next((c for c in ranked if main_roles(c) & set(ctx.roles)), None)
+        first = next((c for c in ranked if main_roles(c) & set(ctx.roles) or clearly_asked(c, ctx)), None)
     if first is None:  # a sentence that also has a role asked for
         first = next((c for c in ranked if c.roles & set(ctx.roles) and c.role is not Role.CAUTION), None)
     if first is None:
@@ -412,6 +413,13 @@ def _prose_for_row(first: Candidate, ranked: list[Candidate], ctx: BottomLineCon
 
 
 _TEST_FIRST = re.compile(r"(?:test|check|measure|screen)\b", re.I)
+
+
+def clearly_asked(c: Candidate, ctx: BottomLineContext) -> bool:
+    """The lead source's known questions point to this line clearly (`answerable.line_shares`): it
+    may lead whatever its section, since the intent's roles are a guess ("OK to use X?" is answered by
+    a caution, "repeat the X-ray?" by a line under Cautions)."""
+    return c.hit.source_id == ctx.lead_source and ctx.selection.asked_like.get(c.key, 0.0) >= CLEARLY_ASKED
 
 
 def main_roles(c: Candidate) -> set[Role]:

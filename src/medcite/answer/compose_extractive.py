@@ -55,6 +55,7 @@ from medcite.text.tokens import tokenize
 _EVALUATE = re.compile(
     r"\bconfirm\b|adherence|\bexclude\b|before escalating|\bassess\b|\bmeasure\b|treat to target", re.I
 )
+ASKED_SOURCE_WEIGHT = 20.0  # a source's share of the known-question votes, against votes + cover (1-4)
 _SCOPE_SECTION = re.compile(r"(?:scope|about this (?:summary|guideline)|purpose)\b", re.I)
 _EXPLICIT_ESCALATION = re.compile(r"escalat|step[- ]up|intensif|treat to target|target is not", re.I)
 _CONTINUE_STOP = re.compile(r"\bcontinue\b|\bstop\b|\btaper\b|discontinu|withdraw", re.I)
@@ -334,7 +335,9 @@ def compose_extractive(
     # neutropenia" from the labs) counts as something the question says
     derived = [c for c in analysis.implied_conditions if c not in analysis.question]
     lead_source = _lead_source(
-        selection.candidates, " ".join((analysis.question, *analysis.expansions, *derived))
+        selection.candidates,
+        " ".join((analysis.question, *analysis.expansions, *derived)),
+        selection.asked_sources,
     )
     pool_keys = {c.key for c in pool}
     bottom_pool = pool + [
@@ -500,9 +503,15 @@ def compose_extractive(
     return finish_article(article, warnings + conflicts, b)
 
 
-def _lead_source(candidates: list[Candidate], question: str) -> int:
+def _lead_source(candidates: list[Candidate], question: str, asked: dict[int, float] | None = None) -> int:
     """The source most about the question: its passages rank high and its sentences, section
-    headings and title together cover most of the question's own words (rare words weigh most)."""
+    headings and title together cover most of the question's own words (rare words weigh most).
+
+    When that source has known questions (`answerable`), the sources with known questions compete
+    again with their share of the question-to-question votes added: they say which topic's questions
+    this one is like, which words and passages miss ("pregnant and injecting heroin, detox?" is about
+    opioid use, not about pregnancy). A source without known questions that leads (a hospital's own
+    protocol) keeps the lead, so adding known questions to the library never outranks local text."""
     votes: dict[int, float] = defaultdict(float)
     seen: set[int] = set()
     stems: dict[int, set[str]] = defaultdict(set)
@@ -512,12 +521,18 @@ def _lead_source(candidates: list[Candidate], question: str) -> int:
             seen.add(c.hit.chunk_id)
             votes[sid] += 1 / (1 + c.hit_rank)
         stems[sid] |= _context_stems(c)
-    asked = set(tokenize(question))
-    df = {s: sum(1 for sid in stems if s in stems[sid]) for s in asked}
-    idf = {s: math.log(1 + len(stems) / df[s]) for s in asked if df[s]}
+    asked_stems = set(tokenize(question))
+    df = {s: sum(1 for sid in stems if s in stems[sid]) for s in asked_stems}
+    idf = {s: math.log(1 + len(stems) / df[s]) for s in asked_stems if df[s]}
     total = sum(idf.values()) or 1.0
     cover = {sid: sum(w for s, w in idf.items() if s in stems[sid]) / total for sid in stems}
-    return max(votes, key=lambda sid: (votes[sid] + cover[sid], -sid))
+    lead = max(votes, key=lambda sid: (votes[sid] + cover[sid], -sid))
+    if not asked or lead not in asked:
+        return lead
+    return max(
+        (sid for sid in votes if sid in asked),
+        key=lambda sid: (votes[sid] + cover[sid] + ASKED_SOURCE_WEIGHT * asked[sid], -sid),
+    )
 
 
 def _dose_lead(c: Candidate, leads: dict[str, str]) -> str:

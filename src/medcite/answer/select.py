@@ -155,6 +155,8 @@ class Selection:
     focus: frozenset[str] = frozenset()  # stems of the asked part (a question with a stated case)
     # candidate key -> 0-1, closeness of the question to those the candidate's line answers (`answerable`)
     asked_like: dict[tuple[int, int, int], float] = field(default_factory=dict)
+    # source id -> 0-1, its share of the votes of all sources with known questions (`answerable`)
+    asked_sources: dict[int, float] = field(default_factory=dict)
 
     def answers_focus(self, c: Candidate, without: frozenset[str] = frozenset()) -> frozenset[str]:
         """The asked part's words this candidate holds, beyond `without`."""

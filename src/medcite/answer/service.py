@@ -14,7 +14,7 @@ import numpy as np
 from sqlalchemy import select
 
 from medcite.answer.analyse import Analysis, analyse_question
-from medcite.answer.answerable import QuestionVectors, asked_like, lines_for_origin
+from medcite.answer.answerable import AskedLike, QuestionVectors, asked_like, lines_for_origin
 from medcite.answer.compose_extractive import SourceInfo, compose_extractive, relevant_candidates
 from medcite.answer.compose_llm import compose_llm
 from medcite.answer.drugs import class_words
@@ -107,7 +107,8 @@ class AnswerService:
         )
         selection.key_stems = key_stems(terms)
         sources = self._sources({h.source_id for h in hits})
-        selection.asked_like = self._asked_like(selection, sources, query_vector)
+        asked = self._asked_like(selection, sources, query_vector)
+        selection.asked_like, selection.asked_sources = asked.lines, asked.sources
         keywords = {sid: info.keywords for sid, info in sources.items()}
         equivalents = term_equivalents(analysis)
         condition = analysis.facts.condition
@@ -172,11 +173,11 @@ class AnswerService:
 
     def _asked_like(
         self, selection: Selection, sources: dict[int, SourceInfo], query_vector: np.ndarray | None
-    ) -> dict[tuple[int, int, int], float]:
+    ) -> AskedLike:
         """How close the question is to those each candidate's line is known to answer (`answerable`)."""
         lines = {sid: found for sid, info in sources.items() if (found := lines_for_origin(info.origin))}
         if not lines:
-            return {}
+            return AskedLike({}, {})
         if query_vector is not None and self._question_vectors is None:
             embedder = self.search.embedder
             self._question_vectors = QuestionVectors(

@@ -32,7 +32,10 @@ def status(ctx: typer.Context, json_out: JsonOption = False) -> None:
 
 
 def build_vectors(ctx: typer.Context) -> None:
-    """Maintainers: encode the shipped topics into the vector pack so first use needs no encoding."""
+    """Maintainers: encode the shipped topics and their known questions into the vector pack, so that
+    first use needs no encoding."""
     app = get_context(ctx)
     path, encoded = build_vector_pack(app.settings, get_embedder(app.settings.search.embedder))
-    app.console.print(f"Wrote {path} ({encoded} passages encoded, the rest reused).", highlight=False)
+    app.console.print(
+        f"Wrote {path} ({encoded} passages and questions encoded, the rest reused).", highlight=False
+    )
