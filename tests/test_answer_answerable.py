@@ -76,7 +76,7 @@ def test_entries_resolve_to_whole_body_lines(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("sidecar", "expected"),
     [
-        ("- [not, a, mapping]\n", "needs exactly the keys 'sentence' and 'questions'"),
+        ("- [not, a, mapping]\n", "needs exactly the keys 'sentence' (or 'row') and 'questions'"),
         ("key: value\n", "must be a list of entries"),
         ("- sentence: 'Give oral amoxicillin'\n  questions: ['Dose?']\n", "needs 5 words or more"),
         ("- sentence: 'this phrase is nowhere in it'\n  questions: ['Dose?']\n", "in 0 lines of the topic"),
@@ -197,3 +197,32 @@ def test_known_questions_move_the_lead_only_between_sources_that_have_them() -> 
     assert _lead_source(candidates[1:], question) == 2
     assert _lead_source(candidates[1:], question, {2: 0.05, 3: 0.95}) == 3
     assert _lead_source(candidates[1:], question, {2: 0.5, 3: 0.5}) == 2
+
+
+def test_table_rows_are_named_by_their_first_cell(tmp_path: Path) -> None:
+    topic = tmp_path / "example.md"
+    topic.write_text(
+        TOPIC.replace(
+            "| Amoxicillin | 500 mg three times daily [r1] |",
+            "| Amoxicillin | 500 mg three times daily [r1] |\n| Doxycycline | 200 mg on day 1 [r1] |\n"
+            "| Doxycycline | 100 mg daily after day 1 [r1] |",
+        ),
+        encoding="utf-8",
+    )
+    sidecar_path(topic).write_text(
+        "- {row: 'amoxicillin', questions: ['Adult amoxicillin dose?']}\n"
+        "- {row: 'daily after day 1', questions: ['Doxycycline after the first day?']}\n"
+        "- {row: 'Doxycycline', questions: ['Doxycycline dose?']}\n"
+        "- {row: 'Drug', questions: ['The header is not a row?']}\n",
+        encoding="utf-8",
+    )
+    entries, problems = read_sidecar(topic)
+    # shown the way an answer shows a row: "Drug: dose; ..."
+    assert [e.line for e in entries] == [
+        "amoxicillin: 500 mg three times daily [r1]",
+        "doxycycline: 100 mg daily after day 1 [r1]",
+    ]
+    assert problems == [
+        "example.questions.yaml entry 3: 2 table rows start with or hold 'doxycycline', must be exactly 1",
+        "example.questions.yaml entry 4: 0 table rows start with or hold 'drug', must be exactly 1",
+    ]

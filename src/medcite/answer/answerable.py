@@ -38,6 +38,7 @@ QUERY_KEY_PREFIX = "query: "  # pack keys of question vectors, apart from passag
 LIBRARY_ORIGIN = "library:"  # as medcite.library.bootstrap.ORIGIN_PREFIX
 MIN_ANCHOR_WORDS = 5
 MAX_QUESTIONS = 5
+_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}")  # "|---|---|" under a table's header row
 TEMPERATURE = 0.02  # e5 cosines between questions sit in 0.8-0.95: a 0.02 gap is a clear preference
 LEXICAL = 0.05  # weight of word overlap added to the cosine
 LEXICAL_ONLY_T = 0.2  # temperature when only word overlap is available (its gaps are wider)
@@ -65,18 +66,58 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
-def _body_lines(markdown: str) -> list[str]:
-    """The body's prose lines (front matter, headings, table rows and blank lines left out)."""
-    body = frontmatter.loads(markdown).content
-    return [
-        _norm(line)
-        for line in body.splitlines()
-        if line.strip() and not line.lstrip().startswith(("#", "|", "---"))
-    ]
+def _body(markdown: str) -> list[str]:
+    return frontmatter.loads(markdown).content.splitlines()
+
+
+def _prose_lines(body: list[str]) -> list[str]:
+    """The body's prose lines (headings, table rows and blank lines left out), normalised."""
+    return [_norm(line) for line in body if line.strip() and not line.lstrip().startswith(("#", "|", "---"))]
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def _table_rows(body: list[str]) -> list[tuple[str, str]]:
+    """(first cell, row as answers show it) for each table data row, both normalised. A row reads
+    "Drug: dose; route; ..." as `select.split_hit` shows it; header and separator rows are left out."""
+    rows: list[tuple[str, str]] = []
+    for i, line in enumerate(body):
+        if not line.lstrip().startswith("|") or _SEPARATOR.match(line):
+            continue
+        if i + 1 < len(body) and _SEPARATOR.match(body[i + 1]):
+            continue  # a header row
+        cells = _cells(line)
+        if len([c for c in cells if c]) >= 2:
+            rows.append((_norm(cells[0]), _norm(f"{cells[0]}: " + "; ".join(c for c in cells[1:] if c))))
+    return rows
+
+
+def _entry_line(entry: dict[str, object], prose: list[str], rows: list[tuple[str, str]]) -> tuple[str, str]:
+    """(anchor, line) an entry stands for, or raises ValueError with the reason."""
+    if "row" in entry:
+        cell = _norm(str(entry["row"]))
+        found = [line for first, line in rows if first == cell]
+        if len(found) != 1:  # a drug in two rows: a phrase of the one meant
+            found = [line for _, line in rows if cell in line]
+        if len(found) != 1:
+            raise ValueError(f"{len(found)} table rows start with or hold {cell!r}, must be exactly 1")
+        return found[0], found[0]
+    anchor = _norm(str(entry["sentence"]))
+    if len(anchor.split()) < MIN_ANCHOR_WORDS:
+        raise ValueError(f"the sentence phrase needs {MIN_ANCHOR_WORDS} words or more")
+    found = [line for line in prose if anchor in line]
+    if len(found) != 1:
+        raise ValueError(f"the phrase is in {len(found)} lines of the topic, must be in exactly 1")
+    return anchor, found[0]
 
 
 def read_sidecar(document: Path) -> tuple[list[AnswerableLine], list[str]]:
-    """The sidecar's entries that resolve to one line of the document, and a reason for each that does not."""
+    """The sidecar's entries that resolve to one line of the document, and a reason for each that does not.
+
+    An entry names its line by `sentence` (a verbatim phrase of one prose line) or by `row` (the first
+    cell of one table row, such as a drug name)."""
     path = sidecar_path(document)
     if not path.is_file():
         return [], []
@@ -85,33 +126,29 @@ def read_sidecar(document: Path) -> tuple[list[AnswerableLine], list[str]]:
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
         return [], [f"{path.name}: not valid YAML ({str(exc).splitlines()[0]})"]
     if not isinstance(data, list):
-        return [], [f"{path.name}: must be a list of entries with 'sentence' and 'questions'"]
+        return [], [f"{path.name}: must be a list of entries with 'sentence' (or 'row') and 'questions'"]
     try:
-        lines = _body_lines(document.read_text(encoding="utf-8"))
+        body = _body(document.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         return [], [f"{document.name}: cannot read the topic the questions belong to ({type(exc).__name__})"]
+    prose, rows = _prose_lines(body), _table_rows(body)
     entries: list[AnswerableLine] = []
     problems: list[str] = []
     seen: set[str] = set()
     for n, entry in enumerate(data, start=1):
         where = f"{path.name} entry {n}"
-        if not isinstance(entry, dict) or set(entry) != {"sentence", "questions"}:
-            problems.append(f"{where}: needs exactly the keys 'sentence' and 'questions'")
+        if not isinstance(entry, dict) or set(entry) not in ({"sentence", "questions"}, {"row", "questions"}):
+            problems.append(f"{where}: needs exactly the keys 'sentence' (or 'row') and 'questions'")
             continue
-        anchor = _norm(str(entry["sentence"]))
-        questions = entry["questions"]
-        if len(anchor.split()) < MIN_ANCHOR_WORDS:
-            problems.append(f"{where}: the sentence phrase needs {MIN_ANCHOR_WORDS} words or more")
+        try:
+            anchor, line = _entry_line(entry, prose, rows)
+        except ValueError as exc:
+            problems.append(f"{where}: {exc}")
             continue
-        found = [line for line in lines if anchor in line]
-        if len(found) != 1:
-            problems.append(
-                f"{where}: the phrase is in {len(found)} lines of the topic, must be in exactly 1"
-            )
-            continue
-        if found[0] in seen:
+        if line in seen:
             problems.append(f"{where}: a second entry for the same line")
             continue
+        questions = entry["questions"]
         if (
             not isinstance(questions, list)
             or not 1 <= len(questions) <= MAX_QUESTIONS
@@ -119,8 +156,8 @@ def read_sidecar(document: Path) -> tuple[list[AnswerableLine], list[str]]:
         ):
             problems.append(f"{where}: 'questions' must be 1-{MAX_QUESTIONS} strings, each ending with '?'")
             continue
-        seen.add(found[0])
-        entries.append(AnswerableLine(anchor, found[0], tuple(" ".join(q.split()) for q in questions)))
+        seen.add(line)
+        entries.append(AnswerableLine(anchor, line, tuple(" ".join(q.split()) for q in questions)))
     return entries, problems
 
 
