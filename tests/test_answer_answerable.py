@@ -9,6 +9,7 @@ import pytest
 
 from medcite.answer.answerable import (
     AnswerableLine,
+    AskedQuestion,
     QuestionVectors,
     answerable_lines,
     line_shares,
@@ -122,10 +123,10 @@ def test_every_shipped_topic_has_known_questions() -> None:
 def _shares(question: str, lines: tuple[AnswerableLine, ...], with_vectors: bool) -> list[float]:
     weights, aliases = question_weights(question)
     if not with_vectors:
-        return line_shares(lines, weights, aliases)
+        return line_shares(lines, AskedQuestion(weights, aliases))
     embedder = get_embedder("e5-small")
     vectors = QuestionVectors(embedder, load_vector_pack(vector_pack_path(), embedder.name))
-    return line_shares(lines, weights, aliases, embedder.embed_query(question), vectors)
+    return line_shares(lines, AskedQuestion(weights, aliases, embedder.embed_query(question), vectors))
 
 
 @pytest.mark.parametrize("with_vectors", [True, False])

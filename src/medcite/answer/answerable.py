@@ -240,13 +240,18 @@ def lexical_similarity(
     return sum(w for s, w in question_terms.items() if s in stems) / total
 
 
-def line_votes(
-    lines: Sequence[AnswerableLine],
-    question_terms: Mapping[str, float],
-    aliases: Mapping[str, str],
-    question_vector: np.ndarray | None = None,
-    vectors: QuestionVectors | None = None,
-) -> list[float]:
+@dataclass(frozen=True)
+class AskedQuestion:
+    """The asked question as the matching needs it: its weighted stems and synonyms (`select`), and its
+    embedding with the known questions' vectors when search has vectors."""
+
+    terms: Mapping[str, float]
+    aliases: Mapping[str, str]
+    vector: np.ndarray | None = None
+    vectors: QuestionVectors | None = None
+
+
+def line_votes(lines: Sequence[AnswerableLine], asked: AskedQuestion) -> list[float]:
     """Each line's votes: every known question votes for its line with exp((similarity - 1) / T).
 
     A line several of whose questions are close outvotes one with a single lucky match. Similarity is
@@ -254,26 +259,20 @@ def line_votes(
     (`LEXICAL_ONLY_T`)."""
     votes = []
     for entry in lines:
-        overlap = np.array([lexical_similarity(question_terms, aliases, q) for q in entry.stems])
-        if question_vector is not None and vectors is not None:
-            similarity = vectors.get(entry.questions) @ question_vector + LEXICAL * overlap
+        overlap = np.array([lexical_similarity(asked.terms, asked.aliases, q) for q in entry.stems])
+        if asked.vector is not None and asked.vectors is not None:
+            similarity = asked.vectors.get(entry.questions) @ asked.vector + LEXICAL * overlap
             votes.append(float(np.exp((similarity - 1.0) / TEMPERATURE).sum()))
         else:
             votes.append(float(np.exp((overlap - 1.0) / LEXICAL_ONLY_T).sum()))
     return votes
 
 
-def line_shares(
-    lines: Sequence[AnswerableLine],
-    question_terms: Mapping[str, float],
-    aliases: Mapping[str, str],
-    question_vector: np.ndarray | None = None,
-    vectors: QuestionVectors | None = None,
-) -> list[float]:
+def line_shares(lines: Sequence[AnswerableLine], asked: AskedQuestion) -> list[float]:
     """How likely each line is to be the one the asked question is about (the shares sum to 1): a
     clear winner takes most of the share while an unclear case spreads it, so a feature built on it
     is strong only when it is sure."""
-    return _shares(line_votes(lines, question_terms, aliases, question_vector, vectors))
+    return _shares(line_votes(lines, asked))
 
 
 def _shares(votes: Sequence[float]) -> list[float]:
@@ -292,17 +291,14 @@ class AskedLike:
 def asked_like(
     candidates: Sequence[Candidate],
     lines_by_source: Mapping[int, Sequence[AnswerableLine]],
-    question_terms: Mapping[str, float],
-    aliases: Mapping[str, str],
-    question_vector: np.ndarray | None = None,
-    vectors: QuestionVectors | None = None,
+    asked: AskedQuestion,
 ) -> AskedLike:
     """Each candidate of a source with known questions gets the share of its line (`line_shares`); a
     candidate outside those lines (a table row) gets an even share, the prior: no evidence either way.
     Each such source gets its share of all the votes: which source's questions are most like this one."""
     with_candidates = {c.hit.source_id for c in candidates}
     votes = {
-        sid: line_votes(lines, question_terms, aliases, question_vector, vectors)
+        sid: line_votes(lines, asked)
         for sid, lines in lines_by_source.items()
         if lines and sid in with_candidates
     }

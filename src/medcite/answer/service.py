@@ -14,7 +14,13 @@ import numpy as np
 from sqlalchemy import select
 
 from medcite.answer.analyse import Analysis, analyse_question
-from medcite.answer.answerable import AskedLike, QuestionVectors, asked_like, lines_for_origin
+from medcite.answer.answerable import (
+    AskedLike,
+    AskedQuestion,
+    QuestionVectors,
+    asked_like,
+    lines_for_origin,
+)
 from medcite.answer.compose_extractive import SourceInfo, compose_extractive, relevant_candidates
 from medcite.answer.compose_llm import compose_llm
 from medcite.answer.drugs import class_words
@@ -184,9 +190,8 @@ class AnswerService:
                 embedder, load_vector_pack(vector_pack_path(), embedder.name)
             )
         vectors = self._question_vectors if query_vector is not None else None
-        return asked_like(
-            selection.candidates, lines, selection.question_terms, selection.aliases, query_vector, vectors
-        )
+        asked = AskedQuestion(selection.question_terms, selection.aliases, query_vector, vectors)
+        return asked_like(selection.candidates, lines, asked)
 
     def _sources(self, ids: set[int]) -> dict[int, SourceInfo]:
         if not ids:
