@@ -12,6 +12,8 @@ from medcite.answer.service import AnswerService
 from medcite.config import Settings, load_settings
 from medcite.ingest.pipeline import ingest_paths
 from medcite.library import library_path
+from medcite.library.bootstrap import ensure_library
+from medcite.search.embeddings import get_embedder
 from medcite.store import Store
 
 pytest_plugins = ["pg", "llm_server"]  # real PostgreSQL and OpenAI-compatible servers
@@ -70,5 +72,15 @@ def library_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Answer
     )
     s = Store(settings.database_url)
     ingest_paths([library_path()], s, settings, None)
+    yield AnswerService(settings, s)
+    s.dispose()
+
+
+@pytest.fixture(scope="session")
+def library_hybrid_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AnswerService]:
+    """The starter library as a fresh install has it: indexed from the shipped vector pack, hybrid."""
+    settings = load_settings(data_dir=tmp_path_factory.mktemp("library-hybrid"))
+    s = Store(settings.database_url)
+    ensure_library(s, settings, get_embedder(settings.search.embedder))
     yield AnswerService(settings, s)
     s.dispose()

@@ -106,3 +106,15 @@ def test_a_clearly_asked_line_leads_from_any_section(
     assert service.ask(question).bottom_line[0].text.startswith(lead)
     monkeypatch.setattr(bottom_line, "CLEARLY_ASKED", 2.0)  # a share can never reach it
     assert not service.ask(question).bottom_line[0].text.startswith(lead)
+
+
+def test_a_clearly_asked_line_about_another_drug_answers_the_drug_asked(
+    library_hybrid_service: AnswerService,
+) -> None:
+    """A question about salmeterol is answered by the line saying MART is for formoterol only, although
+    that line names only other drugs (with vectors: the known questions match in meaning, not words)."""
+    article = library_hybrid_service.ask(
+        "Asthma on fluticasone/salmeterol twice daily. Could she take extra puffs of it as her reliever "
+        "instead of salbutamol?"
+    )
+    assert article.bottom_line[0].text.startswith("MART is only for ICS-formoterol combinations")

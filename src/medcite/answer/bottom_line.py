@@ -322,7 +322,12 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> BottomL
     eligible = [c for c in pool if section_fit(c, ctx.failing, ctx.intent) >= 0]
     ranked = sorted(
         eligible,
-        key=lambda c: (c.hit.source_id != ctx.lead_source, _about_other_drug(c, ctx), -fit(c, ctx), c.order),
+        key=lambda c: (
+            c.hit.source_id != ctx.lead_source,
+            _about_other_drug(c, ctx) and not clearly_asked(c, ctx),  # "not for ICS with other LABAs"
+            -fit(c, ctx),
+            c.order,
+        ),
     )
     ruled = ruling_out(pool, ctx)
     first = ruled
