@@ -6,13 +6,19 @@ and a sentence embedding both miss that the question proposes what the sentence 
 editors write, next to a topic, the questions each of its advice lines answers (the doc2query
 technique, here written by people rather than generated): `<topic>.questions.yaml`, a list of
 
-    - sentence: "Do not use low-dose dopamine"   # a verbatim phrase of exactly one body line
+    - sentence: "Do not use low-dose dopamine"   # a verbatim phrase of exactly one prose line
       questions: ["Is renal-dose dopamine worth it in AKI?", ...]
+    - row: "Ticagrelor"                           # or the first cell of one table row
+      questions: ["Same ticagrelor dose after the first year?", ...]
 
-Asked-question-to-known-question similarity is one feature of the bottom-line choice
-(`bottom_line.fit`), measured by the same embedder as search (both sides encoded as queries), or by
-weighted word overlap when search runs without vectors. Any Markdown source may have a sidecar: the
-starter library ships one per topic, and a hospital may add them to its own protocols.
+The asked question is compared with every known question of the sources the answer draws on (the same
+embedder as search, both sides encoded as queries, plus a little word overlap; word overlap alone when
+search runs without vectors), and each known question votes for its line (`line_votes`). The votes
+serve the bottom-line choice three ways: a line's share of its source's votes is a feature of
+`bottom_line.fit`; a clearly asked line may lead from any section (`bottom_line.clearly_asked`); and a
+source's share of all votes helps choose the lead topic (`compose_extractive._lead_source`). Any
+Markdown source may have a sidecar: the starter library ships one per topic, and a hospital may add
+them to its own protocols.
 """
 
 from __future__ import annotations
