@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from medcite.answer.answerable import (
@@ -227,3 +228,14 @@ def test_table_rows_are_named_by_their_first_cell(tmp_path: Path) -> None:
         "example.questions.yaml entry 3: 2 table rows start with or hold 'doxycycline', must be exactly 1",
         "example.questions.yaml entry 4: 0 table rows start with or hold 'drug', must be exactly 1",
     ]
+
+
+def test_shipped_question_vectors_match_a_fresh_encoding() -> None:
+    """Stored as int8 to keep the package small; the rounding must not move a cosine noticeably."""
+    embedder = get_embedder("e5-small")
+    pack = load_vector_pack(vector_pack_path(), embedder.name)
+    questions = answerable_lines(AKI)[0].questions
+    shipped = QuestionVectors(embedder, pack).get(questions)
+    fresh = embedder.embed_queries(list(questions))
+    assert np.allclose((shipped * fresh).sum(axis=1), 1.0, atol=1e-3)
+    assert np.allclose(np.linalg.norm(shipped, axis=1), 1.0, atol=1e-5)

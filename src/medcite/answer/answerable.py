@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import frontmatter
@@ -34,14 +34,13 @@ import numpy as np
 import yaml
 
 from medcite.answer.select import Candidate, answering_stems
-from medcite.library import library_path
+from medcite.library import ORIGIN_PREFIX, library_path
 from medcite.search.embeddings import Embedder
 from medcite.search.vector_cache import vector_key
 from medcite.text.tokens import tokenize
 
 SUFFIX = ".questions.yaml"
 QUERY_KEY_PREFIX = "query: "  # pack keys of question vectors, apart from passage vectors of the same text
-LIBRARY_ORIGIN = "library:"  # as medcite.library.bootstrap.ORIGIN_PREFIX
 MIN_ANCHOR_WORDS = 5
 MAX_QUESTIONS = 5
 # libyaml's safe loader when PyYAML was built with it: sidecars are read on the first answer, 15x faster
@@ -59,11 +58,11 @@ class AnswerableLine:
     anchor: str  # the phrase that locates the line
     line: str  # the whole body line, normalised
     questions: tuple[str, ...]
-    stems: tuple[frozenset[str], ...] = ()  # each question's stems, for word overlap without vectors
 
-    def __post_init__(self) -> None:
-        if not self.stems:
-            object.__setattr__(self, "stems", tuple(frozenset(tokenize(q)) for q in self.questions))
+    @cached_property
+    def stems(self) -> tuple[frozenset[str], ...]:
+        """Each question's stems, for the word overlap (computed once per line, not per answer)."""
+        return tuple(frozenset(tokenize(q)) for q in self.questions)
 
 
 def sidecar_path(document: Path) -> Path:
@@ -184,8 +183,8 @@ def answerable_lines(document: Path) -> tuple[AnswerableLine, ...]:
 
 def lines_for_origin(origin: str) -> tuple[AnswerableLine, ...]:
     """The sidecar entries of a stored source, found from its origin (a library topic or a local file)."""
-    if origin.startswith(LIBRARY_ORIGIN):
-        path = library_path() / origin[len(LIBRARY_ORIGIN) :]
+    if origin.startswith(ORIGIN_PREFIX):
+        path = library_path() / origin.removeprefix(ORIGIN_PREFIX)
     elif Path(origin).is_absolute():
         path = Path(origin)
     else:

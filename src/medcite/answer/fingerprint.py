@@ -18,11 +18,11 @@ from importlib import resources
 from importlib.abc import Traversable
 
 from medcite import __version__
+from medcite.answer.answerable import SUFFIX as KNOWN_QUESTIONS
 
 PACKAGES = ("answer", "search", "text", "safety")
 PRESENTATION_ONLY = frozenset({"answer/render.py", "answer/evaluate.py"})
 _SUFFIXES = (".py", ".tsv", ".yaml", ".json", ".txt")
-KNOWN_QUESTIONS = ".questions.yaml"  # as medcite.answer.answerable.SUFFIX
 
 
 def _files(folder: Traversable, prefix: str) -> list[tuple[str, Traversable]]:

@@ -10,9 +10,11 @@ from importlib import resources
 from pathlib import Path
 
 LIBRARY_VERSION = "2026.11.0"
+ORIGIN_PREFIX = "library:"  # the origin of a library topic in the store: "library:<path under topics>"
 
 __all__ = [
     "LIBRARY_VERSION",
+    "ORIGIN_PREFIX",
     "dev_c_questions_path",
     "heldout_b_questions_path",
     "heldout_questions_path",

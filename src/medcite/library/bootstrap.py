@@ -21,15 +21,13 @@ from sqlalchemy import select
 from medcite.answer.answerable import QUERY_KEY_PREFIX, answerable_lines
 from medcite.config import Settings
 from medcite.ingest.pipeline import embedding_text, ingest_paths, origin_for, prepare_document, store_prepared
-from medcite.library import library_path
-from medcite.library.vector_pack import load_vector_pack, vector_pack_path
+from medcite.library import ORIGIN_PREFIX, library_path
+from medcite.library.vector_pack import load_vector_pack, save_vector_pack, vector_pack_path
 from medcite.search.embeddings import Embedder
 from medcite.search.vector_cache import vector_key
 from medcite.store import Store
 from medcite.store.sources import remove_source
 from medcite.store.tables import SourceRow
-
-ORIGIN_PREFIX = "library:"
 
 
 @dataclass
@@ -63,33 +61,38 @@ def library_texts(settings: Settings, root: Path | None = None) -> list[str]:
 
 
 def build_vector_pack(settings: Settings, embedder: Embedder, root: Path | None = None) -> tuple[Path, int]:
-    """Encode the shipped library and write the pack next to it (a maintainer step before a release)."""
-    texts = library_texts(settings, root)
+    """Encode the shipped library and its known questions and write the pack next to it (a maintainer
+    step before a release); vectors already in the pack are reused."""
     known = load_vector_pack(vector_pack_path(root), embedder.name)
-    keys = [vector_key(embedder.name, t) for t in texts]
-    missing = [i for i, k in enumerate(keys) if k not in known]
-    if missing:
-        fresh = embedder.embed_passages([texts[i] for i in missing])
-        for row, i in enumerate(missing):
-            known[keys[i]] = fresh[row]
+    passages, encoded = _vectors(
+        library_texts(settings, root), "", embedder.embed_passages, known, embedder.name
+    )
     # the questions each advice line answers (`answerable`), compared with the asked question as queries
     questions = sorted(
         {q for path in library_files(root).values() for e in answerable_lines(path) for q in e.questions}
     )
-    question_keys = [vector_key(embedder.name, QUERY_KEY_PREFIX + q) for q in questions]
-    new_questions = [q for q, k in zip(questions, question_keys, strict=True) if k not in known]
-    if new_questions:
-        fresh = embedder.embed_queries(new_questions)
-        for row, q in enumerate(new_questions):
-            known[vector_key(embedder.name, QUERY_KEY_PREFIX + q)] = fresh[row]
-    keys = keys + question_keys
-    unique = sorted(set(keys))
-    vectors = (
-        np.stack([known[k] for k in unique]).astype(np.float16) if unique else np.zeros((0, embedder.dim))
+    asked, encoded_questions = _vectors(
+        questions, QUERY_KEY_PREFIX, embedder.embed_queries, known, embedder.name
     )
     path = vector_pack_path(root)
-    np.savez_compressed(path, model=np.array(embedder.name), keys=np.array(unique), vectors=vectors)
-    return path, len(missing) + len(new_questions)
+    save_vector_pack(path, embedder.name, passages, asked, embedder.dim)
+    return path, encoded + encoded_questions
+
+
+def _vectors(
+    texts: list[str],
+    prefix: str,
+    encode: Callable[[list[str]], np.ndarray],
+    known: dict[str, np.ndarray],
+    model: str,
+) -> tuple[dict[str, np.ndarray], int]:
+    """`vector_key(model, prefix + text)` -> vector for each text, and how many had to be encoded (those
+    not `known`; each distinct text once)."""
+    keys = [vector_key(model, prefix + t) for t in texts]
+    missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in known}.items())
+    if missing:
+        known.update(zip((k for k, _ in missing), encode([t for _, t in missing]), strict=True))
+    return {k: known[k] for k in keys}, len(missing)
 
 
 def ensure_library(

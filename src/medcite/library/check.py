@@ -486,7 +486,7 @@ def _check_questions(path: Path, topics: list[_Topic], report: CheckReport) -> N
             report.problems.append(
                 Problem(shown, None, f"question is also in {q.topic}{QUESTIONS_SUFFIX}: {q.question[:60]}")
             )
-        if " ".join(q.key_phrase.casefold().split()) not in " ".join(topic.body.casefold().split()):
+        if _plain(q.key_phrase) not in _plain(topic.body):
             report.problems.append(
                 Problem(shown, None, f"key phrase {q.key_phrase!r} does not appear in topic {q.topic!r}")
             )

@@ -42,6 +42,20 @@ class Embedder(ABC):
         Texts are encoded in batches of similar length (sorted by characters), so a batch pads
         little; the cost of a batch grows with its longest text.
         """
+        return self._embed_many(texts, "passage", batch_size, progress, max_chars)
+
+    def embed_queries(self, texts: Sequence[str], batch_size: int | None = None) -> np.ndarray:
+        """Vectors for several queries (questions compared with questions), in the order given."""
+        return self._embed_many(texts, "query", batch_size)
+
+    def _embed_many(
+        self,
+        texts: Sequence[str],
+        role: Role,
+        batch_size: int | None = None,
+        progress: Callable[[int], None] | None = None,
+        max_chars: int | None = None,
+    ) -> np.ndarray:
         limit = max_chars or self.max_chars
         size = batch_size or self.batch_size
         cut = [t[:limit] for t in texts]
@@ -49,18 +63,9 @@ class Embedder(ABC):
         out = np.zeros((len(cut), self.dim), dtype=np.float32)
         for start in range(0, len(order), size):
             rows = order[start : start + size]
-            out[rows] = self._encode([cut[i] for i in rows], "passage")
+            out[rows] = self._encode([cut[i] for i in rows], role)
             if progress is not None:
                 progress(len(rows))
-        return _normalise(out)
-
-    def embed_queries(self, texts: Sequence[str], batch_size: int | None = None) -> np.ndarray:
-        """Vectors for several queries (questions compared with questions), in the order given."""
-        size = batch_size or self.batch_size
-        cut = [t[: self.max_chars] for t in texts]
-        out = np.zeros((len(cut), self.dim), dtype=np.float32)
-        for start in range(0, len(cut), size):
-            out[start : start + size] = self._encode(cut[start : start + size], "query")
         return _normalise(out)
 
     def embed_query(self, text: str) -> np.ndarray:
