@@ -336,3 +336,54 @@ def test_implied_conditions() -> None:
     facts = extract_facts(potassium)
     assert facts.condition == "chronic kidney disease"  # the named condition is the comorbidity here
     assert derived_conditions(potassium, facts.labs) == ["hyperkalaemia"]
+
+
+def test_lab_names_are_not_read_as_breastfeeding_or_a_home() -> None:
+    """ "lactate 1.6" is a lab and "nursing home" is where she lives; neither says she is breastfeeding."""
+    assert extract_facts("79F, lactate 1.6, from a nursing home. Antibiotics?").breastfeeding is None
+    assert extract_facts("34F, 3 months postpartum and breastfeeding. Which antidepressant?").breastfeeding
+    assert extract_facts("Nursing mother with mastitis. Flucloxacillin safe?").breastfeeding
+    assert extract_facts("Lactating woman with a UTI. Nitrofurantoin?").breastfeeding
+
+
+def test_short_lab_names_clinicians_write() -> None:
+    labs = extract_facts("HR 118, RR 26, K 6.1, WCC 14.2, Na 131. Plan?").labs
+    assert {lab.name: lab.value for lab in labs} == {
+        "HR": "118",
+        "RR": "26",
+        "K": "6.1",
+        "WCC": "14.2",
+        "Na": "131",
+    }
+
+
+@pytest.mark.parametrize(
+    ("question", "implied"),
+    [
+        # an abnormal temperature with a qSOFA sign, lactate 2 or more, or SIRS criteria: suspected sepsis
+        ("88M, temp 38.9, HR 112, new confusion, BP 134/80. Antibiotics how fast?", ["sepsis"]),
+        ("Temp 35.4, HR 96, RR 24 after a fall at home. What now?", ["sepsis"]),
+        ("Temp 38.6, HR 104, WCC 17, BP 122/70, alert. Blood cultures first?", ["sepsis"]),
+        ("Temp 38.6, lactate 3.1, BP 96/58. Fluids?", ["sepsis"]),
+        # fever alone, or tachycardia without another sign, is not
+        ("Temp 38.4, right loin pain and rigors, urine dip positive. Antibiotic?", []),
+        ("Temp 38.2, HR 100, alert, RR 16. Viral?", []),
+        ("Temp 37.1, HR 130, RR 28, confused. What now?", []),
+        # neutropenia is read first: febrile neutropenia is the more specific problem
+        ("Temp 38.5, HR 110, neutrophils 0.3, confused. Which antibiotic?", ["febrile neutropenia"]),
+        ("K 6.4 after a crush injury, ECG normal. Calcium first?", ["hyperkalaemia"]),
+    ],
+)
+def test_conditions_read_from_vital_signs_and_labs(question: str, implied: list[str]) -> None:
+    from medcite.answer.analyse import derived_conditions
+
+    assert derived_conditions(question, extract_facts(question).labs) == implied
+
+
+def test_a_yes_no_question_about_treatment_is_not_a_dose_question() -> None:
+    """The case mentions a dose; what is asked is whether to treat at all."""
+    question = (
+        "Recurrent otitis media, his mother wants a low dose of antibiotic daily. Should I prescribe that?"
+    )
+    assert classify_intent(question) is Intent.TREATMENT_CHOICE
+    assert classify_intent("On amlodipine 10 mg, BP 152/94. What should I add next?") is Intent.NEXT_STEP

@@ -117,3 +117,17 @@ def test_after_a_stated_failure_the_plan_skips_first_line_steps(service: AnswerS
     assert steps and not [s.text for s in steps if "as the first DMARD" in s.text]
     fails = [s for s in steps if s.lead == "If this fails"]
     assert fails and "not at target on a biologic or JAK inhibitor" in fails[0].text
+
+
+def test_a_dosing_row_that_rules_the_drug_out_is_not_swapped_for_the_plain_dose(
+    service: AnswerService,
+) -> None:
+    """The table row carries the contraindication the case meets (creatinine clearance 38); the prose
+    sentence with the same dose does not, so the row leads and no second sentence repeats the dose."""
+    article = service.ask(
+        "Woman of 85 with uncomplicated cystitis, creatinine clearance 38 mL/min. Nitrofurantoin 100 mg "
+        "twice daily for 5 days?"
+    )
+    assert "CrCl below 60 mL/min as a contraindication" in article.bottom_line[0].text
+    assert not [s for s in article.bottom_line[1:] if "nitrofurantoin" in s.text.lower()]
+    assert any(w.kind == "contraindication" for w in article.warnings)

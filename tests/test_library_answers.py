@@ -118,3 +118,16 @@ def test_a_clearly_asked_line_about_another_drug_answers_the_drug_asked(
         "instead of salbutamol?"
     )
     assert article.bottom_line[0].text.startswith("MART is only for ICS-formoterol combinations")
+
+
+def test_unnamed_sepsis_is_read_from_the_vital_signs(library_hybrid_service: AnswerService) -> None:
+    """The question never says "sepsis": fever, tachycardia, a fast breathing rate and new drowsiness do,
+    and so the sepsis topic answers how soon antibiotics go in."""
+    article = library_hybrid_service.ask(
+        "Man of 77 from a nursing home, temp 38.7, HR 115, RR 25, newly drowsy, no clear source. How soon "
+        "should antibiotics be given?"
+    )
+    assert not article.insufficient_evidence
+    assert article.assessment.facts.breastfeeding is None  # "nursing home" is where he lives
+    assert article.references[0].title.startswith("Sepsis")
+    assert "give antimicrobials within 3 hours" in article.bottom_line[0].text

@@ -61,9 +61,9 @@ _LAB_NAMES = (
     r"ldl(?:-c| cholesterol)?|hdl(?:-c)?|total cholesterol|cholesterol|triglycerides|"
     r"haemoglobin|hemoglobin|hb|"
     r"platelets?|wbc|white cell count|neutrophils|alt|ast|bilirubin|inr|tsh|free t4|troponin|bnp|"
-    r"nt-probnp|glucose|blood sugar|ferritin|albumin|blood pressure|bp|heart rate|pulse|temperature|temp|"
+    r"nt-probnp|glucose|blood sugar|ferritin|albumin|blood pressure|bp|heart rate|hr|pulse|temperature|temp|"
     r"spo2|oxygen saturation|sats|bmi|weight|das28|uric acid|urate|vitamin d|magnesium|calcium|lactate|psa|"
-    r"fev1|qtc|urine acr|acr|respiratory rate|phosphate|lithium level|digoxin level|k\+|na\+"
+    r"fev1|qtc|urine acr|acr|respiratory rate|rr|wcc|phosphate|lithium level|digoxin level|k\+?|na\+?"
 )
 _LAB_UNITS = (
     r"%|mmol/mol|mmol/l|mg/dl|mg/l|g/l|g/dl|µmol/l|umol/l|micromol/l|ml/min/1\.73\s?m2|ml/min/1\.73m²|"
@@ -105,7 +105,11 @@ _NOT_PREGNANT = re.compile(
     r"(?:become\s+|get\s+)?(?:pregnan\w*|conceive)",
     re.I,
 )
-_BREASTFEEDING = re.compile(r"breast-?\s?feed\w*|lactat\w*|\bnursing\b", re.I)
+# not "lactate 1.6" (a lab) nor "nursing home" (where someone lives)
+_BREASTFEEDING = re.compile(
+    r"breast-?\s?feed\w*|\blactat(?:ing|ion)\b|\bnursing\b(?!\s+(?:home|facility|staff|care|team|notes?))",
+    re.I,
+)
 _INADEQUATE = re.compile(
     r"despite|inadequate(?:ly)?|insufficient(?:ly)? (?:response|controlled)|not (?:responding|controlled|"
     r"improving|working)|refractory|failed|failure of|no response|non-?respon|uncontrolled|poorly controlled|"
@@ -523,13 +527,47 @@ def condition_from_labs(labs: list[LabFact]) -> str | None:
 
 
 def _febrile(labs: list[LabFact]) -> bool:
+    temperature = _lab_value(labs, r"temp(?:erature)?|t")
+    return temperature is not None and temperature >= 38.0
+
+
+def _lab_value(labs: list[LabFact], name: str, part: int = 0) -> float | None:
+    """The first lab of that name as a number (`part` 1 of "128/76" is the diastolic)."""
     for lab in labs:
-        if re.fullmatch(r"temp(?:erature)?|t", lab.name, re.I):
+        if re.fullmatch(name, lab.name, re.I):
             try:
-                return float(lab.value) >= 38.0
-            except ValueError:
-                return False
-    return False
+                return float(lab.value.split("/")[part])
+            except (ValueError, IndexError):
+                return None
+    return None
+
+
+_CONFUSED = re.compile(r"\bconfus\w*|\bdrows\w*|\baltered (?:mental|conscious)|\bdelirium\b|\bGCS\b", re.I)
+
+
+def _suspected_sepsis(text: str, labs: list[LabFact]) -> bool:
+    """An abnormal temperature with a sign that the body is failing to cope (qSOFA: respiratory rate
+    22 or more, new confusion, systolic 100 or less; or lactate 2 or more) or with SIRS criteria
+    (heart rate over 90 with respiratory rate over 20 or white cells over 12 or under 4): screen as
+    suspected sepsis, as the sepsis guidelines ask, even when the question does not say the word."""
+    temperature = _lab_value(labs, r"temp(?:erature)?|t")
+    if temperature is None or 36.0 <= temperature < 38.0:
+        return False
+    rate = _lab_value(labs, r"heart rate|hr|pulse")
+    breathing = _lab_value(labs, r"respiratory rate|rr")
+    systolic = _lab_value(labs, r"blood pressure|bp")
+    lactate = _lab_value(labs, r"lactate")
+    white = _lab_value(labs, r"wbc|wcc|white cell count")
+    organ = (
+        (breathing is not None and breathing >= 22)
+        or (systolic is not None and systolic <= 100)
+        or (lactate is not None and lactate >= 2.0)
+        or bool(_CONFUSED.search(text))
+    )
+    sirs = (rate is not None and rate > 90) and (
+        (breathing is not None and breathing > 20) or (white is not None and not 4 <= white <= 12)
+    )
+    return organ or sirs
 
 
 # "had an MI last year", "history of AF": past history, not what the question is about
@@ -558,7 +596,9 @@ def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
     are what the question is about, so retrieval and the topic choice read them too."""
     out = ["status epilepticus"] if _status_epilepticus(question) else []
     from_labs = condition_from_labs(labs)
-    return [*out, from_labs] if from_labs else out
+    if from_labs:
+        return [*out, from_labs]
+    return [*out, "sepsis"] if _suspected_sepsis(question, labs) else out
 
 
 def _condition(text: str, drugs: list[DrugMention]) -> str | None:

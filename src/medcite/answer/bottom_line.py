@@ -337,7 +337,11 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> BottomL
         first = next((c for c in ranked if c.roles & set(ctx.roles) and c.role is not Role.CAUTION), None)
     if first is None:
         return BottomLine([], rules_out=False)
-    first = _prose_for_row(first, ranked, ctx)
+    if ruled is None:
+        first = _prose_for_row(first, ranked, ctx)
+    else:  # the row that rules the drug out stays, and no second sentence gives its dose
+        ruled_drugs = {d.lower() for d in ruled.drugs} & (ctx.focus_drugs or ctx.asked_drugs)
+        ranked = [c for c in ranked if not {d.lower() for d in c.drugs} & ruled_drugs]
     return BottomLine(_with_second(first, ranked, ctx), rules_out=ruled is not None and first is ruled)
 
 

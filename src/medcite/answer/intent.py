@@ -13,6 +13,7 @@ from medcite.answer.schema import Intent, Role
 from medcite.answer.select import asked_part
 
 ASKED_CUE_FACTOR = 2.0
+CASE_CUE_FACTOR = 0.5
 
 _CUES: dict[Intent, list[tuple[str, float]]] = {
     Intent.NEXT_STEP: [
@@ -33,6 +34,8 @@ _CUES: dict[Intent, list[tuple[str, float]]] = {
         (r"best (?:treatment|drug|therapy|option)|treatment of choice|preferred (?:treatment|agent)", 3),
         (r"how (?:do|should) (?:i|we|you) treat|how to treat|treatment (?:of|for)|treat(?:ing)? ", 1.5),
         (r"what (?:to|should i|should we) (?:add|start|prescribe|give|use)", 2),
+        # "Should I prescribe that?" opening a sentence (not "what should I add", a next step)
+        (r"(?:^|[.?!]\s+)(?:should|can|do) (?:i|we) (?:prescribe|give|start|use|add|offer)\b", 2),
         (r"\boptions?\b", 1),
     ],
     Intent.DOSING: [
@@ -116,7 +119,7 @@ def intent_scores(question: str) -> dict[Intent, float]:
     asked = asked_part(question)
     return {
         intent: sum(
-            w * (ASKED_CUE_FACTOR if asked and pattern.search(asked) else 1.0)
+            w * (ASKED_CUE_FACTOR if asked and pattern.search(asked) else CASE_CUE_FACTOR if asked else 1.0)
             for pattern, w in cues
             if pattern.search(question)
         )

@@ -40,6 +40,8 @@ def build_query(analysis: Analysis) -> str:
     parts = [analysis.question]
     if facts.condition and facts.condition.lower() not in analysis.question.lower():
         parts.append(facts.condition)
+    # what the case implies without naming it ("sepsis" from fever, tachycardia and confusion)
+    parts += [c for c in analysis.implied_conditions if c.lower() not in analysis.question.lower()]
     parts.append(_INTENT_TERMS[analysis.intent])
     if facts.inadequate_response or (analysis.intent is Intent.NEXT_STEP and facts.current_treatments):
         parts.append(_ESCALATION)
