@@ -387,3 +387,36 @@ def test_a_yes_no_question_about_treatment_is_not_a_dose_question() -> None:
     )
     assert classify_intent(question) is Intent.TREATMENT_CHOICE
     assert classify_intent("On amlodipine 10 mg, BP 152/94. What should I add next?") is Intent.NEXT_STEP
+
+
+def test_a_relative_clause_with_do_not_is_not_a_caution() -> None:
+    """ "for adults ... who do not have type 2 diabetes" says whom a recommendation is for; "do not give"
+    warns."""
+    from medcite.answer.schema import Role
+    from medcite.answer.select import classify_role
+
+    section = ("Recommendations", "First line")
+    role, _ = classify_role(
+        "Offer drug F as step 1 for adults who do not have type 2 diabetes [r1].", section
+    )
+    assert role is Role.RECOMMENDATION
+    role, _ = classify_role("Do not give drug F with drug G [r1].", section)
+    assert role is Role.CAUTION
+
+
+def test_what_follow_up_asks_for_monitoring() -> None:
+    from medcite.answer.intent import focus_roles
+    from medcite.answer.schema import Role
+
+    roles = focus_roles("Switching from fluoxetine to sertraline today. What follow-up does she need?")
+    assert Role.MONITORING in roles
+
+
+def test_asking_words_a_source_says_differently() -> None:
+    """ "change" is answered by "switch", "stop" by "taper", "as usual" by "the standard" course."""
+    from medcite.answer.select import answering_stems, question_weights
+    from medcite.text.tokens import tokenize
+
+    weights, _ = question_weights("Plan to change drugs. Do I stop the first one at 12 weeks as usual?")
+    line = frozenset(tokenize("When switching, taper the first drug; continue beyond the standard course"))
+    assert {"chang", "stop", "usual"} <= set(weights) & answering_stems(line)

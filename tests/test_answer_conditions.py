@@ -70,6 +70,20 @@ def _case(case: str, asked: str = "What next?") -> CaseReading:
             "",
             -1,
         ),
+        # an exclusion in a relative clause, after "without X" (which the case also meets)
+        (
+            "52-year-old woman of Black African family origin, BP 158/96.",
+            "For adults under 55 without diabetes who are not of Black African family origin, start drug E.",
+            "",
+            -1,
+        ),
+        # not excluded: the age threshold decides, as for any sentence with one
+        (
+            "52-year-old white woman, BP 158/96.",
+            "For adults under 55 without diabetes who are not of Black African family origin, start drug E.",
+            "",
+            0.5,
+        ),
     ],
 )
 def test_condition_fit(case: str, sentence: str, title: str, expected: float) -> None:

@@ -60,7 +60,12 @@ _NOT_WORKING = re.compile(
 _NOT_TOLERATED = re.compile(
     r"\b(?:is |are |was |were )?not tolerated|(?:cannot|can't|unable to) tolerate", re.I
 )
-_WITHOUT = re.compile(r"\bwithout\s+((?:[a-z][a-z0-9-]+)(?:\s+(?!and\b|or\b)[a-z][a-z0-9-]+)?)", re.I)
+# "without bleeding", "who are not of Black African family origin", "who do not have diabetes"
+_WITHOUT = re.compile(
+    r"\b(?:without|who (?:are|is) not(?: of)?|who do(?:es)? not have)\s+"
+    r"((?:[a-z][a-z0-9-]+)(?:\s+(?!and\b|or\b|who\b|whose\b|that\b)[a-z][a-z0-9-]+)?)",
+    re.I,
+)
 CONDITION_MET_SHARE = 1.0  # share of the condition's words the question states (or a synonym of)
 # "Use amoxicillin-clavulanate when the child has had amoxicillin in the past 30 days, ..."
 _TRAILING_CONDITION = re.compile(
@@ -81,7 +86,8 @@ def condition_fit(text: str, source_title: str, case: CaseReading) -> float:
     """+1 when the patient meets the sentence's condition, -1 when not, 0 when it states none: the
     values are compared with its thresholds (`threshold_fit`); a condition in words ("if there are
     ECG changes", "women who become pregnant need ...") is met when the case states its words or
-    their synonyms; "without bleeding" is not met by a patient who is bleeding."""
+    their synonyms; "without bleeding" is not met by a patient who is bleeding, nor "who are not of
+    Black African family origin" by a patient who is."""
     for without in _WITHOUT.finditer(text):  # "for an INR of 4.5-10 without bleeding", bleeding patient
         excluded = {case.aliases.get(s, s) for s in tokenize(without.group(1))} - FILLER_STEMS
         if excluded & case.stems:

@@ -38,7 +38,9 @@ _ROLE_PATTERNS: list[tuple[Role, re.Pattern[str]]] = [
     (
         Role.CAUTION,
         re.compile(
-            r"contraindicat|\bavoid\b|\bdo not\b|should not|must not|\bnever\b|caution|warning|\brisk of\b|"
+            # "who do not have diabetes" describes people; "do not give" warns
+            r"contraindicat|\bavoid\b|(?<!who )(?<!that )\bdo not\b|should not|must not|\bnever\b|caution|"
+            r"warning|\brisk of\b|"
             r"toxicit|can cause|interact|not recommended|increase the risk|increases the risk|hypoglyc|"
             r"suppression|fatal|serious infection",
             re.I,
@@ -351,7 +353,10 @@ _ANSWERS_ASKED = {
     for asked, answers in (
         ("target", "aim goal"),
         ("start", "begin initiate hold delay defer"),
-        ("stop", "discontinue withdraw"),
+        ("stop", "discontinue withdraw taper"),
+        ("change", "switch"),
+        ("switch", "change"),
+        ("usual", "standard routine"),
         ("long", "duration month week day year"),
         ("keep", "continue"),
         ("often", "every interval frequency"),
