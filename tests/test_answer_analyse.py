@@ -366,7 +366,8 @@ def test_short_lab_names_clinicians_write() -> None:
         ("Temp 38.6, HR 104, WCC 17, BP 122/70, alert. Blood cultures first?", ["sepsis"]),
         ("Temp 38.6, lactate 3.1, BP 96/58. Fluids?", ["sepsis"]),
         # fever alone, or tachycardia without another sign, is not
-        ("Temp 38.4, right loin pain and rigors, urine dip positive. Antibiotic?", []),
+        ("Temp 38.4, right loin pain and rigors, urine dip positive. Antibiotic?", ["pyelonephritis"]),
+        ("Temp 38.6, HR 112, BP 124/80, not confused. Antibiotics?", []),
         ("Temp 38.2, HR 100, alert, RR 16. Viral?", []),
         ("Temp 37.1, HR 130, RR 28, confused. What now?", []),
         # neutropenia is read first: febrile neutropenia is the more specific problem
@@ -420,3 +421,43 @@ def test_asking_words_a_source_says_differently() -> None:
     weights, _ = question_weights("Plan to change drugs. Do I stop the first one at 12 weeks as usual?")
     line = frozenset(tokenize("When switching, taper the first drug; continue beyond the standard course"))
     assert {"chang", "stop", "usual"} <= set(weights) & answering_stems(line)
+
+
+@pytest.mark.parametrize(
+    ("question", "group"),
+    [
+        ("31F, temp 38.4, loin pain. Antibiotic?", "adult"),
+        ("Woman of 85 with cellulitis. Which antibiotic?", "adult"),
+        ("4-month-old with bronchiolitis, sats 91%. Oxygen?", "child"),
+        ("Toddler with croup. Dexamethasone dose?", "child"),
+        # the patient is the mother, whatever the baby's age
+        ("Her baby is 3 weeks old and she is breastfeeding. Which antidepressant?", "adult"),
+        ("Born at 34 weeks' gestation, now 5 days old and jaundiced. Phototherapy?", "child"),
+        ("What is the usual dose of apixaban?", None),
+    ],
+)
+def test_age_group(question: str, group: str | None) -> None:
+    assert analyse_question(question).age_group == group
+
+
+def test_fever_with_loin_pain_implies_pyelonephritis() -> None:
+    from medcite.answer.analyse import derived_conditions
+
+    for question in (
+        "27F, temp 38.6, right loin pain, urine dip positive. Antibiotic?",
+        "Rigors and left flank pain since last night, dip positive. Oral treatment?",
+    ):
+        assert derived_conditions(question, extract_facts(question).labs) == ["pyelonephritis"]
+    assert derived_conditions("Dysuria and frequency, no fever, no loin pain. Antibiotic?", []) == []
+
+
+def test_a_bare_ask_takes_the_sentence_before() -> None:
+    """ "OK?" says that something is asked, not what: the request is in the sentence before."""
+    from medcite.answer.select import asked_part
+
+    assert asked_part("Cystitis, CrCl 42. She wants nitrofurantoin again. OK?") == (
+        "She wants nitrofurantoin again. OK?"
+    )
+    assert asked_part("On warfarin. Starting clarithromycin. Is that all right?").startswith("Starting")
+    assert asked_part("CrCl 40 mL/min. Rivaroxaban dose?") == "Rivaroxaban dose?"
+    assert asked_part("On amlodipine, BP 150/95. Next?") == "Next?"

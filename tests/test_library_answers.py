@@ -131,3 +131,25 @@ def test_unnamed_sepsis_is_read_from_the_vital_signs(library_hybrid_service: Ans
     assert article.assessment.facts.breastfeeding is None  # "nursing home" is where he lives
     assert article.references[0].title.startswith("Sepsis")
     assert "give antimicrobials within 3 hours" in article.bottom_line[0].text
+
+
+def test_an_adult_is_answered_from_the_adult_topic(library_hybrid_service: AnswerService) -> None:
+    """Fever with flank pain is pyelonephritis; for a woman of 28 the topic for women leads, not the one
+    for infants and children that shares most of the words (it led before the age groups were read)."""
+    article = library_hybrid_service.ask(
+        "28-year-old woman with fever 38.6 and flank pain, urine dip positive, not pregnant. Which oral "
+        "antibiotic and for how long?"
+    )
+    assert article.references[0].title.startswith("Acute uncomplicated pyelonephritis in women")
+    assert "children" not in article.bottom_line[0].text.lower()
+
+
+def test_a_drug_the_implied_condition_rules_out_is_refused(library_hybrid_service: AnswerService) -> None:
+    """The question never says "pyelonephritis" and asks only "Fine?": the drug is in the sentence
+    before, and fever with flank pain is the condition that rules it out."""
+    article = library_hybrid_service.ask(
+        "28-year-old woman with fever 38.6 and flank pain, urine dip positive, not pregnant. She has "
+        "nitrofurantoin at home and wants to take that. Fine?"
+    )
+    assert "should be avoided when early pyelonephritis is suspected" in article.bottom_line[0].text
+    assert any(w.kind == "contraindication" for w in article.warnings)

@@ -213,6 +213,34 @@ class Analysis:
     # choice and the answerability check read them too
     implied_conditions: tuple[str, ...] = ()
 
+    @property
+    def age_group(self) -> str | None:
+        """ "child" or "adult" when the question says which (`age_group`), else None."""
+        return age_group(self.question, self.facts.age)
+
+
+_CHILD_WORDS = re.compile(
+    r"p(?:a)?ediatric|\bchild|\bboy\b|\bgirl\b|adolescen|infant|neonat|newborn|toddler|\bbaby\b|"
+    r"\b\d+[- ](?:day|week|month)s?[- ]old\b",
+    re.I,
+)
+_MOTHER = re.compile(
+    r"\bpregnan\w*|\btrimester\b|\bpost-?partum\b", re.I
+)  # not "born at 34 weeks' gestation"
+_ADULT_WORDS = re.compile(r"\b(?:adult|man|woman|gentleman|lady|\d{2}\s?[MF])\b", re.I)
+
+
+def age_group(question: str, age: int | None) -> str | None:
+    """ "child" under 18 (or "4-month-old", "toddler"), "adult" at 18 or over (or "woman", "68M"), None
+    when the question does not say: sentences for the other group then answer someone else."""
+    if age is not None:
+        return "child" if age < 18 else "adult"
+    if _MOTHER.search(question) or _BREASTFEEDING.search(question):
+        return "adult"  # the patient is the mother, whatever the baby's age
+    if _CHILD_WORDS.search(question):
+        return "child"
+    return "adult" if _ADULT_WORDS.search(question) else None
+
 
 def normalise(text: str) -> str:
     """Unicode NFKC, unified dashes and arrows, single spaces."""
@@ -562,7 +590,7 @@ def _suspected_sepsis(text: str, labs: list[LabFact]) -> bool:
         (breathing is not None and breathing >= 22)
         or (systolic is not None and systolic <= 100)
         or (lactate is not None and lactate >= 2.0)
-        or bool(_CONFUSED.search(text))
+        or bool(_CONFUSED.search(_affirmed(text)))
     )
     sirs = (rate is not None and rate > 90) and (
         (breathing is not None and breathing > 20) or (white is not None and not 4 <= white <= 12)
@@ -589,12 +617,37 @@ def _status_epilepticus(text: str) -> bool:
     return bool(prolonged and int(prolonged.group(1)) >= STATUS_EPILEPTICUS_MINUTES)
 
 
+# fever or rigors with loin (flank) pain: an upper urinary tract infection until shown otherwise
+_LOIN_PAIN = re.compile(
+    r"\b(?:loin|flank|renal angle|costovertebral angle)\b[^.?]{0,20}?\b(?:pain|tender\w*)", re.I
+)
+_FEVER_WORDS = re.compile(r"\b(?:rigou?rs|fever\w*|febrile|pyrexi\w*|temperature of 3[89])\b", re.I)
+
+
+# "no fever", "not confused", "denies loin pain": findings the case rules out
+_NEGATED_FINDING = re.compile(r"\b(?:no|not|without|denies|denied|nil)\s+(?:[\w-]+\s+){0,2}?[\w-]+", re.I)
+
+
+def _affirmed(text: str) -> str:
+    """The text without the findings it says are absent."""
+    return _NEGATED_FINDING.sub(" ", text)
+
+
+def _upper_uti(text: str, labs: list[LabFact]) -> bool:
+    text = _affirmed(text)
+    return bool(_LOIN_PAIN.search(text)) and (_febrile(labs) or bool(_FEVER_WORDS.search(text)))
+
+
 def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
     """Conditions the question implies without naming them: from its lab values ("K+ 6.4" is
-    hyperkalaemia) or from a stated duration (a 6-minute seizure is status epilepticus). Unlike
-    the condition the question names, which is often a comorbidity ("in a patient with CKD"), these
-    are what the question is about, so retrieval and the topic choice read them too."""
+    hyperkalaemia), from a stated duration (a 6-minute seizure is status epilepticus), or from signs
+    that together name one (fever with loin pain is pyelonephritis; fever with tachycardia and new
+    confusion is suspected sepsis). Unlike the condition the question names, which is often a
+    comorbidity ("in a patient with CKD"), these are what the question is about, so retrieval, the
+    topic choice and the case the bottom line is read against take them too."""
     out = ["status epilepticus"] if _status_epilepticus(question) else []
+    if _upper_uti(question, labs):
+        out.append("pyelonephritis")
     from_labs = condition_from_labs(labs)
     if from_labs:
         return [*out, from_labs]

@@ -67,6 +67,7 @@ WEIGHTS = {
     "taken": 0.3,  # penalty: "start an SGLT2 inhibitor" for a patient already on empagliflozin
     "no_drug": 0.3,  # penalty: "which antibiotic?" answered without naming one
     "asked_like": 2.0,  # share of the known questions like this one that the line answers (`answerable`)
+    "age_group": 0.3,  # penalty: a sentence about children for an adult patient, or about adults for a child
 }
 CLEARLY_ASKED = 0.3  # a line's share of the votes at which it may lead from any section
 MIN_SECOND_COVER = 0.08  # the second sentence must answer this much of what the first did not
@@ -132,7 +133,7 @@ _WHICH_DRUG = re.compile(
 _CONTRAINDICATION = re.compile(
     r"contraindicat|\bprefer (?:a|an)\b|\binstead of\b|"
     r"\bdo not (?:routinely )?(?:use|give|offer|prescribe|start|combine)|\bavoid\b|\bnot recommended\b|"
-    r"\bshould not be\b|\bseek specialist advice before\b",
+    r"\bshould not be\b|\b(?:should|must) be avoided\b|\bseek specialist advice before\b",
     re.I,
 )
 
@@ -150,6 +151,8 @@ class BottomLineContext:
     tried_drugs: frozenset[str]  # named in the question and not said to have worked: failing ones
     lead_source: int
     selection: Selection
+    age_group: str | None = None  # "child", "adult" or None (`analyse.age_group`)
+    implied: tuple[str, ...] = ()  # conditions the case implies (`analyse.derived_conditions`)
     later_episode: bool = field(default=False, init=False)  # a recurrence, second episode, relapse
     # read from the question in __post_init__
     roles: list[Role] = field(default_factory=list, init=False)
@@ -185,7 +188,9 @@ class BottomLineContext:
         meanings = [
             m for w in re.findall(r"\b[A-Z][A-Za-z0-9]{1,7}\b", case) for m in abbreviation_meanings(w)
         ]
-        stated = frozenset(tokenize(" ".join((case, *meanings, *derived_findings(self.values)))))
+        stated = frozenset(
+            tokenize(" ".join((case, *meanings, *derived_findings(self.values), *self.implied)))
+        )
         current = {d.lower() for d in self.current_treatments}
         self.focus_drugs = frozenset(d.name.lower() for d in find_drugs(asked)) - current
         self.case = CaseReading(
@@ -221,6 +226,7 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
         - WEIGHTS["episode"] * (ctx.later_episode and bool(FIRST_EPISODE.search(c.text)))
         - WEIGHTS["other_drug"] * _names_only_other_drugs(c, ctx.focus_drugs)
         - WEIGHTS["no_drug"] * (ctx.which_drug and not c.drugs)
+        - WEIGHTS["age_group"] * _for_other_age_group(c, ctx)
         - WEIGHTS["other_drug"]
         * bool(ctx.replaced and c.drugs and {d.lower() for d in c.drugs} <= ctx.replaced)
     )
@@ -244,6 +250,23 @@ def _starts_what_is_taken(c: Candidate, ctx: BottomLineContext) -> bool:
     if c.drugs:
         return {d.lower() for d in c.drugs} <= taken
     return bool({s for d in taken for s in tokenize(" ".join(class_words(d)))} & c.stems)
+
+
+_CHILDREN = re.compile(
+    r"\b(?:children|child|infants?|neonates?|newborns?|babies|toddlers|adolescents|young people)\b", re.I
+)
+_ADULTS = re.compile(r"\badults?\b", re.I)
+
+
+def _for_other_age_group(c: Candidate, ctx: BottomLineContext) -> bool:
+    """ "For children 3 months or older with pyelonephritis, ..." answers someone else when the patient is
+    31, and "in adults" when the patient is 4; a sentence naming both groups is for either."""
+    children, adults = bool(_CHILDREN.search(c.text)), bool(_ADULTS.search(c.text))
+    if ctx.age_group == "adult":
+        return children and not adults
+    if ctx.age_group == "child":
+        return adults and not children
+    return False
 
 
 def _names_only_other_drugs(c: Candidate, asked: frozenset[str]) -> bool:
@@ -283,7 +306,10 @@ _GENERIC_TITLE = frozenset(
 
 def _about_the_case(title: str, ctx: BottomLineContext) -> bool:
     """The source's title names something the question says ("migraine"), beyond generic words."""
-    return bool((set(tokenize(title)) - _GENERIC_TITLE - FILLER_STEMS) & ctx.case.question_terms)
+    # the case's stems hold what it implies too ("pyelonephritis" from fever and loin pain)
+    return bool(
+        (set(tokenize(title)) - _GENERIC_TITLE - FILLER_STEMS) & (ctx.case.question_terms | ctx.case.stems)
+    )
 
 
 def ruling_out(pool: list[Candidate], ctx: BottomLineContext) -> Candidate | None:

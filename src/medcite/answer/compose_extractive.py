@@ -55,6 +55,7 @@ from medcite.text.tokens import tokenize
 _EVALUATE = re.compile(
     r"\bconfirm\b|adherence|\bexclude\b|before escalating|\bassess\b|\bmeasure\b|treat to target", re.I
 )
+OTHER_AGE_GROUP = 3.0  # a source for children, for an adult patient, or the reverse
 ASKED_SOURCE_WEIGHT = 20.0  # a source's share of the known-question votes, against votes + cover (1-4)
 _SCOPE_SECTION = re.compile(r"(?:scope|about this (?:summary|guideline)|purpose)\b", re.I)
 _EXPLICIT_ESCALATION = re.compile(r"escalat|step[- ]up|intensif|treat to target|target is not", re.I)
@@ -338,6 +339,7 @@ def compose_extractive(
         selection.candidates,
         " ".join((analysis.question, *analysis.expansions, *derived)),
         selection.asked_sources,
+        analysis.age_group,
     )
     pool_keys = {c.key for c in pool}
     bottom_pool = pool + [
@@ -355,6 +357,8 @@ def compose_extractive(
         - {t.name for t in facts.treatments if t.response == "responded"},
         lead_source=lead_source,
         selection=selection,
+        age_group=analysis.age_group,
+        implied=analysis.implied_conditions,
     )
     chosen = choose_bottom_line(bottom_pool, context)
     bottom_candidates = chosen.sentences
@@ -503,7 +507,12 @@ def compose_extractive(
     return finish_article(article, warnings + conflicts, b)
 
 
-def _lead_source(candidates: list[Candidate], question: str, asked: dict[int, float] | None = None) -> int:
+def _lead_source(
+    candidates: list[Candidate],
+    question: str,
+    asked: dict[int, float] | None = None,
+    age_group: str | None = None,
+) -> int:
     """The source most about the question: its passages rank high and its sentences, section
     headings and title together cover most of the question's own words (rare words weigh most).
 
@@ -511,7 +520,10 @@ def _lead_source(candidates: list[Candidate], question: str, asked: dict[int, fl
     again with their share of the question-to-question votes added: they say which topic's questions
     this one is like, which words and passages miss ("pregnant and injecting heroin, detox?" is about
     opioid use, not about pregnancy). A source without known questions that leads (a hospital's own
-    protocol) keeps the lead, so adding known questions to the library never outranks local text."""
+    protocol) keeps the lead, so adding known questions to the library never outranks local text.
+
+    A source whose title is for the other age group ("... in infants and children" for a woman of 31)
+    competes with a handicap (`OTHER_AGE_GROUP`)."""
     votes: dict[int, float] = defaultdict(float)
     seen: set[int] = set()
     stems: dict[int, set[str]] = defaultdict(set)
@@ -526,6 +538,10 @@ def _lead_source(candidates: list[Candidate], question: str, asked: dict[int, fl
     idf = {s: math.log(1 + len(stems) / df[s]) for s in asked_stems if df[s]}
     total = sum(idf.values()) or 1.0
     cover = {sid: sum(w for s, w in idf.items() if s in stems[sid]) / total for sid in stems}
+    titles = {c.hit.source_id: c.hit.source_title for c in candidates}
+    for sid in votes:
+        if title_age_group(titles[sid]) not in (None, age_group) and age_group is not None:
+            cover[sid] -= OTHER_AGE_GROUP
     lead = max(votes, key=lambda sid: (votes[sid] + cover[sid], -sid))
     if not asked or lead not in asked:
         return lead
@@ -533,6 +549,21 @@ def _lead_source(candidates: list[Candidate], question: str, asked: dict[int, fl
         (sid for sid in votes if sid in asked),
         key=lambda sid: (votes[sid] + cover[sid] + ASKED_SOURCE_WEIGHT * asked[sid], -sid),
     )
+
+
+_TITLE_CHILDREN = re.compile(
+    r"\b(?:children|child|infants?|neonates?|newborns?|paediatric|pediatric)\b", re.I
+)
+_TITLE_ADULTS = re.compile(r"\b(?:adults?|women|men|pregnancy|pregnant)\b", re.I)
+
+
+def title_age_group(title: str) -> str | None:
+    """ "child" for "... in infants and children", "adult" for "... in adults" (or women, men,
+    pregnancy), None for a title that names both or neither."""
+    children, adults = bool(_TITLE_CHILDREN.search(title)), bool(_TITLE_ADULTS.search(title))
+    if children == adults:
+        return None
+    return "child" if children else "adult"
 
 
 def _dose_lead(c: Candidate, leads: dict[str, str]) -> str:

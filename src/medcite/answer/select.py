@@ -390,15 +390,28 @@ def answering_stems(stems: frozenset[str], aliases: dict[str, str] | None = None
     return out | {aliases[s] for s in stems if s in aliases} if aliases else out
 
 
+# "OK?", "Is that right?": says that something is asked, not what
+_BARE_ASK = re.compile(
+    r"^\W*(?:(?:is|would) (?:that|this|it) (?:be )?)?(?:ok|okay|fine|right|correct|alright|all right|"
+    r"reasonable|appropriate|sensible|acceptable)\W*$",
+    re.I,
+)
+
+
 def asked_part(question: str) -> str:
-    """The question's last interrogative sentence when it also states a case, else "". Splits at
+    """The question's last interrogative sentence when it also states a case, else "" (with the
+    sentence before when it only asks "OK?"). Splits at
     any full stop before a capital too: "CrCl 40 mL/min. Rivaroxaban dose?" is two sentences even
     though "min." can end an abbreviation."""
     parts = [p for p in re.split(r"(?<=[.!?])\s+(?=[A-Z])", question.strip()) if p]
     if len(parts) < 2:
         return ""
-    asked = [p for p in parts if "?" in p]
-    return (asked or parts)[-1]
+    asked = [i for i, p in enumerate(parts) if "?" in p]
+    last = asked[-1] if asked else len(parts) - 1
+    if _BARE_ASK.match(parts[last]) and last > 0:
+        # "... asks if she can just take that. OK?": the request is in the sentence before
+        return " ".join(parts[last - 1 : last + 1])
+    return parts[last]
 
 
 def question_weights(question: str) -> tuple[dict[str, float], dict[str, str]]:

@@ -7,7 +7,6 @@ article (timings aside): nothing here is random and ties are broken by stable ke
 
 from __future__ import annotations
 
-import re
 import time
 
 import numpy as np
@@ -103,11 +102,7 @@ class AnswerService:
         timings["retrieve"] = _ms(t)
 
         t = time.perf_counter()
-        paediatric = (analysis.facts.age is not None and analysis.facts.age < 18) or bool(
-            re.search(
-                r"p(?:a)?ediatric|\bchild|\bboy\b|\bgirl\b|adolescen|infant|neonat|toddler", question, re.I
-            )
-        )
+        paediatric = analysis.age_group == "child"
         selection = select_evidence(
             hits, query, analysis.intent, terms, paediatric=paediatric, question=analysis.question
         )
