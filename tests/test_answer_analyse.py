@@ -461,3 +461,15 @@ def test_a_bare_ask_takes_the_sentence_before() -> None:
     assert asked_part("On warfarin. Starting clarithromycin. Is that all right?").startswith("Starting")
     assert asked_part("CrCl 40 mL/min. Rivaroxaban dose?") == "Rivaroxaban dose?"
     assert asked_part("On amlodipine, BP 150/95. Next?") == "Next?"
+
+
+def test_adrenal_crisis_is_read_from_vomiting_or_hypotension() -> None:
+    from medcite.answer.analyse import derived_conditions
+
+    for question in (
+        "Addison disease, vomiting since last night. Hydrocortisone dose?",
+        "Adrenal insufficiency on hydrocortisone, BP 84/50 after a fall. What now?",
+    ):
+        assert "adrenal crisis" in derived_conditions(question, extract_facts(question).labs)
+    stable = "Addison disease, no vomiting, BP 124/78. Sick day rules?"
+    assert derived_conditions(stable, extract_facts(stable).labs) == []

@@ -131,3 +131,13 @@ def test_a_dosing_row_that_rules_the_drug_out_is_not_swapped_for_the_plain_dose(
     assert "CrCl below 60 mL/min as a contraindication" in article.bottom_line[0].text
     assert not [s for s in article.bottom_line[1:] if "nitrofurantoin" in s.text.lower()]
     assert any(w.kind == "contraindication" for w in article.warnings)
+
+
+def test_a_dose_question_is_answered_with_a_dose(service: AnswerService) -> None:
+    """ "What loading dose of levetiracetam?": the sentence saying to give a second-line loading dose
+    names the drug but no dose; the table row with 60 mg/kg answers."""
+    article = service.ask(
+        "70 kg woman still fitting 12 minutes after two doses of IV lorazepam. What loading dose of "
+        "levetiracetam?"
+    )
+    assert "60 mg/kg" in article.bottom_line[0].text

@@ -153,3 +153,30 @@ def test_a_drug_the_implied_condition_rules_out_is_refused(library_hybrid_servic
     )
     assert "should be avoided when early pyelonephritis is suspected" in article.bottom_line[0].text
     assert any(w.kind == "contraindication" for w in article.warnings)
+
+
+def test_a_sentence_about_the_implied_condition_leads(library_hybrid_service: AnswerService) -> None:
+    """Vomiting and a systolic of 82 in adrenal insufficiency are an adrenal crisis: the crisis dose
+    leads, not the daily replacement dose (which led before implied conditions counted)."""
+    question = (
+        "Addison disease on hydrocortisone 15 mg daily, vomiting since last night, BP 82/48. How much "
+        "hydrocortisone now?"
+    )
+    lead = "Treat adrenal crisis with hydrocortisone 100 mg intravenously at once"
+    assert library_hybrid_service.ask(question).bottom_line[0].text.startswith(lead)
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setitem(bottom_line.WEIGHTS, "implied", 0.0)
+    try:
+        assert not library_hybrid_service.ask(question).bottom_line[0].text.startswith(lead)
+    finally:
+        monkeypatch.undo()
+
+
+def test_hypoglycaemia_on_a_sulfonylurea_is_not_sent_home(library_hybrid_service: AnswerService) -> None:
+    """Glucose 2.1 on glimepiride is hypoglycaemia, and "can he be discharged?" is answered by the line
+    saying it can recur for many hours."""
+    article = library_hybrid_service.ask(
+        "Type 2 diabetes on glimepiride 4 mg, eGFR 25, glucose 2.1 mmol/L, better after IV glucose. Can "
+        "he be discharged?"
+    )
+    assert article.bottom_line[0].text.startswith("Hypoglycaemia caused by a sulfonylurea can recur")

@@ -638,16 +638,34 @@ def _upper_uti(text: str, labs: list[LabFact]) -> bool:
     return bool(_LOIN_PAIN.search(text)) and (_febrile(labs) or bool(_FEVER_WORDS.search(text)))
 
 
+# known adrenal insufficiency with vomiting or low blood pressure: treat as an adrenal crisis
+_ADRENAL_INSUFFICIENCY = re.compile(r"\baddison\w*|\badrenal insufficiency\b|\bhypoadrenal\w*", re.I)
+_CRISIS_SIGNS = re.compile(r"\bvomit\w*|\bshock\w*|\bcollaps\w*|\bhypotensi\w*", re.I)
+CRISIS_SYSTOLIC = 90  # mm Hg
+
+
+def _adrenal_crisis(text: str, labs: list[LabFact]) -> bool:
+    if not _ADRENAL_INSUFFICIENCY.search(text):
+        return False
+    systolic = _lab_value(labs, r"blood pressure|bp")
+    return bool(_CRISIS_SIGNS.search(_affirmed(text))) or (
+        systolic is not None and systolic < CRISIS_SYSTOLIC
+    )
+
+
 def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
     """Conditions the question implies without naming them: from its lab values ("K+ 6.4" is
     hyperkalaemia), from a stated duration (a 6-minute seizure is status epilepticus), or from signs
     that together name one (fever with loin pain is pyelonephritis; fever with tachycardia and new
-    confusion is suspected sepsis). Unlike the condition the question names, which is often a
-    comorbidity ("in a patient with CKD"), these are what the question is about, so retrieval, the
-    topic choice and the case the bottom line is read against take them too."""
+    confusion is suspected sepsis; vomiting or hypotension in adrenal insufficiency is a crisis).
+    Unlike the condition the question names, which is often a comorbidity ("in a patient with CKD"),
+    these are what the question is about, so retrieval, the topic choice and the case the bottom line
+    is read against take them too."""
     out = ["status epilepticus"] if _status_epilepticus(question) else []
     if _upper_uti(question, labs):
         out.append("pyelonephritis")
+    if _adrenal_crisis(question, labs):
+        out.append("adrenal crisis")
     from_labs = condition_from_labs(labs)
     if from_labs:
         return [*out, from_labs]

@@ -67,6 +67,8 @@ WEIGHTS = {
     "taken": 0.3,  # penalty: "start an SGLT2 inhibitor" for a patient already on empagliflozin
     "no_drug": 0.3,  # penalty: "which antibiotic?" answered without naming one
     "asked_like": 2.0,  # share of the known questions like this one that the line answers (`answerable`)
+    "implied": 0.3,  # the sentence names a condition the case implies ("adrenal crisis" from vomiting)
+    "no_dose": 0.2,  # penalty: a dose question answered without a dose
     "age_group": 0.3,  # penalty: a sentence about children for an adult patient, or about adults for a child
 }
 CLEARLY_ASKED = 0.3  # a line's share of the votes at which it may lead from any section
@@ -163,6 +165,7 @@ class BottomLineContext:
     which_drug: bool = field(default=False, init=False)  # "which antibiotic?": the answer names one
     replaced: frozenset[str] = field(default=frozenset(), init=False)  # "instead of flucloxacillin"
     case: CaseReading = field(init=False)  # what conditions are read against
+    implied_stems: list[frozenset[str]] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
         self.roles = list(dict.fromkeys([*focus_roles(self.question), *BOTTOM_ROLES[self.intent]]))
@@ -183,6 +186,7 @@ class BottomLineContext:
         self.values = question_values(self.question)
         self.negated = negated_terms(self.question)
         self.later_episode = bool(LATER_EPISODE.search(self.question))
+        self.implied_stems = [frozenset(tokenize(c)) for c in self.implied if tokenize(c)]
         self.failing = self.failing or self.later_episode  # a recurrence leads from the later stage too
         case = self.question.replace(asked, " ") if asked else self.question
         meanings = [
@@ -207,7 +211,8 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
     """How well the sentence answers the question; `without`: stems already answered."""
     roles = ctx.roles
     main = min((roles.index(r) for r in main_roles(c) if r in roles), default=len(roles))
-    if ctx.intent is Intent.DOSING and not (_DOSE_VALUE.search(c.text) or _DOSE_CHANGE.search(c.text)):
+    no_dose = ctx.intent is Intent.DOSING and not (_DOSE_VALUE.search(c.text) or _DOSE_CHANGE.search(c.text))
+    if no_dose:
         main = len(roles)  # a dose question is answered with a dose
     return (
         WEIGHTS["question"] * ctx.selection.cover(c, without)
@@ -227,6 +232,8 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
         - WEIGHTS["other_drug"] * _names_only_other_drugs(c, ctx.focus_drugs)
         - WEIGHTS["no_drug"] * (ctx.which_drug and not c.drugs)
         - WEIGHTS["age_group"] * _for_other_age_group(c, ctx)
+        - WEIGHTS["no_dose"] * no_dose
+        + WEIGHTS["implied"] * any(stems <= c.stems for stems in ctx.implied_stems)
         - WEIGHTS["other_drug"]
         * bool(ctx.replaced and c.drugs and {d.lower() for d in c.drugs} <= ctx.replaced)
     )

@@ -273,9 +273,12 @@ def select_evidence(
     min_chars: int = 25,
     paediatric: bool = False,
     question: str = "",
+    implied: tuple[str, ...] = (),
 ) -> Selection:
-    """`paediatric`: the question is about a child; otherwise paediatric-only passages rank lower."""
-    """Score every sentence of every hit; drop fragments and near-duplicates; best first."""
+    """Score every sentence of every hit; drop fragments and near-duplicates; best first.
+
+    `paediatric`: the question is about a child; otherwise paediatric-only passages rank lower.
+    `implied`: conditions the case implies ("adrenal crisis"), counted as the question's words."""
     query_stems = frozenset(tokenize(query))
     key_stems = frozenset(s for term in key_terms for s in tokenize(term))
     raw: list[Candidate] = []
@@ -302,7 +305,7 @@ def select_evidence(
         return Selection([], query_stems, key_stems)
     df = Counter(s for c in raw for s in c.stems)
     n = len(raw)
-    weights, aliases = question_weights(question) if question else ({}, {})
+    weights, aliases = question_weights(question, implied) if question else ({}, {})
     question_stems = frozenset(weights)
     idf = {s: math.log(1 + n / df[s]) if df[s] else math.log(1 + n) for s in query_stems | question_stems}
     total = sum(idf[s] for s in query_stems) or 1.0
@@ -414,7 +417,7 @@ def asked_part(question: str) -> str:
     return parts[last]
 
 
-def question_weights(question: str) -> tuple[dict[str, float], dict[str, str]]:
+def question_weights(question: str, implied: tuple[str, ...] = ()) -> tuple[dict[str, float], dict[str, str]]:
     """Stems of the question's own words, the words of what it asks weighing double, and the
     synonyms that stand for them.
 
@@ -425,7 +428,7 @@ def question_weights(question: str) -> tuple[dict[str, float], dict[str, str]]:
     """
     focus = asked_part(question)
     weights: dict[str, float] = {}
-    for part, weight in ((question, 1.0), (focus, FOCUS_WEIGHT)):
+    for part, weight in ((question, 1.0), (focus, FOCUS_WEIGHT), (" ".join(implied), 1.0)):
         if not part:
             continue
         meanings = [m for w in re.findall(r"\b[A-Z][A-Z0-9]{1,7}\b", part) for m in abbreviation_meanings(w)]

@@ -104,7 +104,13 @@ class AnswerService:
         t = time.perf_counter()
         paediatric = analysis.age_group == "child"
         selection = select_evidence(
-            hits, query, analysis.intent, terms, paediatric=paediatric, question=analysis.question
+            hits,
+            query,
+            analysis.intent,
+            terms,
+            paediatric=paediatric,
+            question=analysis.question,
+            implied=tuple(implied),
         )
         selection.key_stems = key_stems(terms)
         sources = self._sources({h.source_id for h in hits})
