@@ -405,12 +405,14 @@ def test_a_relative_clause_with_do_not_is_not_a_caution() -> None:
     assert role is Role.CAUTION
 
 
-def test_what_follow_up_asks_for_monitoring() -> None:
+def test_follow_up_and_what_to_ask_about_ask_for_monitoring() -> None:
     from medcite.answer.intent import focus_roles
     from medcite.answer.schema import Role
 
     roles = focus_roles("Switching from fluoxetine to sertraline today. What follow-up does she need?")
     assert Role.MONITORING in roles
+    # what to ask at a review is what to watch for
+    assert Role.MONITORING in focus_roles("On ropinirole for a year. What should I ask his wife about?")
 
 
 def test_asking_words_a_source_says_differently() -> None:

@@ -92,7 +92,7 @@ _FOCUS: list[tuple[Role, str]] = [
         Role.MONITORING,
         r"monitor|screen(?:ing)?\b|how often|\bcheck(?:ed|ing|s)?\b|measured?|\b(?:repeat|recheck)\b"
         r"|\b(?:any|which|what) (?:\w+ )?tests?\b"
-        r"|how will (?:i|we) know|what follow-?up\b",
+        r"|how will (?:i|we) know|what follow-?up\b|\bask (?:\w+ ){0,4}about\b",
     ),
     (Role.CAUTION, r"\bsafe\b|risks?\b|combined? with|contraindicat|interact|pregnan|side[- ]effect"),
     (Role.DOSING, r"\bdos(?:e|es|ing|age)\b|how much"),
