@@ -462,7 +462,11 @@ def test_a_bare_ask_takes_the_sentence_before() -> None:
     )
     assert asked_part("On warfarin. Starting clarithromycin. Is that all right?").startswith("Starting")
     assert asked_part("CrCl 40 mL/min. Rivaroxaban dose?") == "Rivaroxaban dose?"
-    assert asked_part("On amlodipine, BP 150/95. Next?") == "Next?"
+    assert asked_part("HFrEF, EF 30%. Next?") == "Next?"
+    # a short ask naming no drug is about the drug named just before it
+    assert asked_part("Cardiology want to continue ticagrelor. Same dose?") == (
+        "Cardiology want to continue ticagrelor. Same dose?"
+    )
 
 
 def test_adrenal_crisis_is_read_from_vomiting_or_hypotension() -> None:

@@ -141,3 +141,14 @@ def test_a_dose_question_is_answered_with_a_dose(service: AnswerService) -> None
         "levetiracetam?"
     )
     assert "60 mg/kg" in article.bottom_line[0].text
+
+
+def test_a_short_dose_ask_is_about_the_drug_named_before_it(service: AnswerService) -> None:
+    """ "Same dose?" names no drug: the sentence before says ticagrelor, which the patient already takes,
+    so the ticagrelor row answers rather than the aspirin rows the case also matches."""
+    article = service.ask(
+        "NSTEMI 14 months ago, on aspirin 75 mg and ticagrelor 90 mg twice daily, no bleeding. The "
+        "cardiologist wants to keep ticagrelor going. Same dose?"
+    )
+    assert article.bottom_line[0].text.startswith("Ticagrelor:")
+    assert "60 mg twice daily if continued beyond 1 year" in article.bottom_line[0].text

@@ -196,7 +196,10 @@ class BottomLineContext:
             tokenize(" ".join((case, *meanings, *derived_findings(self.values), *self.implied)))
         )
         current = {d.lower() for d in self.current_treatments}
-        self.focus_drugs = frozenset(d.name.lower() for d in find_drugs(asked)) - current
+        # a dose question is about the drug it names, taken or not ("carry on with ticagrelor. Same dose?")
+        self.focus_drugs = frozenset(d.name.lower() for d in find_drugs(asked)) - (
+            set() if self.intent is Intent.DOSING else current
+        )
         self.case = CaseReading(
             values=self.values,
             stems=stated - {s for stems in self.negated for s in stems},  # not "no comorbidities"
@@ -286,7 +289,7 @@ def _about_other_drug(c: Candidate, ctx: BottomLineContext) -> bool:
     """For a dose question, or a yes/no question about using a drug, a sentence naming only other
     drugs than those asked about is about them, not an answer."""
     if ctx.intent is Intent.DOSING:
-        return _names_only_other_drugs(c, ctx.asked_drugs)
+        return _names_only_other_drugs(c, ctx.focus_drugs or ctx.asked_drugs)
     return ctx.yes_no_drug and _names_only_other_drugs(c, ctx.focus_drugs or ctx.asked_drugs)
 
 

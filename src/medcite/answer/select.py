@@ -393,6 +393,7 @@ def answering_stems(stems: frozenset[str], aliases: dict[str, str] | None = None
     return out | {aliases[s] for s in stems if s in aliases} if aliases else out
 
 
+SHORT_ASK_WORDS = 3
 # "OK?", "Is that right?": says that something is asked, not what
 _BARE_ASK = re.compile(
     r"^\W*(?:(?:is|would) (?:that|this|it) (?:be )?)?(?:ok|okay|fine|right|correct|alright|all right|"
@@ -403,7 +404,8 @@ _BARE_ASK = re.compile(
 
 def asked_part(question: str) -> str:
     """The question's last interrogative sentence when it also states a case, else "" (with the
-    sentence before when it only asks "OK?"). Splits at
+    sentence before when it only asks "OK?", or when it is short and the drug it is about is named
+    there). Splits at
     any full stop before a capital too: "CrCl 40 mL/min. Rivaroxaban dose?" is two sentences even
     though "min." can end an abbreviation."""
     parts = [p for p in re.split(r"(?<=[.!?])\s+(?=[A-Z])", question.strip()) if p]
@@ -411,7 +413,15 @@ def asked_part(question: str) -> str:
         return ""
     asked = [i for i, p in enumerate(parts) if "?" in p]
     last = asked[-1] if asked else len(parts) - 1
-    if _BARE_ASK.match(parts[last]) and last > 0:
+    # "Cardiology want to continue ticagrelor. Same dose?": a short ask naming no drug is about the
+    # drug named just before it
+    drug_before = (
+        last > 0
+        and len(parts[last].split()) <= SHORT_ASK_WORDS
+        and not find_drugs(parts[last])
+        and bool(find_drugs(parts[last - 1]))
+    )
+    if last > 0 and (_BARE_ASK.match(parts[last]) or drug_before):
         # "... asks if she can just take that. OK?": the request is in the sentence before
         return " ".join(parts[last - 1 : last + 1])
     return parts[last]
