@@ -479,3 +479,9 @@ def test_adrenal_crisis_is_read_from_vomiting_or_hypotension() -> None:
         assert "adrenal crisis" in derived_conditions(question, extract_facts(question).labs)
     stable = "Addison disease, no vomiting, BP 124/78. Sick day rules?"
     assert derived_conditions(stable, extract_facts(stable).labs) == []
+
+
+def test_should_i_be_checking_is_a_monitoring_question() -> None:
+    assert classify_intent("On levothyroxine 75 mcg. Should we be checking TSH every month?") is (
+        Intent.MONITORING
+    )

@@ -152,3 +152,14 @@ def test_a_short_dose_ask_is_about_the_drug_named_before_it(service: AnswerServi
     )
     assert article.bottom_line[0].text.startswith("Ticagrelor:")
     assert "60 mg twice daily if continued beyond 1 year" in article.bottom_line[0].text
+
+
+def test_an_alternative_whose_condition_the_case_meets_leads(service: AnswerService) -> None:
+    """Warfarin sits under Alternatives, but it is the anticoagulant for patients with the rheumatic mitral
+    stenosis the case states; the DOAC preference excludes them."""
+    article = service.ask(
+        "61-year-old woman with new AF and moderate-to-severe rheumatic mitral stenosis. Which anticoagulant "
+        "- rivaroxaban as for my other AF patients?"
+    )
+    assert article.bottom_line[0].text.startswith("Warfarin with a target INR of 2.0 to 3.0")
+    assert "Rivaroxaban" not in " ".join(s.text for s in article.bottom_line)

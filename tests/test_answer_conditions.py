@@ -77,6 +77,21 @@ def _case(case: str, asked: str = "What next?") -> CaseReading:
             "",
             -1,
         ),
+        # "except in X" for a case with X
+        (
+            "New AF, moderate-to-severe rheumatic mitral stenosis on echo.",
+            "Prefer drug H over drug J, except in moderate-to-severe rheumatic mitral stenosis [r1].",
+            "",
+            -1,
+        ),
+        # "for patients with X or Y" anywhere in the sentence, met by one alternative
+        (
+            "New AF, moderate-to-severe rheumatic mitral stenosis on echo.",
+            "Drug J is the anticoagulant for patients with a mechanical heart valve or moderate-to-severe "
+            "rheumatic mitral stenosis [r1].",
+            "",
+            1,
+        ),
         # not excluded: the age threshold decides, as for any sentence with one
         (
             "52-year-old white woman, BP 158/96.",

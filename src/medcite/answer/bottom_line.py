@@ -368,7 +368,16 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> BottomL
     ruled = ruling_out(pool, ctx)
     first = ruled
     if first is None:
-        first = next((c for c in ranked if main_roles(c) & set(ctx.roles) or clearly_asked(c, ctx)), None)
+        first = next(
+            (
+                c
+                for c in ranked
+                if main_roles(c) & set(ctx.roles)
+                or clearly_asked(c, ctx)
+                or _alternative_for_this_case(c, ctx)
+            ),
+            None,
+        )
     if first is None:  # a sentence that also has a role asked for
         first = next((c for c in ranked if c.roles & set(ctx.roles) and c.role is not Role.CAUTION), None)
     if first is None:
@@ -465,6 +474,15 @@ def clearly_asked(c: Candidate, ctx: BottomLineContext) -> bool:
     may lead whatever its section, since the intent's roles are a guess ("OK to use X?" is answered by
     a caution, "repeat the X-ray?" by a line under Cautions)."""
     return c.hit.source_id == ctx.lead_source and ctx.selection.asked_like.get(c.key, 0.0) >= CLEARLY_ASKED
+
+
+def _alternative_for_this_case(c: Candidate, ctx: BottomLineContext) -> bool:
+    """An alternative whose condition the case meets ("warfarin is the anticoagulant for patients with
+    rheumatic mitral stenosis") is this patient's recommendation, though filed under Alternatives."""
+    if c.role is not Role.ALTERNATIVE or Role.RECOMMENDATION not in ctx.roles:
+        return False
+    title = c.hit.source_title if c.hit.source_id == ctx.lead_source else ""
+    return condition_fit(c.text, title, ctx.case) > 0
 
 
 def main_roles(c: Candidate) -> set[Role]:

@@ -60,9 +60,9 @@ _NOT_WORKING = re.compile(
 _NOT_TOLERATED = re.compile(
     r"\b(?:is |are |was |were )?not tolerated|(?:cannot|can't|unable to) tolerate", re.I
 )
-# "without bleeding", "who are not of Black African family origin", "who do not have diabetes"
+# "without bleeding", "except in rheumatic mitral stenosis", "who are not of Black African family origin"
 _WITHOUT = re.compile(
-    r"\b(?:without|who (?:are|is) not(?: of)?|who do(?:es)? not have)\s+"
+    r"\b(?:without|except (?:in|for|with)|who (?:are|is) not(?: of)?|who do(?:es)? not have)\s+"
     r"((?:[a-z][a-z0-9-]+)(?:\s+(?!and\b|or\b|who\b|whose\b|that\b)[a-z][a-z0-9-]+)?)",
     re.I,
 )
@@ -70,6 +70,10 @@ CONDITION_MET_SHARE = 1.0  # share of the condition's words the question states 
 # "Use amoxicillin-clavulanate when the child has had amoxicillin in the past 30 days, ..."
 _TRAILING_CONDITION = re.compile(
     r"\b(?:when|if) (?:the |a |an )?(?:child|patient|person|woman|man|adult|infant)\b([^,;:.]{3,100})", re.I
+)
+# "Warfarin ... is the anticoagulant for patients with a mechanical valve or rheumatic mitral stenosis"
+_FOR_WHOM = re.compile(
+    r"\bfor (?:patients|people|adults|women|men|children|those) (?:with|who)\b([^,;:.\[]{3,100})", re.I
 )
 # words a condition is phrased with that say nothing about who meets it
 _CONDITION_VERBS = frozenset(
@@ -107,7 +111,12 @@ def condition_fit(text: str, source_title: str, case: CaseReading) -> float:
             if kind & _ANY_DRUG or kind & set(tokenize(" ".join((d, *class_words(d)))))
         ]
         return 1 if len(counted) >= needed else -1
-    m = _LEADING_CONDITION.match(text) or _SUBJECT_CONDITION.match(text) or _TRAILING_CONDITION.search(text)
+    m = (
+        _LEADING_CONDITION.match(text)
+        or _SUBJECT_CONDITION.match(text)
+        or _TRAILING_CONDITION.search(text)
+        or _FOR_WHOM.search(text)
+    )
     if not m:
         return 0
     clause = _NOT_TOLERATED.sub("intolerant", m.group(1))

@@ -55,6 +55,7 @@ _CUES: dict[Intent, list[tuple[str, float]]] = {
     Intent.MONITORING: [
         (r"monitor|surveillance|how often (?:should|to|do)|follow[- ]up (?:tests?|visits?|bloods?)", 3),
         (r"which (?:blood tests|labs)|check (?:levels|bloods)|what labs", 2),
+        (r"(?:should|do|must) (?:i|we) (?:be )?(?:check|measur|monitor|test)\w*", 3),
         (
             r"when (?:should|do|can|to) (?:i|we)?\s*"
             r"(?:repeat|recheck|re-check|check|test|measure|send|take|draw)"
