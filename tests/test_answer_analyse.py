@@ -485,3 +485,37 @@ def test_should_i_be_checking_is_a_monitoring_question() -> None:
     assert classify_intent("On levothyroxine 75 mcg. Should we be checking TSH every month?") is (
         Intent.MONITORING
     )
+
+
+def test_a_drug_named_before_prescribed_or_started_is_current() -> None:
+    for question, drug in (
+        ("Bell palsy since this morning. Prednisolone prescribed - what about the eye?", "prednisolone"),
+        ("Amoxicillin 500 mg tds started yesterday for CAP, still febrile. Next?", "amoxicillin"),
+    ):
+        assert extract_facts(question).current_treatments == [drug]
+    assert extract_facts("Can prednisolone be prescribed in pregnancy?").current_treatments == []
+
+
+@pytest.mark.parametrize(
+    ("question", "severe"),
+    [
+        ("32 weeks pregnant, BP 164/104 twice. What now?", True),  # 160 systolic in pregnancy
+        ("30 weeks pregnant, BP 150/112. Admit?", True),  # 110 diastolic in pregnancy
+        ("30 weeks pregnant, BP 150/100. Labetalol dose?", False),
+        ("BP 172/104 in clinic, no symptoms. Which drug?", False),  # 180/120 outside pregnancy
+        ("BP 186/100 with headache. What now?", True),
+    ],
+)
+def test_severe_hypertension_is_read_from_the_blood_pressure(question: str, severe: bool) -> None:
+    assert ("severe hypertension" in analyse_question(question).implied_conditions) is severe
+
+
+def test_an_instruction_is_a_recommendation() -> None:
+    from medcite.answer.schema import Role
+    from medcite.answer.select import classify_role
+
+    role, _ = classify_role(
+        "Protect the eye when eye closure is impaired, with lubricating ointment and taping at night [r1].",
+        ("Recommendations", "First line"),
+    )
+    assert role is Role.RECOMMENDATION

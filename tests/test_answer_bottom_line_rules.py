@@ -163,3 +163,26 @@ def test_an_alternative_whose_condition_the_case_meets_leads(service: AnswerServ
     )
     assert article.bottom_line[0].text.startswith("Warfarin with a target INR of 2.0 to 3.0")
     assert "Rivaroxaban" not in " ".join(s.text for s in article.bottom_line)
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        # 168/108 and 164/110 in pregnancy is severe hypertension, though the question never says so
+        (
+            "30 weeks pregnant, known chronic hypertension on nifedipine, BP 168/108 and 164/110 fifteen "
+            "minutes apart in clinic. What should happen now?",
+            "Treat severe hypertension (160/110 mm Hg or more) urgently",
+        ),
+        # the steroid is already started ("prednisolone started"); the eye advice is an instruction
+        (
+            "45M with right Bell palsy since yesterday, eye does not close. Prednisolone started. How do I "
+            "look after the eye?",
+            "Protect the eye when eye closure is impaired",
+        ),
+    ],
+)
+def test_what_the_case_already_settles_is_not_the_answer(
+    service: AnswerService, question: str, lead: str
+) -> None:
+    assert service.ask(question).bottom_line[0].text.startswith(lead)

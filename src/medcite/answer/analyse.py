@@ -475,6 +475,8 @@ def _treatments(text: str, drugs: list[DrugMention]) -> list[TreatmentFact]:
     for d in drugs:
         gap = text[previous_end : d.start]
         cue = _cue_before(text[max(0, d.start - 80) : d.start])
+        if cue is None and _CUE_AFTER.match(text[d.end : d.end + 40]):
+            cue = ("current", "unknown")  # "Prednisolone prescribed", "amoxicillin 500 mg started"
         if cue is not None:
             state = cue
         elif state is None or not _LIST_JOINER.match(gap):
@@ -486,6 +488,13 @@ def _treatments(text: str, drugs: list[DrugMention]) -> list[TreatmentFact]:
         if d.name not in out:
             out[d.name] = TreatmentFact(name=d.name, status=status, response=response)  # type: ignore[arg-type]
     return list(out.values())
+
+
+_CUE_AFTER = re.compile(
+    r"\s*(?:\d[\d.]*\s*(?:mg|mcg|micrograms?|g|units?)\b\s*(?:[a-z]{1,4}\s+)?)?"
+    r"(?:was |has been |have been |already |just )?(?:prescribed|started|given|commenced|begun)\b",
+    re.I,
+)
 
 
 def _cue_before(window: str) -> tuple[str, str] | None:
@@ -653,11 +662,27 @@ def _adrenal_crisis(text: str, labs: list[LabFact]) -> bool:
     )
 
 
+# blood pressure at which hypertension is severe: 160/110 in pregnancy (NICE NG133), 180/120 otherwise
+# (NICE NG136; ACC/AHA 2017 calls it a hypertensive crisis)
+SEVERE_BP_PREGNANCY = (160, 110)
+SEVERE_BP = (180, 120)
+
+
+def _severe_hypertension(text: str, labs: list[LabFact]) -> bool:
+    systolic, diastolic = _lab_value(labs, r"blood pressure|bp"), _lab_value(labs, r"blood pressure|bp", 1)
+    pregnant = bool(_PREGNANT.search(text)) and not _NOT_PREGNANT.search(text)
+    high_systolic, high_diastolic = SEVERE_BP_PREGNANCY if pregnant else SEVERE_BP
+    return (systolic is not None and systolic >= high_systolic) or (
+        diastolic is not None and diastolic >= high_diastolic
+    )
+
+
 def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
     """Conditions the question implies without naming them: from its lab values ("K+ 6.4" is
     hyperkalaemia), from a stated duration (a 6-minute seizure is status epilepticus), or from signs
     that together name one (fever with loin pain is pyelonephritis; fever with tachycardia and new
-    confusion is suspected sepsis; vomiting or hypotension in adrenal insufficiency is a crisis).
+    confusion is suspected sepsis; vomiting or hypotension in adrenal insufficiency is a crisis; a
+    blood pressure of 160/110 in pregnancy, or 180/120 otherwise, is severe hypertension).
     Unlike the condition the question names, which is often a comorbidity ("in a patient with CKD"),
     these are what the question is about, so retrieval, the topic choice and the case the bottom line
     is read against take them too."""
@@ -666,6 +691,8 @@ def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
         out.append("pyelonephritis")
     if _adrenal_crisis(question, labs):
         out.append("adrenal crisis")
+    if _severe_hypertension(question, labs):
+        out.append("severe hypertension")
     from_labs = condition_from_labs(labs)
     if from_labs:
         return [*out, from_labs]

@@ -220,7 +220,8 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
 IMPERATIVE = re.compile(
     r"(?:[A-Z](?:[^.;]|\.\d){0,200}?,\s+)?(?:start|begin|give|add|offer|use|prescribe|initiate|treat|switch|restart|"
     r"consider|continue|increase|titrate|aim|hold|withhold|reduce|stop|reverse|replace|correct|admit|"
-    r"transfuse|lower|maintain|keep|repeat|observe|arrange|suggest)\b",
+    r"transfuse|lower|maintain|keep|repeat|observe|arrange|suggest|protect|advise|encourage|ensure|provide|"
+    r"explain|teach|apply)\b",
     re.I,
 )
 
