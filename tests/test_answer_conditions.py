@@ -84,6 +84,13 @@ def _case(case: str, asked: str = "What next?") -> CaseReading:
             "",
             -1,
         ),
+        # "other than X" after X
+        (
+            "Still positive after 14 days of regimen K.",
+            "For persistent infection after a first course other than regimen K, use regimen K again [r1].",
+            "",
+            -1,
+        ),
         # "for patients with X or Y" anywhere in the sentence, met by one alternative
         (
             "New AF, moderate-to-severe rheumatic mitral stenosis on echo.",
