@@ -180,3 +180,13 @@ def test_hypoglycaemia_on_a_sulfonylurea_is_not_sent_home(library_hybrid_service
         "he be discharged?"
     )
     assert article.bottom_line[0].text.startswith("Hypoglycaemia caused by a sulfonylurea can recur")
+
+
+def test_a_drug_the_case_says_is_unavailable(library_hybrid_service: AnswerService) -> None:
+    """ "Fidaxomicin is not available in our hospital" meets the condition "where fidaxomicin is
+    unavailable", so the line about what to use instead leads."""
+    article = library_hybrid_service.ask(
+        "First C. difficile episode in a 60-year-old man, 4 stools a day, creatinine normal. Fidaxomicin is "
+        "not available in our hospital. What should I use?"
+    )
+    assert article.bottom_line[0].text.startswith("Where fidaxomicin is unavailable or unaffordable")

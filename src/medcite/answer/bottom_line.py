@@ -192,8 +192,10 @@ class BottomLineContext:
         meanings = [
             m for w in re.findall(r"\b[A-Z][A-Za-z0-9]{1,7}\b", case) for m in abbreviation_meanings(w)
         ]
+        # "our formulary doesn't have fidaxomicin" says it is unavailable, as a source would put it
+        said = ("unavailable",) if _UNAVAILABLE.search(self.question) else ()
         stated = frozenset(
-            tokenize(" ".join((case, *meanings, *derived_findings(self.values), *self.implied)))
+            tokenize(" ".join((case, *meanings, *derived_findings(self.values), *self.implied, *said)))
         )
         current = {d.lower() for d in self.current_treatments}
         # a dose question is about the drug it names, taken or not ("carry on with ticagrelor. Same dose?")
@@ -203,11 +205,18 @@ class BottomLineContext:
         self.case = CaseReading(
             values=self.values,
             stems=stated - {s for stems in self.negated for s in stems},  # not "no comorbidities"
-            question_terms=frozenset(self.selection.question_terms),
+            question_terms=frozenset(self.selection.question_terms) | frozenset(tokenize(" ".join(said))),
             aliases=self.selection.aliases,
             failing=self.failing,
             failing_drugs=frozenset(d.lower() for d in self.tried_drugs),
         )
+
+
+_UNAVAILABLE = re.compile(
+    r"\b(?:(?:does not|doesn't|do not|don't|cannot|can't) (?:have|stock|get)|not available|unavailable|"
+    r"out of stock|no access to|not on (?:our|the) formulary)\b",
+    re.I,
+)
 
 
 def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozenset()) -> float:
