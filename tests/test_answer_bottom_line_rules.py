@@ -186,3 +186,14 @@ def test_what_the_case_already_settles_is_not_the_answer(
     service: AnswerService, question: str, lead: str
 ) -> None:
     assert service.ask(question).bottom_line[0].text.startswith(lead)
+
+
+def test_the_runner_up_source_is_read_whole(service: AnswerService) -> None:
+    """The search ranks the children's UTI and pyelonephritis topics above the cystitis topic, whose
+    first-line chunk it does not return; the two leading sources are read whole, so the cystitis
+    topic's first-line treatment is there to lead."""
+    article = service.ask(
+        "Woman of 34 with 3 days of dysuria and urgency, not pregnant, no fever or loin pain. Best "
+        "antibiotic for her uncomplicated UTI?"
+    )
+    assert article.bottom_line[0].text.startswith("Treat with nitrofurantoin monohydrate/macrocrystals")

@@ -73,6 +73,7 @@ _CUES: dict[Intent, list[tuple[str, float]]] = {
             2.5,
         ),
         (r"interact|contraindicat|risks? of|warnings?", 2.5),
+        (r"anything to (?:watch|look out|worry)|\bwatch (?:out )?(?:for|with)\b|look out for", 2.5),
     ],
     Intent.COMPARISON: [
         (r"\bvs\.?\b|\bversus\b|compared (?:with|to)|comparison|better than|difference between", 3),
@@ -95,7 +96,11 @@ _FOCUS: list[tuple[Role, str]] = [
         r"|\b(?:any|which|what) (?:\w+ )?tests?\b"
         r"|how will (?:i|we) know|what follow-?up\b|\bask (?:\w+ ){0,4}about\b",
     ),
-    (Role.CAUTION, r"\bsafe\b|risks?\b|combined? with|contraindicat|interact|pregnan|side[- ]effect"),
+    (
+        Role.CAUTION,
+        r"\bsafe\b|risks?\b|combined? with|contraindicat|interact|pregnan|side[- ]effect"
+        r"|anything to (?:watch|look out|worry)|\bwatch (?:out )?(?:for|with)\b|look out for",
+    ),
     (Role.DOSING, r"\bdos(?:e|es|ing|age)\b|how much"),
 ]
 _FOCUS_COMPILED = [(role, re.compile(p, re.I)) for role, p in _FOCUS]

@@ -249,22 +249,27 @@ class AnswerService:
 
 # A source this short (a topic summary, a protocol) is read whole when it leads the ranking: the
 # sentence that answers the question may sit in a chunk the ranking cut.
+WHOLE_SOURCES = 2  # leading sources read whole (`whole_lead_source`)
 MAX_WHOLE_SOURCE_CHUNKS = 40
 
 
 def whole_lead_source(store: Store, hits: list[SearchHit]) -> list[SearchHit]:
-    """The unretrieved chunks of the source that leads the ranking, if it is short."""
+    """The unretrieved chunks of the two sources that lead the ranking, each if it is short: the
+    topic the answer is composed from may be the runner-up ("uncomplicated UTI" retrieves the
+    pyelonephritis topic first, while the cystitis topic answers), and its first-line advice may sit
+    in a chunk the search did not return."""
     votes: dict[int, float] = {}
     for rank, hit in enumerate(hits):
         votes[hit.source_id] = votes.get(hit.source_id, 0.0) + 1 / (1 + rank)
     if not votes:
         return []
-    lead = max(votes, key=lambda sid: (votes[sid], -sid))
-    chunks = source_chunks(store, lead, limit=MAX_WHOLE_SOURCE_CHUNKS + 1)
-    if len(chunks) > MAX_WHOLE_SOURCE_CHUNKS:
-        return []
     seen = {h.chunk_id for h in hits}
-    return [c for c in chunks if c.chunk_id not in seen]
+    out: list[SearchHit] = []
+    for lead in sorted(votes, key=lambda sid: (-votes[sid], sid))[:WHOLE_SOURCES]:
+        chunks = source_chunks(store, lead, limit=MAX_WHOLE_SOURCE_CHUNKS + 1)
+        if len(chunks) <= MAX_WHOLE_SOURCE_CHUNKS:
+            out += [c for c in chunks if c.chunk_id not in seen]
+    return out
 
 
 def term_equivalents(analysis: Analysis) -> dict[str, tuple[str, ...]]:
