@@ -519,3 +519,12 @@ def test_an_instruction_is_a_recommendation() -> None:
         ("Recommendations", "First line"),
     )
     assert role is Role.RECOMMENDATION
+
+
+def test_anything_to_watch_asks_for_cautions() -> None:
+    from medcite.answer.intent import focus_roles
+    from medcite.answer.schema import Role
+
+    question = "On warfarin, starting aprepitant with her chemotherapy. Anything to watch with the INR?"
+    assert Role.CAUTION in focus_roles(question)
+    assert classify_intent(question) is Intent.ADVERSE_EFFECTS
