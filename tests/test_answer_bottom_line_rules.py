@@ -197,3 +197,19 @@ def test_the_runner_up_source_is_read_whole(service: AnswerService) -> None:
         "antibiotic for her uncomplicated UTI?"
     )
     assert article.bottom_line[0].text.startswith("Treat with nitrofurantoin monohydrate/macrocrystals")
+
+
+def test_a_drug_named_with_dose_is_a_dose_question_not_can_i_give(service: AnswerService) -> None:
+    """ "Colchicine dose?" asks for the dose: the flare row leads, not the sentence without one."""
+    article = service.ask("Gout flare in the right knee of a 55-year-old, eGFR 80. Colchicine dose?")
+    assert "1.2 mg at the first sign of a flare" in article.bottom_line[0].text
+
+
+def test_the_clause_that_rules_a_drug_out() -> None:
+    from medcite.answer.bottom_line import _clause_at
+
+    row = "Ticagrelor: 90 mg; Oral; Twice daily; Avoid with strong CYP3A inhibitors or inducers [r2]"
+    assert (
+        _clause_at(row, row.index("Avoid")).strip() == "Avoid with strong CYP3A inhibitors or inducers [r2]"
+    )
+    assert _clause_at("Avoid X in pregnancy.", 0) == "Avoid X in pregnancy."

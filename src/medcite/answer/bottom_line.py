@@ -27,6 +27,7 @@ from medcite.answer.schema import Intent, Role
 from medcite.answer.select import (
     FILLER_STEMS,
     IMPERATIVE,
+    UNIT_STEMS,
     Candidate,
     Selection,
     answering_stems,
@@ -68,7 +69,7 @@ WEIGHTS = {
     "no_drug": 0.3,  # penalty: "which antibiotic?" answered without naming one
     "asked_like": 2.0,  # share of the known questions like this one that the line answers (`answerable`)
     "implied": 0.3,  # the sentence names a condition the case implies ("adrenal crisis" from vomiting)
-    "no_dose": 0.2,  # penalty: a dose question answered without a dose
+    "no_dose": 0.3,  # penalty: a dose question answered without a dose
     "age_group": 0.3,  # penalty: a sentence about children for an adult patient, or about adults for a child
 }
 CLEARLY_ASKED = 0.3  # a line's share of the votes at which it may lead from any section
@@ -173,7 +174,11 @@ class BottomLineContext:
         asked_text = asked or self.question
         self.yes_no_drug = bool(_YES_NO_DRUG.match(asked_text)) or bool(
             # "Nitrofurantoin 100 mg bd for 5 days as usual?": a drug asked about without a wh-word
-            asked_text.rstrip().endswith("?") and find_drugs(asked_text) and not _WH_WORD.search(asked_text)
+            # (not "Colchicine dose?", which asks for the dose)
+            asked_text.rstrip().endswith("?")
+            and find_drugs(asked_text)
+            and not _WH_WORD.search(asked_text)
+            and self.intent is not Intent.DOSING
         )
         self.which_drug = bool(_WHICH_DRUG.search(asked_text))
         self.replaced = frozenset(
@@ -298,7 +303,13 @@ def _about_other_drug(c: Candidate, ctx: BottomLineContext) -> bool:
     """For a dose question, or a yes/no question about using a drug, a sentence naming only other
     drugs than those asked about is about them, not an answer."""
     if ctx.intent is Intent.DOSING:
-        return _names_only_other_drugs(c, ctx.focus_drugs or ctx.asked_drugs)
+        asked = ctx.focus_drugs or ctx.asked_drugs
+        if _is_row(c) and asked:
+            # a dosing row is about the drug in its first cell ("Aspirin: 75-100 mg; ...; keep to 100 mg
+            # or less with ticagrelor" gives no ticagrelor dose)
+            subject = {d.name.lower() for d in find_drugs(c.text.split(":")[0].split(";")[0])}
+            return bool(subject) and not subject & asked
+        return _names_only_other_drugs(c, asked)
     return ctx.yes_no_drug and _names_only_other_drugs(c, ctx.focus_drugs or ctx.asked_drugs)
 
 
@@ -345,14 +356,27 @@ def ruling_out(pool: list[Candidate], ctx: BottomLineContext) -> Candidate | Non
     for c in pool:
         if c.hit.source_id != ctx.lead_source and not _about_the_case(c.hit.source_title, ctx):
             continue  # another topic's contraindication (HIT's for a warfarin question) is not this one's
-        if not _CONTRAINDICATION.search(c.text) or not c.stems & names:
+        cue = _CONTRAINDICATION.search(c.text)
+        if not cue or not c.stems & names:
             continue
-        stated = {ctx.selection.aliases.get(s, s) for s in c.stems - names} & case - _NOT_A_CONDITION
+        # the condition is read from the clause (or table cell) that rules the drug out: a dosing row's
+        # "then 90 mg ... if continued beyond 1 year" says nothing about its "avoid with CYP3A inhibitors"
+        clause = _clause_at(c.text, cue.start())
+        words = {ctx.selection.aliases.get(s, s) for s in tokenize(clause)} - names - _NOT_A_CONDITION
+        stated = {s for s in words & case if not s[0].isdigit() and s not in UNIT_STEMS}
+        meets_threshold = threshold_fit(clause, ctx.values) > 0  # "CrCl below 60 mL/min" at CrCl 42
         # "when can I start warfarin?" is answered by "not until the platelet count has recovered"
         holds_back = when and bool(_UNTIL.search(c.text))
-        if (stated or holds_back) and threshold_fit(c.text, ctx.values) >= 0:
+        if (stated or meets_threshold or holds_back) and threshold_fit(c.text, ctx.values) >= 0:
             found.append((c.hit.source_id != ctx.lead_source, -len(stated), -fit(c, ctx), c.order, c))
     return min(found, key=lambda f: f[:4])[-1] if found else None
+
+
+def _clause_at(text: str, at: int) -> str:
+    """The ";"-separated part of a sentence (a table row's cell) that holds position `at`."""
+    start = text.rfind(";", 0, at) + 1
+    end = text.find(";", at)
+    return text[start : end if end >= 0 else len(text)]
 
 
 @dataclass
