@@ -194,7 +194,8 @@ def test_a_drug_the_case_says_is_unavailable(library_hybrid_service: AnswerServi
 
 def test_a_dose_the_case_repeats_does_not_rule_the_drug_out(library_hybrid_service: AnswerService) -> None:
     """The ticagrelor row says "then 90 mg" and "avoid with strong CYP3A inhibitors": the case's "ticagrelor
-    90" is a dose it repeats, not a condition that rules ticagrelor out (it used to, and the row led)."""
+    90" is a dose it repeats, not a condition that rules ticagrelor out (it used to, and the row led; the
+    case is adapted from development set D)."""
     article = library_hybrid_service.ask(
         "58M, 6 wk post-PCI for NSTEMI, on aspirin 81 + ticagrelor 90 bid, nosebleeds and bruising. OK to "
         "stop the aspirin and continue ticagrelor on its own?"

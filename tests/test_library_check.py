@@ -12,6 +12,7 @@ from medcite.cli.main import app
 from medcite.library import (
     LIBRARY_VERSION,
     dev_c_questions_path,
+    dev_d_questions_path,
     heldout_b_questions_path,
     heldout_questions_path,
     library_path,
@@ -196,6 +197,7 @@ def test_shipped_library_passes_the_check() -> None:
     paths = shipped_questions_paths()
     assert heldout_b_questions_path() in paths
     assert dev_c_questions_path() in paths
+    assert dev_d_questions_path() in paths
     report = check_library(library_path(), paths)
     assert report.errors == [], "\n".join(str(p) for p in report.errors)
     assert report.topics >= 20
@@ -204,8 +206,8 @@ def test_shipped_library_passes_the_check() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [heldout_questions_path(), heldout_b_questions_path(), dev_c_questions_path()],
-    ids=["A", "B", "dev-C"],
+    [heldout_questions_path(), heldout_b_questions_path(), dev_c_questions_path(), dev_d_questions_path()],
+    ids=["A", "B", "dev-C", "dev-D"],
 )
 def test_one_per_topic_set_has_one_question_per_topic(path: Path) -> None:
     slugs = sorted(p.stem for p in library_path().rglob("*.md"))

@@ -16,6 +16,7 @@ __all__ = [
     "LIBRARY_VERSION",
     "ORIGIN_PREFIX",
     "dev_c_questions_path",
+    "dev_d_questions_path",
     "heldout_b_questions_path",
     "heldout_questions_path",
     "library_path",
@@ -56,6 +57,18 @@ def dev_c_questions_path() -> Path:
     return _package_dir() / "questions_dev_c.yaml"
 
 
+def dev_d_questions_path() -> Path:
+    """Development set D, written like set C on 2026-12-06 (session 5) to check rules tuned on set C; it was
+    measured before it was read, and may be read and tuned on from then on."""
+    return _package_dir() / "questions_dev_d.yaml"
+
+
 def shipped_questions_paths() -> list[Path]:
     """Every evaluation questions file shipped with the library; `medcite library check` checks each."""
-    return [questions_path(), heldout_questions_path(), heldout_b_questions_path(), dev_c_questions_path()]
+    return [
+        questions_path(),
+        heldout_questions_path(),
+        heldout_b_questions_path(),
+        dev_c_questions_path(),
+        dev_d_questions_path(),
+    ]
