@@ -450,7 +450,8 @@ def test_fever_with_loin_pain_implies_pyelonephritis() -> None:
         "Rigors and left flank pain since last night, dip positive. Oral treatment?",
     ):
         assert derived_conditions(question, extract_facts(question).labs) == ["pyelonephritis"]
-    assert derived_conditions("Dysuria and frequency, no fever, no loin pain. Antibiotic?", []) == []
+    lower = "Dysuria and frequency, no fever, no loin pain. Antibiotic?"  # cystitis, not pyelonephritis
+    assert derived_conditions(lower, []) == ["urinary tract infection"]
 
 
 def test_a_bare_ask_takes_the_sentence_before() -> None:
@@ -528,3 +529,17 @@ def test_anything_to_watch_asks_for_cautions() -> None:
     question = "On warfarin, starting aprepitant with her chemotherapy. Anything to watch with the INR?"
     assert Role.CAUTION in focus_roles(question)
     assert classify_intent(question) is Intent.ADVERSE_EFFECTS
+
+
+def test_bedside_shorthand_is_read() -> None:
+    """ "T 38.4, ANC 300" is febrile neutropenia; "abx" is antibiotics, not a condition; Prolia is
+    denosumab; dysuria with a positive dipstick is a urinary tract infection."""
+    from medcite.answer.analyse import derived_conditions
+
+    question = "48F breast ca on chemo, T 38.4, ANC 300, looks well. Can she go home?"
+    assert derived_conditions(question, extract_facts(question).labs) == ["febrile neutropenia"]
+    child = "4 yo girl, dysuria and frequency, afebrile, dip nitrite+. How many days of abx?"
+    assert extract_facts(child).condition is None
+    assert derived_conditions(child, extract_facts(child).labs) == ["urinary tract infection"]
+    assert [d.name for d in find_drugs("70F on Prolia 60 mg every 6 months")] == ["denosumab"]
+    assert derived_conditions("Frequency at night, no dysuria. Cause?", []) == []

@@ -63,6 +63,7 @@ _LAB_NAMES = (
     r"platelets?|wbc|white cell count|neutrophils|alt|ast|bilirubin|inr|tsh|free t4|troponin|bnp|"
     r"nt-probnp|glucose|blood sugar|ferritin|albumin|blood pressure|bp|heart rate|hr|pulse|temperature|temp|"
     r"spo2|oxygen saturation|sats|bmi|weight|das28|uric acid|urate|vitamin d|magnesium|calcium|lactate|psa|"
+    r"anc|neuts|t|"
     r"fev1|qtc|urine acr|acr|respiratory rate|rr|wcc|phosphate|lithium level|digoxin level|k\+?|na\+?"
 )
 _LAB_UNITS = (
@@ -192,7 +193,7 @@ _GENERIC = frozenset(
     dosing doses next best first second step line choice option options this that these it his her their
     my our inadequate response new newly known history use score mg weeks months days how what which
     monitoring follow-up side effects risk level levels drug drugs medication medications terms general
-    practice primary care adolescents age clinic hospital setting order addition
+    practice primary care adolescents age clinic hospital setting order addition abx antibiotic antibiotics
     """.split()
 )
 
@@ -642,6 +643,20 @@ def _affirmed(text: str) -> str:
     return _NEGATED_FINDING.sub(" ", text)
 
 
+# dysuria with frequency, urgency or a positive dipstick: a urinary tract infection
+_DYSURIA = re.compile(r"\bdysuri\w*|burning (?:on|when) (?:passing urine|peeing|urinating)", re.I)
+_URINARY_SIGNS = re.compile(
+    r"\bfrequency\b|\burgency\b|\bnitrites?\b|\bleu[ck]ocytes?\b|\bdip(?:stick)?\b[^.,;]{0,12}\bpositive|"
+    r"\bdip(?:stick)?\s*\+|\bnitrite\s*\+",
+    re.I,
+)
+
+
+def _lower_uti(text: str) -> bool:
+    text = _affirmed(text)
+    return bool(_DYSURIA.search(text)) and bool(_URINARY_SIGNS.search(text))
+
+
 def _upper_uti(text: str, labs: list[LabFact]) -> bool:
     text = _affirmed(text)
     return bool(_LOIN_PAIN.search(text)) and (_febrile(labs) or bool(_FEVER_WORDS.search(text)))
@@ -680,15 +695,18 @@ def _severe_hypertension(text: str, labs: list[LabFact]) -> bool:
 def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
     """Conditions the question implies without naming them: from its lab values ("K+ 6.4" is
     hyperkalaemia), from a stated duration (a 6-minute seizure is status epilepticus), or from signs
-    that together name one (fever with loin pain is pyelonephritis; fever with tachycardia and new
-    confusion is suspected sepsis; vomiting or hypotension in adrenal insufficiency is a crisis; a
-    blood pressure of 160/110 in pregnancy, or 180/120 otherwise, is severe hypertension).
+    that together name one (fever with loin pain is pyelonephritis, dysuria with frequency or a positive
+    dipstick a urinary tract infection; fever with tachycardia and new confusion is suspected sepsis;
+    vomiting or hypotension in adrenal insufficiency is a crisis; a blood pressure of 160/110 in
+    pregnancy, or 180/120 otherwise, is severe hypertension).
     Unlike the condition the question names, which is often a comorbidity ("in a patient with CKD"),
     these are what the question is about, so retrieval, the topic choice and the case the bottom line
     is read against take them too."""
     out = ["status epilepticus"] if _status_epilepticus(question) else []
     if _upper_uti(question, labs):
         out.append("pyelonephritis")
+    elif _lower_uti(question):
+        out.append("urinary tract infection")
     if _adrenal_crisis(question, labs):
         out.append("adrenal crisis")
     if _severe_hypertension(question, labs):

@@ -185,6 +185,14 @@ BRANDS = {
     "plavix": "clopidogrel",
     "brilinta": "ticagrelor",
     "brilique": "ticagrelor",
+    "prolia": "denosumab",
+    "xgeva": "denosumab",
+    "fosamax": "alendronate",
+    "aclasta": "zoledronic",
+    "reclast": "zoledronic",
+    "forteo": "teriparatide",
+    "narcan": "naloxone",
+    "xifaxan": "rifaximin",
 }
 MULTIWORD = (
     "plasma exchange",
