@@ -543,3 +543,22 @@ def test_bedside_shorthand_is_read() -> None:
     assert derived_conditions(child, extract_facts(child).labs) == ["urinary tract infection"]
     assert [d.name for d in find_drugs("70F on Prolia 60 mg every 6 months")] == ["denosumab"]
     assert derived_conditions("Frequency at night, no dysuria. Cause?", []) == []
+
+
+def test_dka_is_read_from_the_gases_and_ketones() -> None:
+    from medcite.answer.analyse import derived_conditions
+
+    dka = "19M type 1 diabetes, pH 7.08, bicarbonate 9, ketones 6.2, glucose 28 mmol/L. Fluids?"
+    assert "diabetic ketoacidosis" in derived_conditions(dka, extract_facts(dka).labs)
+    mild = "T2DM, pH 7.36, glucose 14, ketones 0.4. Fine to go home?"
+    assert derived_conditions(mild, extract_facts(mild).labs) == []
+
+
+def test_k_is_potassium_in_thresholds_but_vitamin_k_is_not() -> None:
+    from medcite.answer.thresholds import question_values, threshold_fit
+
+    sentence = "If potassium is below 3.5 mmol/L, hold insulin and replace potassium first [r1]."
+    assert threshold_fit(sentence, question_values("DKA, K 3.0, pH 7.1. Insulin now?")) == 1
+    assert threshold_fit(sentence, question_values("DKA, K 4.4, pH 7.1. Insulin now?")) == -1
+    assert question_values("INR 7.2, gave vitamin K 10 mg. Next?")[0].stems >= {"inr"}
+    assert not [v for v in question_values("INR 7.2, gave vitamin K 10 mg. Next?") if "potassium" in v.stems]

@@ -204,3 +204,14 @@ def test_a_dose_the_case_repeats_does_not_rule_the_drug_out(library_hybrid_servi
         "In selected patients after PCI, it is recommended to stop aspirin"
     )
     assert not any(w.kind == "contraindication" for w in article.warnings)
+
+
+def test_insulin_is_held_when_dka_comes_with_low_potassium(library_hybrid_service: AnswerService) -> None:
+    """pH 7.08 with ketones 6.2 in type 1 diabetes is DKA (the question does not say so), and K 3.0 is
+    below the 3.5 at which the topic says to hold insulin: "start the insulin?" is answered "hold it"."""
+    article = library_hybrid_service.ask(
+        "19M with type 1 diabetes, vomiting, pH 7.08, bicarbonate 9, ketones 6.2, glucose 28 mmol/L, K 3.0. "
+        "Saline is running. Start the insulin infusion now?"
+    )
+    assert article.references[0].title.startswith("Diabetic ketoacidosis")
+    assert article.bottom_line[0].text.startswith("If potassium is below 3.5 mmol/L, hold insulin")

@@ -63,7 +63,7 @@ _LAB_NAMES = (
     r"platelets?|wbc|white cell count|neutrophils|alt|ast|bilirubin|inr|tsh|free t4|troponin|bnp|"
     r"nt-probnp|glucose|blood sugar|ferritin|albumin|blood pressure|bp|heart rate|hr|pulse|temperature|temp|"
     r"spo2|oxygen saturation|sats|bmi|weight|das28|uric acid|urate|vitamin d|magnesium|calcium|lactate|psa|"
-    r"anc|neuts|t|"
+    r"anc|neuts|t|ph|bhb|beta-hydroxybutyrate|ketones|bicarbonate|bicarb|hco3|"
     r"fev1|qtc|urine acr|acr|respiratory rate|rr|wcc|phosphate|lithium level|digoxin level|k\+?|na\+?"
 )
 _LAB_UNITS = (
@@ -652,6 +652,20 @@ _URINARY_SIGNS = re.compile(
 )
 
 
+# ADA 2024 consensus criteria for DKA: glucose 200 mg/dL (11.1 mmol/L) or more or known diabetes, ketones
+# (beta-hydroxybutyrate 3.0 mmol/L or more), and pH below 7.3 or bicarbonate below 18 mmol/L
+def _ketoacidosis(text: str, labs: list[LabFact]) -> bool:
+    ph = _lab_value(labs, r"ph")
+    bicarbonate = _lab_value(labs, r"bicarbonate|bicarb|hco3")
+    ketones = _lab_value(labs, r"bhb|beta-hydroxybutyrate|ketones")
+    glucose = _lab_value(labs, r"glucose|blood sugar|cbg|bg")
+    acidotic = (ph is not None and ph < 7.3) or (bicarbonate is not None and bicarbonate < 18)
+    diabetic = bool(re.search(r"\bT[12]DM\b|diabet", text, re.I)) or (
+        glucose is not None and (glucose >= 200 or 11.1 <= glucose < 50)
+    )
+    return acidotic and diabetic and ketones is not None and ketones >= 3.0
+
+
 def _lower_uti(text: str) -> bool:
     text = _affirmed(text)
     return bool(_DYSURIA.search(text)) and bool(_URINARY_SIGNS.search(text))
@@ -697,6 +711,7 @@ def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
     hyperkalaemia), from a stated duration (a 6-minute seizure is status epilepticus), or from signs
     that together name one (fever with loin pain is pyelonephritis, dysuria with frequency or a positive
     dipstick a urinary tract infection; fever with tachycardia and new confusion is suspected sepsis;
+    acidosis with ketones in diabetes is DKA;
     vomiting or hypotension in adrenal insufficiency is a crisis; a blood pressure of 160/110 in
     pregnancy, or 180/120 otherwise, is severe hypertension).
     Unlike the condition the question names, which is often a comorbidity ("in a patient with CKD"),
@@ -707,6 +722,8 @@ def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
         out.append("pyelonephritis")
     elif _lower_uti(question):
         out.append("urinary tract infection")
+    if _ketoacidosis(question, labs):
+        out.append("diabetic ketoacidosis")
     if _adrenal_crisis(question, labs):
         out.append("adrenal crisis")
     if _severe_hypertension(question, labs):

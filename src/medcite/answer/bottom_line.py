@@ -136,7 +136,8 @@ _WHICH_DRUG = re.compile(
 _CONTRAINDICATION = re.compile(
     r"contraindicat|\bprefer (?:a|an)\b|\binstead of\b|"
     r"\bdo not (?:routinely )?(?:use|give|offer|prescribe|start|combine)|\bavoid\b|\bnot recommended\b|"
-    r"\bshould not be\b|\b(?:should|must) be avoided\b|\bseek specialist advice before\b",
+    r"\bshould not be\b|\b(?:should|must) be avoided\b|\bseek specialist advice before\b|"
+    r"\b(?:hold|withhold)\b",
     re.I,
 )
 

@@ -20,7 +20,8 @@ from medcite.text.tokens import tokenize
 _NUMBER = r"(\d+(?:\.\d+)?)"
 # "potassium 3.2", "LDL 95 mg/dL", "eosinophils of 300", "CrCl is 40", "ACR=450"
 _QUESTION_VALUE = re.compile(
-    rf"\b([A-Za-z][A-Za-z0-9+\-]{{1,24}})(?:\s+(?:level|count|of|is|was|at|now|(?:has |have )?"
+    rf"\b((?<![Vv]itamin )K\+?|[A-Za-z][A-Za-z0-9+\-]{{1,24}})"
+    rf"(?:\s+(?:level|count|of|is|was|at|now|(?:has |have )?"
     rf"(?:fallen|fell|dropped|drifted|risen|rose|gone|come|increased|decreased)(?: (?:down|up))? to))?"
     rf"\s*(?:=|:)?\s*{_NUMBER}(?!\d|/\d|\.\d)"
 )
@@ -79,6 +80,11 @@ _AGE = re.compile(r"\b(\d{1,3})[- ]?(?:year|yr)s?[- ]old\b|\baged? (\d{1,3})\b",
 _AGE_STEMS = frozenset(tokenize("age aged years adults older people"))
 
 
+# "K 3.0": the symbol clinicians write for the ion sources name in words (not an abbreviation for search,
+# where "vitamin K" would become potassium)
+_ION_NAMES = {"K": "potassium"}
+
+
 def question_values(question: str) -> list[QuestionValue]:
     """Named measurements the question gives, with the stems of their name and its meanings; the
     patient's age counts as one ("adults under 65" is a condition on it)."""
@@ -88,7 +94,7 @@ def question_values(question: str) -> list[QuestionValue]:
         out.append(QuestionValue(_AGE_STEMS, float(age.group(1) or age.group(2))))
     for m in _QUESTION_VALUE.finditer(question):
         name = m.group(1)
-        stems = set(tokenize(name))
+        stems = set(tokenize(name)) | set(tokenize(_ION_NAMES.get(name.rstrip("+"), "")))
         for meaning in abbreviation_meanings(name) or abbreviation_meanings(name.upper()):
             stems |= set(tokenize(meaning))
         for synonym in synonym_table().get(name.lower(), ()):  # "ACR" is what sources call albuminuria
