@@ -31,10 +31,10 @@ def test_library_questions_quality_floor(service: AnswerService) -> None:
     assert metrics["key_fact_recall_bottom_line"] >= FLOOR["bottom_line"]
 
 
-# BM25-only figures on 2026-12-06, session 4 (article 0.894, bottom line 0.755, right source cited
-# 0.957: with BM25 alone four questions lead from a neighbouring topic) minus a small margin; hybrid
-# retrieval, the default, scores higher (docs/benchmarks.md).
-FLOOR = {"article": 0.86, "bottom_line": 0.72, "source": 0.93}
+# BM25-only figures on 2026-12-06, session 5 (article 0.894, bottom line 0.777, right source cited
+# 0.979; session 4: 0.894, 0.755, 0.957) minus a small margin; hybrid retrieval, the default, scores
+# higher (docs/benchmarks.md).
+FLOOR = {"article": 0.86, "bottom_line": 0.75, "source": 0.95}
 
 
 def test_considerations_come_from_the_topic_answered(service: AnswerService) -> None:
