@@ -314,7 +314,7 @@ def test_past_history_is_not_the_condition_and_labs_name_one() -> None:
         == "migraine"
     )
     facts = extract_facts("Day 9 after docetaxel, temp 38.4, neutrophils 0.4. Which antibiotic?")
-    from medcite.answer.analyse import condition_from_labs
+    from medcite.answer.implied import condition_from_labs
 
     assert condition_from_labs(facts.labs) == "febrile neutropenia"
     assert extract_facts("Cannot tolerate ferrous sulfate because of nausea. Options?").inadequate_response
@@ -326,7 +326,7 @@ def test_brand_names_are_read_as_their_generic() -> None:
 
 
 def test_implied_conditions() -> None:
-    from medcite.answer.analyse import derived_conditions
+    from medcite.answer.implied import derived_conditions
 
     seizure = "Generalised tonic-clonic seizure going on for 6 minutes, no IV line in. What do I give first?"
     assert extract_facts(seizure).condition == "status epilepticus"
@@ -376,7 +376,7 @@ def test_short_lab_names_clinicians_write() -> None:
     ],
 )
 def test_conditions_read_from_vital_signs_and_labs(question: str, implied: list[str]) -> None:
-    from medcite.answer.analyse import derived_conditions
+    from medcite.answer.implied import derived_conditions
 
     assert derived_conditions(question, extract_facts(question).labs) == implied
 
@@ -443,7 +443,7 @@ def test_age_group(question: str, group: str | None) -> None:
 
 
 def test_fever_with_loin_pain_implies_pyelonephritis() -> None:
-    from medcite.answer.analyse import derived_conditions
+    from medcite.answer.implied import derived_conditions
 
     for question in (
         "27F, temp 38.6, right loin pain, urine dip positive. Antibiotic?",
@@ -471,7 +471,7 @@ def test_a_bare_ask_takes_the_sentence_before() -> None:
 
 
 def test_adrenal_crisis_is_read_from_vomiting_or_hypotension() -> None:
-    from medcite.answer.analyse import derived_conditions
+    from medcite.answer.implied import derived_conditions
 
     for question in (
         "Addison disease, vomiting since last night. Hydrocortisone dose?",
@@ -534,7 +534,7 @@ def test_anything_to_watch_asks_for_cautions() -> None:
 def test_bedside_shorthand_is_read() -> None:
     """ "T 38.4, ANC 300" is febrile neutropenia; "abx" is antibiotics, not a condition; Prolia is
     denosumab; dysuria with a positive dipstick is a urinary tract infection."""
-    from medcite.answer.analyse import derived_conditions
+    from medcite.answer.implied import derived_conditions
 
     question = "48F breast ca on chemo, T 38.4, ANC 300, looks well. Can she go home?"
     assert derived_conditions(question, extract_facts(question).labs) == ["febrile neutropenia"]
@@ -546,7 +546,7 @@ def test_bedside_shorthand_is_read() -> None:
 
 
 def test_dka_is_read_from_the_gases_and_ketones() -> None:
-    from medcite.answer.analyse import derived_conditions
+    from medcite.answer.implied import derived_conditions
 
     dka = "19M type 1 diabetes, pH 7.08, bicarbonate 9, ketones 6.2, glucose 28 mmol/L. Fluids?"
     assert "diabetic ketoacidosis" in derived_conditions(dka, extract_facts(dka).labs)

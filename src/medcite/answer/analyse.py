@@ -13,6 +13,13 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from medcite.answer.drugs import DrugMention, find_drugs, is_drug_word
+from medcite.answer.implied import (
+    NOT_PREGNANT,
+    PREGNANT,
+    condition_from_labs,
+    derived_conditions,
+    status_epilepticus,
+)
 from medcite.answer.intent import classify_intent
 from medcite.answer.schema import DoseFact, Facts, Intent, LabFact, ScoreFact, TreatmentFact
 from medcite.safety.phi import scrub_identifiers
@@ -100,12 +107,6 @@ _AGE = re.compile(
 )
 _FEMALE = re.compile(r"\b(?:woman|women|female|girl|lady|she|her|mother|pregnan\w*|postmenopausal)\b", re.I)
 _MALE = re.compile(r"\b(?:man|men|male|boy|gentleman|he|his|him)\b", re.I)
-_PREGNANT = re.compile(r"\bpregnan\w*|\bgestation\w*|\btrimester\b|\bweeks pregnant\b", re.I)
-_NOT_PREGNANT = re.compile(
-    r"\b(?:not|non-?|isn't|is not)\s*pregnant|\b(?:planning|plans|wishes|wanting|trying)\s+(?:a\s+|to\s+)?"
-    r"(?:become\s+|get\s+)?(?:pregnan\w*|conceive)",
-    re.I,
-)
 # not "lactate 1.6" (a lab) nor "nursing home" (where someone lives)
 _BREASTFEEDING = re.compile(
     r"breast-?\s?feed\w*|\blactat(?:ing|ion)\b|\bnursing\b(?!\s+(?:home|facility|staff|care|team|notes?))",
@@ -225,9 +226,8 @@ _CHILD_WORDS = re.compile(
     r"\b\d+[- ](?:day|week|month)s?[- ]old\b",
     re.I,
 )
-_MOTHER = re.compile(
-    r"\bpregnan\w*|\btrimester\b|\bpost-?partum\b", re.I
-)  # not "born at 34 weeks' gestation"
+# the patient is the mother (not "born at 34 weeks' gestation", which is about a baby)
+_MOTHER = re.compile(r"\bpregnan\w*|\btrimester\b|\bpost-?partum\b", re.I)
 _ADULT_WORDS = re.compile(r"\b(?:adult|man|woman|gentleman|lady|\d{2}\s?[MF])\b", re.I)
 
 
@@ -285,8 +285,8 @@ def extract_facts(text: str) -> Facts:
     drugs = find_drugs(text)
     treatments = _treatments(text, drugs)
     age, sex_from_age = _age(text)
-    pregnant = bool(_PREGNANT.search(text)) and not _NOT_PREGNANT.search(text)
-    if _NOT_PREGNANT.search(text) and re.search(r"\b(?:not|non-?|isn't|is not)\s*pregnant", text, re.I):
+    pregnant = bool(PREGNANT.search(text)) and not NOT_PREGNANT.search(text)
+    if NOT_PREGNANT.search(text) and re.search(r"\b(?:not|non-?|isn't|is not)\s*pregnant", text, re.I):
         pregnant_value: bool | None = False
     else:
         pregnant_value = True if pregnant else None
@@ -529,216 +529,17 @@ _NOT_CONDITION = re.compile(
 _LAB_START = re.compile(rf"^(?:{_LAB_NAMES})\b", re.I)
 
 
-# A value this far outside the adult reference range names the problem when the question does not
-# ("Potassium 7.1 mmol/L with peaked T waves"). Conventional cut-offs; units as the question gives
-# them, and glucose read as mg/dL above 30, mmol/L below.
-_LAB_CONDITIONS: list[tuple[str, str, float, str]] = [
-    (r"potassium|k\+?", ">", 5.5, "hyperkalaemia"),
-    (r"potassium|k\+?", "<", 3.5, "hypokalaemia"),
-    (r"sodium|na\+?", "<", 135, "hyponatraemia"),
-    (r"sodium|na\+?", ">", 145, "hypernatraemia"),
-    (r"glucose|blood sugar|cbg|bg", "<", 4.0, "hypoglycaemia"),
-    (r"neutrophils?|anc|neuts", "<", 1.0, "neutropenia"),
-]
-
-
-def condition_from_labs(labs: list[LabFact]) -> str | None:
-    """The disorder an out-of-range potassium, sodium, glucose or neutrophil count names, for the
-    first such lab (with a temperature of 38 or more, neutropenia is febrile neutropenia)."""
-    for lab in labs:
-        try:
-            value = float(lab.value)
-        except ValueError:
-            continue
-        if re.fullmatch(r"glucose|blood sugar|cbg|bg", lab.name, re.I) and (
-            (lab.unit or "").lower() == "mg/dl" or value > 30
-        ):
-            value = value / 18.0  # mg/dL to mmol/L
-        if re.fullmatch(r"neutrophils?|anc|neuts", lab.name, re.I) and value >= 50:
-            value = value / 1000.0  # cells per microlitre to 10^9/L
-        for name, op, limit, condition in _LAB_CONDITIONS:
-            if re.fullmatch(name, lab.name, re.I) and (value > limit if op == ">" else value < limit):
-                if condition == "neutropenia" and _febrile(labs):
-                    return "febrile neutropenia"
-                return condition
-    return None
-
-
-def _febrile(labs: list[LabFact]) -> bool:
-    temperature = _lab_value(labs, r"temp(?:erature)?|t")
-    return temperature is not None and temperature >= 38.0
-
-
-def _lab_value(labs: list[LabFact], name: str, part: int = 0) -> float | None:
-    """The first lab of that name as a number (`part` 1 of "128/76" is the diastolic)."""
-    for lab in labs:
-        if re.fullmatch(name, lab.name, re.I):
-            try:
-                return float(lab.value.split("/")[part])
-            except (ValueError, IndexError):
-                return None
-    return None
-
-
-_CONFUSED = re.compile(r"\bconfus\w*|\bdrows\w*|\baltered (?:mental|conscious)|\bdelirium\b|\bGCS\b", re.I)
-
-
-def _suspected_sepsis(text: str, labs: list[LabFact]) -> bool:
-    """An abnormal temperature with a sign that the body is failing to cope (qSOFA: respiratory rate
-    22 or more, new confusion, systolic 100 or less; or lactate 2 or more) or with SIRS criteria
-    (heart rate over 90 with respiratory rate over 20 or white cells over 12 or under 4): screen as
-    suspected sepsis, as the sepsis guidelines ask, even when the question does not say the word."""
-    temperature = _lab_value(labs, r"temp(?:erature)?|t")
-    if temperature is None or 36.0 <= temperature < 38.0:
-        return False
-    rate = _lab_value(labs, r"heart rate|hr|pulse")
-    breathing = _lab_value(labs, r"respiratory rate|rr")
-    systolic = _lab_value(labs, r"blood pressure|bp")
-    lactate = _lab_value(labs, r"lactate")
-    white = _lab_value(labs, r"wbc|wcc|white cell count")
-    organ = (
-        (breathing is not None and breathing >= 22)
-        or (systolic is not None and systolic <= 100)
-        or (lactate is not None and lactate >= 2.0)
-        or bool(_CONFUSED.search(_affirmed(text)))
-    )
-    sirs = (rate is not None and rate > 90) and (
-        (breathing is not None and breathing > 20) or (white is not None and not 4 <= white <= 12)
-    )
-    return organ or sirs
-
-
 # "had an MI last year", "history of AF": past history, not what the question is about
 _HISTORY_CUE = re.compile(
     r"\b(?:had|history of|previous|prior|past|old|remote|former)\s+(?:an?\s+|the\s+|two\s+|\w+\s+)?$", re.I
 )
 
 
-# "seizure going on for 6 minutes": a convulsive seizure of 5 minutes or more is status epilepticus
-_PROLONGED_SEIZURE = re.compile(
-    r"\b(?:seizure|convulsion|fit)s?\b[^.?]{0,40}?\b(?:for|lasting|over|of)\s+(\d+)\s*(?:min|mins|minutes)\b",
-    re.I,
-)
-STATUS_EPILEPTICUS_MINUTES = 5
-
-
-def _status_epilepticus(text: str) -> bool:
-    prolonged = _PROLONGED_SEIZURE.search(text)
-    return bool(prolonged and int(prolonged.group(1)) >= STATUS_EPILEPTICUS_MINUTES)
-
-
-# fever or rigors with loin (flank) pain: an upper urinary tract infection until shown otherwise
-_LOIN_PAIN = re.compile(
-    r"\b(?:loin|flank|renal angle|costovertebral angle)\b[^.?]{0,20}?\b(?:pain|tender\w*)", re.I
-)
-_FEVER_WORDS = re.compile(r"\b(?:rigou?rs|fever\w*|febrile|pyrexi\w*|temperature of 3[89])\b", re.I)
-
-
-# "no fever", "not confused", "denies loin pain": findings the case rules out
-_NEGATED_FINDING = re.compile(r"\b(?:no|not|without|denies|denied|nil)\s+(?:[\w-]+\s+){0,2}?[\w-]+", re.I)
-
-
-def _affirmed(text: str) -> str:
-    """The text without the findings it says are absent."""
-    return _NEGATED_FINDING.sub(" ", text)
-
-
-# dysuria with frequency, urgency or a positive dipstick: a urinary tract infection
-_DYSURIA = re.compile(r"\bdysuri\w*|burning (?:on|when) (?:passing urine|peeing|urinating)", re.I)
-_URINARY_SIGNS = re.compile(
-    r"\bfrequency\b|\burgency\b|\bnitrites?\b|\bleu[ck]ocytes?\b|\bdip(?:stick)?\b[^.,;]{0,12}\bpositive|"
-    r"\bdip(?:stick)?\s*\+|\bnitrite\s*\+",
-    re.I,
-)
-
-
-# ADA 2024 consensus criteria for DKA: glucose 200 mg/dL (11.1 mmol/L) or more or known diabetes, ketones
-# (beta-hydroxybutyrate 3.0 mmol/L or more), and pH below 7.3 or bicarbonate below 18 mmol/L
-def _ketoacidosis(text: str, labs: list[LabFact]) -> bool:
-    ph = _lab_value(labs, r"ph")
-    bicarbonate = _lab_value(labs, r"bicarbonate|bicarb|hco3")
-    ketones = _lab_value(labs, r"bhb|beta-hydroxybutyrate|ketones")
-    glucose = _lab_value(labs, r"glucose|blood sugar|cbg|bg")
-    acidotic = (ph is not None and ph < 7.3) or (bicarbonate is not None and bicarbonate < 18)
-    diabetic = bool(re.search(r"\bT[12]DM\b|diabet", text, re.I)) or (
-        glucose is not None and (glucose >= 200 or 11.1 <= glucose < 50)
-    )
-    return acidotic and diabetic and ketones is not None and ketones >= 3.0
-
-
-def _lower_uti(text: str) -> bool:
-    text = _affirmed(text)
-    return bool(_DYSURIA.search(text)) and bool(_URINARY_SIGNS.search(text))
-
-
-def _upper_uti(text: str, labs: list[LabFact]) -> bool:
-    text = _affirmed(text)
-    return bool(_LOIN_PAIN.search(text)) and (_febrile(labs) or bool(_FEVER_WORDS.search(text)))
-
-
-# known adrenal insufficiency with vomiting or low blood pressure: treat as an adrenal crisis
-_ADRENAL_INSUFFICIENCY = re.compile(r"\baddison\w*|\badrenal insufficiency\b|\bhypoadrenal\w*", re.I)
-_CRISIS_SIGNS = re.compile(r"\bvomit\w*|\bshock\w*|\bcollaps\w*|\bhypotensi\w*", re.I)
-CRISIS_SYSTOLIC = 90  # mm Hg
-
-
-def _adrenal_crisis(text: str, labs: list[LabFact]) -> bool:
-    if not _ADRENAL_INSUFFICIENCY.search(text):
-        return False
-    systolic = _lab_value(labs, r"blood pressure|bp")
-    return bool(_CRISIS_SIGNS.search(_affirmed(text))) or (
-        systolic is not None and systolic < CRISIS_SYSTOLIC
-    )
-
-
-# blood pressure at which hypertension is severe: 160/110 in pregnancy (NICE NG133), 180/120 otherwise
-# (NICE NG136; ACC/AHA 2017 calls it a hypertensive crisis)
-SEVERE_BP_PREGNANCY = (160, 110)
-SEVERE_BP = (180, 120)
-
-
-def _severe_hypertension(text: str, labs: list[LabFact]) -> bool:
-    systolic, diastolic = _lab_value(labs, r"blood pressure|bp"), _lab_value(labs, r"blood pressure|bp", 1)
-    pregnant = bool(_PREGNANT.search(text)) and not _NOT_PREGNANT.search(text)
-    high_systolic, high_diastolic = SEVERE_BP_PREGNANCY if pregnant else SEVERE_BP
-    return (systolic is not None and systolic >= high_systolic) or (
-        diastolic is not None and diastolic >= high_diastolic
-    )
-
-
-def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
-    """Conditions the question implies without naming them: from its lab values ("K+ 6.4" is
-    hyperkalaemia), from a stated duration (a 6-minute seizure is status epilepticus), or from signs
-    that together name one (fever with loin pain is pyelonephritis, dysuria with frequency or a positive
-    dipstick a urinary tract infection; fever with tachycardia and new confusion is suspected sepsis;
-    acidosis with ketones in diabetes is DKA;
-    vomiting or hypotension in adrenal insufficiency is a crisis; a blood pressure of 160/110 in
-    pregnancy, or 180/120 otherwise, is severe hypertension).
-    Unlike the condition the question names, which is often a comorbidity ("in a patient with CKD"),
-    these are what the question is about, so retrieval, the topic choice and the case the bottom line
-    is read against take them too."""
-    out = ["status epilepticus"] if _status_epilepticus(question) else []
-    if _upper_uti(question, labs):
-        out.append("pyelonephritis")
-    elif _lower_uti(question):
-        out.append("urinary tract infection")
-    if _ketoacidosis(question, labs):
-        out.append("diabetic ketoacidosis")
-    if _adrenal_crisis(question, labs):
-        out.append("adrenal crisis")
-    if _severe_hypertension(question, labs):
-        out.append("severe hypertension")
-    from_labs = condition_from_labs(labs)
-    if from_labs:
-        return [*out, from_labs]
-    return [*out, "sepsis"] if _suspected_sepsis(question, labs) else out
-
-
 def _condition(text: str, drugs: list[DrugMention]) -> str | None:
     """A disease abbreviation anywhere ("RA", "T2DM") wins; otherwise the phrase after "with", "for" ...
     A seizure said to last 5 minutes or more is status epilepticus (the operational definition the
     guidelines use)."""
-    if _status_epilepticus(text):
+    if status_epilepticus(text):
         return "status epilepticus"
     for m in re.finditer(r"\b[A-Z][A-Za-z0-9]{1,6}\b", text):
         word = m.group(0)
