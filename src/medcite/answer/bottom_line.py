@@ -156,7 +156,7 @@ class BottomLineContext:
     lead_source: int
     selection: Selection
     age_group: str | None = None  # "child", "adult" or None (`analyse.age_group`)
-    implied: tuple[str, ...] = ()  # conditions the case implies (`analyse.derived_conditions`)
+    implied: tuple[str, ...] = ()  # conditions the case implies (`implied.derived_conditions`)
     later_episode: bool = field(default=False, init=False)  # a recurrence, second episode, relapse
     # read from the question in __post_init__
     roles: list[Role] = field(default_factory=list, init=False)

@@ -406,9 +406,8 @@ _BARE_ASK = re.compile(
 def asked_part(question: str) -> str:
     """The question's last interrogative sentence when it also states a case, else "" (with the
     sentence before when it only asks "OK?", or when it is short and the drug it is about is named
-    there). Splits at
-    any full stop before a capital too: "CrCl 40 mL/min. Rivaroxaban dose?" is two sentences even
-    though "min." can end an abbreviation."""
+    there). Splits at any full stop before a capital too: "CrCl 40 mL/min. Rivaroxaban dose?" is two
+    sentences even though "min." can end an abbreviation."""
     parts = [p for p in re.split(r"(?<=[.!?])\s+(?=[A-Z])", question.strip()) if p]
     if len(parts) < 2:
         return ""
