@@ -562,3 +562,17 @@ def test_k_is_potassium_in_thresholds_but_vitamin_k_is_not() -> None:
     assert threshold_fit(sentence, question_values("DKA, K 4.4, pH 7.1. Insulin now?")) == -1
     assert question_values("INR 7.2, gave vitamin K 10 mg. Next?")[0].stems >= {"inr"}
     assert not [v for v in question_values("INR 7.2, gave vitamin K 10 mg. Next?") if "potassium" in v.stems]
+
+
+def test_sepsis_read_from_the_observations_raises_the_red_flag() -> None:
+    """No phrase says sepsis or fever here, but temp 38.2 with HR 104 and new confusion meets the
+    screening criteria, so the sepsis red flag comes first; normal observations raise none."""
+    flags = analyse_question(
+        "82F from a care home, temp 38.2, HR 104, BP 128/76, a bit more confused. Antibiotics when?"
+    ).red_flags
+    assert [f.kind for f in flags] == ["possible sepsis"]
+    assert "screening criteria" in flags[0].matched
+    assert analyse_question("Temp 37.1, HR 80, alert. Cough for 3 days. Antibiotics?").red_flags == []
+    # a phrase that already raises it is not doubled
+    worded = analyse_question("Fever and confusion, temp 38.9, HR 120, RR 26. Sepsis? Antibiotics?").red_flags
+    assert [f.kind for f in worded] == ["possible sepsis"]

@@ -258,16 +258,17 @@ def analyse_question(question: str) -> Analysis:
     facts = extract_facts(text)
     intent = classify_intent(text, has_treatment=bool(facts.current_treatments))
     expansion = expand_query(text)
+    implied = tuple(derived_conditions(text, facts.labs))
     return Analysis(
         question=text,
         normalised=text,
         intent=intent,
         facts=facts,
-        red_flags=detect_red_flags(text),
+        red_flags=detect_red_flags(text, implied),
         identifiers_removed=scrubbed.found,
         expansions=expansion.added,
         glossary=_glossary(text),
-        implied_conditions=tuple(derived_conditions(text, facts.labs)),
+        implied_conditions=implied,
     )
 
 

@@ -99,8 +99,15 @@ _RULES: list[tuple[str, tuple[str, ...], str]] = [
 _COMPILED = [(kind, tuple(re.compile(p, re.I) for p in pats), advice) for kind, pats, advice in _RULES]
 
 
-def detect_red_flags(text: str) -> list[RedFlag]:
-    """Emergencies the question describes, in a fixed order, each at most once."""
+# conditions read from the observations (`answer.implied`) that raise a flag when the words do not
+_IMPLIED_KINDS = {"sepsis": ("possible sepsis", "the observations meet sepsis screening criteria")}
+
+
+def detect_red_flags(text: str, implied: tuple[str, ...] = ()) -> list[RedFlag]:
+    """Emergencies the question describes, in a fixed order, each at most once. `implied`: conditions
+    read from its observations ("sepsis" from temp 38.2, HR 104 and new confusion), which raise their
+    flag even when no phrase does."""
+    flagged_by_observations = dict(_IMPLIED_KINDS[c] for c in implied if c in _IMPLIED_KINDS)
     flags: list[RedFlag] = []
     for kind, patterns, advice in _COMPILED:
         matched: list[str] = []
@@ -111,6 +118,9 @@ def detect_red_flags(text: str) -> list[RedFlag]:
             matched.append(hit)
         else:
             flags.append(RedFlag(kind=kind, matched="; ".join(matched), advice=advice))
+            continue
+        if kind in flagged_by_observations:
+            flags.append(RedFlag(kind=kind, matched=flagged_by_observations[kind], advice=advice))
     return flags
 
 
