@@ -13,7 +13,7 @@ from medcite.answer.schema import Intent, Role
 from medcite.answer.select import asked_part
 
 ASKED_CUE_FACTOR = 2.0
-CASE_CUE_FACTOR = 0.5
+CASE_CUE_FACTOR = 0.5  # a cue only in the stated case, when there is an asked part
 
 _CUES: dict[Intent, list[tuple[str, float]]] = {
     Intent.NEXT_STEP: [
@@ -121,7 +121,8 @@ _COMPILED = {intent: [(re.compile(p, re.I), w) for p, w in cues] for intent, cue
 
 def intent_scores(question: str) -> dict[Intent, float]:
     """Cue weights per intent; a cue in the asked part ("... after two IM doses. Next?") counts
-    double, since the case often names doses or tests the question is not about."""
+    double and one only in the case half, since the case often names doses or tests the question is
+    not about ("wants a low dose every day. Should I prescribe that?" is not a dose question)."""
     asked = asked_part(question)
     return {
         intent: sum(
