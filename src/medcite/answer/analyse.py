@@ -231,6 +231,23 @@ _MOTHER = re.compile(r"\bpregnan\w*|\btrimester\b|\bpost-?partum\b", re.I)
 _ADULT_WORDS = re.compile(r"\b(?:adult|man|woman|gentleman|lady|\d{2}\s?[MF])\b", re.I)
 
 
+_NAMES_CHILDREN = re.compile(
+    r"\b(?:children|child|infants?|neonates?|newborns?|babies|toddlers|adolescents|young people|"
+    r"paediatric|pediatric)\b",
+    re.I,
+)
+_NAMES_ADULTS = re.compile(r"\b(?:adults?|women|men|pregnancy|pregnant)\b", re.I)
+
+
+def named_age_group(text: str) -> str | None:
+    """The age group a source's title or sentence is for: "child" for "... in infants and children",
+    "adult" for "... in adults" (or women, men, pregnancy), None when it names both or neither."""
+    children, adults = bool(_NAMES_CHILDREN.search(text)), bool(_NAMES_ADULTS.search(text))
+    if children == adults:
+        return None
+    return "child" if children else "adult"
+
+
 def age_group(question: str, age: int | None) -> str | None:
     """ "child" under 18 (or "4-month-old", "toddler"), "adult" at 18 or over (or "woman", "68M"), None
     when the question does not say: sentences for the other group then answer someone else."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from medcite.answer.analyse import named_age_group
 from medcite.answer.conditions import CaseReading, condition_fit
 from medcite.answer.drugs import class_words, find_drugs
 from medcite.answer.intent import focus_roles
@@ -277,21 +278,11 @@ def _starts_what_is_taken(c: Candidate, ctx: BottomLineContext) -> bool:
     return bool({s for d in taken for s in tokenize(" ".join(class_words(d)))} & c.stems)
 
 
-_CHILDREN = re.compile(
-    r"\b(?:children|child|infants?|neonates?|newborns?|babies|toddlers|adolescents|young people)\b", re.I
-)
-_ADULTS = re.compile(r"\badults?\b", re.I)
-
-
 def _for_other_age_group(c: Candidate, ctx: BottomLineContext) -> bool:
     """ "For children 3 months or older with pyelonephritis, ..." answers someone else when the patient is
     31, and "in adults" when the patient is 4; a sentence naming both groups is for either."""
-    children, adults = bool(_CHILDREN.search(c.text)), bool(_ADULTS.search(c.text))
-    if ctx.age_group == "adult":
-        return children and not adults
-    if ctx.age_group == "child":
-        return adults and not children
-    return False
+    named = named_age_group(c.text)
+    return ctx.age_group is not None and named is not None and named != ctx.age_group
 
 
 def _names_only_other_drugs(c: Candidate, asked: frozenset[str]) -> bool:

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from medcite.answer.analyse import Analysis
+from medcite.answer.analyse import Analysis, named_age_group
 from medcite.answer.bottom_line import (
     CHOOSE,
     ESCALATE,
@@ -540,7 +540,7 @@ def _lead_source(
     cover = {sid: sum(w for s, w in idf.items() if s in stems[sid]) / total for sid in stems}
     titles = {c.hit.source_id: c.hit.source_title for c in candidates}
     for sid in votes:
-        if title_age_group(titles[sid]) not in (None, age_group) and age_group is not None:
+        if named_age_group(titles[sid]) not in (None, age_group) and age_group is not None:
             cover[sid] -= OTHER_AGE_GROUP
     lead = max(votes, key=lambda sid: (votes[sid] + cover[sid], -sid))
     if not asked or lead not in asked:
@@ -549,21 +549,6 @@ def _lead_source(
         (sid for sid in votes if sid in asked),
         key=lambda sid: (votes[sid] + cover[sid] + ASKED_SOURCE_WEIGHT * asked[sid], -sid),
     )
-
-
-_TITLE_CHILDREN = re.compile(
-    r"\b(?:children|child|infants?|neonates?|newborns?|paediatric|pediatric)\b", re.I
-)
-_TITLE_ADULTS = re.compile(r"\b(?:adults?|women|men|pregnancy|pregnant)\b", re.I)
-
-
-def title_age_group(title: str) -> str | None:
-    """ "child" for "... in infants and children", "adult" for "... in adults" (or women, men,
-    pregnancy), None for a title that names both or neither."""
-    children, adults = bool(_TITLE_CHILDREN.search(title)), bool(_TITLE_ADULTS.search(title))
-    if children == adults:
-        return None
-    return "child" if children else "adult"
 
 
 def _dose_lead(c: Candidate, leads: dict[str, str]) -> str:

@@ -54,8 +54,12 @@ def condition_from_labs(labs: list[LabFact]) -> str | None:
     return None
 
 
+def _temperature(labs: list[LabFact]) -> float | None:
+    return _lab_value(labs, r"temp(?:erature)?|t")
+
+
 def _febrile(labs: list[LabFact]) -> bool:
-    temperature = _lab_value(labs, r"temp(?:erature)?|t")
+    temperature = _temperature(labs)
     return temperature is not None and temperature >= 38.0
 
 
@@ -78,7 +82,7 @@ def _suspected_sepsis(text: str, labs: list[LabFact]) -> bool:
     22 or more, new confusion, systolic 100 or less; or lactate 2 or more) or with SIRS criteria
     (heart rate over 90 with respiratory rate over 20 or white cells over 12 or under 4): screen as
     suspected sepsis, as the sepsis guidelines ask, even when the question does not say the word."""
-    temperature = _lab_value(labs, r"temp(?:erature)?|t")
+    temperature = _temperature(labs)
     if temperature is None or 36.0 <= temperature < 38.0:
         return False
     rate = _lab_value(labs, r"heart rate|hr|pulse")
