@@ -84,7 +84,7 @@ def test_entries_resolve_to_whole_body_lines(tmp_path: Path) -> None:
         ("- sentence: 'this phrase is nowhere in it'\n  questions: ['Dose?']\n", "in 0 lines of the topic"),
         ("- sentence: 'the patient after 48 hours of'\n  questions: ['Dose?']\n", "in 2 lines"),
         ("- sentence: 'Give oral amoxicillin 500 mg'\n  questions: ['Not a question']\n", "ending with '?'"),
-        ("- sentence: 'Give oral amoxicillin 500 mg'\n  questions: []\n", "must be 1-5 strings"),
+        ("- sentence: 'Give oral amoxicillin 500 mg'\n  questions: []\n", "must be 1-12 strings"),
         ("- {sentence: 'Give oral amoxicillin 500 mg', questions: ['A?']}\n"
          "- {sentence: 'for five days to most adults', questions: ['B?']}\n",
          "a second entry for the same line"),

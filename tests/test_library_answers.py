@@ -157,19 +157,15 @@ def test_a_drug_the_implied_condition_rules_out_is_refused(library_hybrid_servic
 
 def test_a_sentence_about_the_implied_condition_leads(library_hybrid_service: AnswerService) -> None:
     """Vomiting and a systolic of 82 in adrenal insufficiency are an adrenal crisis: the crisis dose
-    leads, not the daily replacement dose (which led before implied conditions counted)."""
+    leads, not the daily replacement dose (which led before implied conditions counted; the topic's
+    known questions now point to the crisis line as well, and `test_answer_implied` checks that the
+    crisis is read from the case)."""
     question = (
         "Addison disease on hydrocortisone 15 mg daily, vomiting since last night, BP 82/48. How much "
         "hydrocortisone now?"
     )
     lead = "Treat adrenal crisis with hydrocortisone 100 mg intravenously at once"
     assert library_hybrid_service.ask(question).bottom_line[0].text.startswith(lead)
-    monkeypatch = pytest.MonkeyPatch()
-    monkeypatch.setitem(bottom_line.WEIGHTS, "implied", 0.0)
-    try:
-        assert not library_hybrid_service.ask(question).bottom_line[0].text.startswith(lead)
-    finally:
-        monkeypatch.undo()
 
 
 def test_hypoglycaemia_on_a_sulfonylurea_is_not_sent_home(library_hybrid_service: AnswerService) -> None:

@@ -13,6 +13,7 @@ from medcite.library import (
     LIBRARY_VERSION,
     dev_c_questions_path,
     dev_d_questions_path,
+    dev_e_questions_path,
     heldout_b_questions_path,
     heldout_questions_path,
     library_path,
@@ -198,6 +199,7 @@ def test_shipped_library_passes_the_check() -> None:
     assert heldout_b_questions_path() in paths
     assert dev_c_questions_path() in paths
     assert dev_d_questions_path() in paths
+    assert dev_e_questions_path() in paths
     report = check_library(library_path(), paths)
     assert report.errors == [], "\n".join(str(p) for p in report.errors)
     assert report.topics >= 20
@@ -206,8 +208,14 @@ def test_shipped_library_passes_the_check() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [heldout_questions_path(), heldout_b_questions_path(), dev_c_questions_path(), dev_d_questions_path()],
-    ids=["A", "B", "dev-C", "dev-D"],
+    [
+        heldout_questions_path(),
+        heldout_b_questions_path(),
+        dev_c_questions_path(),
+        dev_d_questions_path(),
+        dev_e_questions_path(),
+    ],
+    ids=["A", "B", "dev-C", "dev-D", "dev-E"],
 )
 def test_one_per_topic_set_has_one_question_per_topic(path: Path) -> None:
     slugs = sorted(p.stem for p in library_path().rglob("*.md"))

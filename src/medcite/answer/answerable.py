@@ -42,13 +42,13 @@ from medcite.text.tokens import tokenize
 SUFFIX = ".questions.yaml"
 QUERY_KEY_PREFIX = "query: "  # pack keys of question vectors, apart from passage vectors of the same text
 MIN_ANCHOR_WORDS = 5
-MAX_QUESTIONS = 5
+MAX_QUESTIONS = 12
 # libyaml's safe loader when PyYAML was built with it: sidecars are read on the first answer, 15x faster
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}")  # "|---|---|" under a table's header row
 TEMPERATURE = 0.02  # e5 cosines between questions sit in 0.8-0.95: a 0.02 gap is a clear preference
 LEXICAL = 0.05  # weight of word overlap added to the cosine
-LEXICAL_ONLY_T = 0.2  # temperature when only word overlap is available (its gaps are wider)
+LEXICAL_ONLY_T = 0.1  # temperature when only word overlap is available (its gaps are wider)
 
 
 @dataclass(frozen=True)

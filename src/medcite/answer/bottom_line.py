@@ -68,12 +68,13 @@ WEIGHTS = {
     "other_drug": 0.3,  # penalty: "should I add hydrocortisone?" answered about vasopressin
     "taken": 0.3,  # penalty: "start an SGLT2 inhibitor" for a patient already on empagliflozin
     "no_drug": 0.3,  # penalty: "which antibiotic?" answered without naming one
-    "asked_like": 2.0,  # share of the known questions like this one that the line answers (`answerable`)
+    "asked_like": 4.0,  # share of the known questions like this one that the line answers (`answerable`)
     "implied": 0.3,  # the sentence names a condition the case implies ("adrenal crisis" from vomiting)
     "no_dose": 0.3,  # penalty: a dose question answered without a dose
     "age_group": 0.3,  # penalty: a sentence about children for an adult patient, or about adults for a child
+    "unavailable": 1.0,  # penalty: "use fidaxomicin ..." when the case says fidaxomicin is not available
 }
-CLEARLY_ASKED = 0.3  # a line's share of the votes at which it may lead from any section
+CLEARLY_ASKED = 0.2  # a line's share of the votes at which it may lead from any section
 MIN_SECOND_COVER = 0.08  # the second sentence must answer this much of what the first did not
 SECOND_COVER_WEIGHT = 1.0  # the second sentence is chosen for the part still unanswered
 RUNNER_UP = 0.9  # else a second sentence that fits nearly as well as the first joins it
@@ -167,6 +168,7 @@ class BottomLineContext:
     yes_no_drug: bool = field(default=False, init=False)  # "can I use ciprofloxacin ...?"
     which_drug: bool = field(default=False, init=False)  # "which antibiotic?": the answer names one
     replaced: frozenset[str] = field(default=frozenset(), init=False)  # "instead of flucloxacillin"
+    unavailable: frozenset[str] = field(default=frozenset(), init=False)  # "fidaxomicin is not available"
     case: CaseReading = field(init=False)  # what conditions are read against
     implied_stems: list[frozenset[str]] = field(default_factory=list, init=False)
 
@@ -201,6 +203,12 @@ class BottomLineContext:
         ]
         # "our formulary doesn't have fidaxomicin" says it is unavailable, as a source would put it
         said = ("unavailable",) if _UNAVAILABLE.search(self.question) else ()
+        self.unavailable = frozenset(
+            d.name.lower()
+            for part in re.split(r"(?<=[.!?;])\s+", self.question)
+            if _UNAVAILABLE.search(part)
+            for d in find_drugs(part)
+        )
         stated = frozenset(
             tokenize(" ".join((case, *meanings, *derived_findings(self.values), *self.implied, *said)))
         )
@@ -252,6 +260,7 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
         - WEIGHTS["no_drug"] * (ctx.which_drug and not c.drugs)
         - WEIGHTS["age_group"] * _for_other_age_group(c, ctx)
         - WEIGHTS["no_dose"] * no_dose
+        - WEIGHTS["unavailable"] * _uses_unavailable(c, ctx)
         + WEIGHTS["implied"] * any(stems <= c.stems for stems in ctx.implied_stems)
         - WEIGHTS["other_drug"]
         * bool(ctx.replaced and c.drugs and {d.lower() for d in c.drugs} <= ctx.replaced)
@@ -269,13 +278,20 @@ def _starts_what_is_taken(c: Candidate, ctx: BottomLineContext) -> bool:
     """ "Start oral iron ..." for a patient who has started it, "treat with an SGLT2 inhibitor" for
     one on empagliflozin: answers to an earlier question."""
     taken = {d.lower() for d in ctx.current_treatments}
-    if not taken:
-        return False
+    if not taken or ctx.intent is Intent.DOSING:
+        return False  # "how much hydrocortisone now?" asks for a new dose of what is taken
     if not (_START.match(c.text) or (ctx.escalating and _PUT_ON.match(c.text))):
         return False
     if c.drugs:
-        return {d.lower() for d in c.drugs} <= taken
+        # the drug started is the first one named: "Start methotrexate ..., in preference to sulfasalazine"
+        return c.drugs[0].lower() in taken
     return bool({s for d in taken for s in tokenize(" ".join(class_words(d)))} & c.stems)
+
+
+def _uses_unavailable(c: Candidate, ctx: BottomLineContext) -> bool:
+    """ "Use fidaxomicin rather than vancomycin" cannot be followed where fidaxomicin is not available;
+    "Where fidaxomicin is unavailable, ..." is the line for that case."""
+    return bool(ctx.unavailable & {d.lower() for d in c.drugs}) and not _UNAVAILABLE.search(c.text)
 
 
 def _for_other_age_group(c: Candidate, ctx: BottomLineContext) -> bool:
@@ -381,10 +397,16 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> BottomL
     """One sentence, and a second when it answers part of the question the first does not, or when it
     fits the question nearly as well (two readings of the case are then both shown)."""
     eligible = [c for c in pool if section_fit(c, ctx.failing, ctx.intent) >= 0]
+    # a dose question is answered with a dose when the lead source gives one for the drug asked about
+    dose_first = any(c.hit.source_id == ctx.lead_source and _gives_dose(c, ctx) for c in eligible)
     ranked = sorted(
         eligible,
         key=lambda c: (
             c.hit.source_id != ctx.lead_source,
+            dose_first and not _gives_dose(c, ctx),
+            # "start methotrexate" for a patient on methotrexate answers an earlier question, however
+            # alike the known questions are
+            _starts_what_is_taken(c, ctx),
             _about_other_drug(c, ctx) and not clearly_asked(c, ctx),  # "not for ICS with other LABAs"
             -fit(c, ctx),
             c.order,
@@ -413,6 +435,14 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> BottomL
         ruled_drugs = {d.lower() for d in ruled.drugs} & (ctx.focus_drugs or ctx.asked_drugs)
         ranked = [c for c in ranked if not {d.lower() for d in c.drugs} & ruled_drugs]
     return BottomLine(_with_second(first, ranked, ctx), rules_out=ruled is not None and first is ruled)
+
+
+def _gives_dose(c: Candidate, ctx: BottomLineContext) -> bool:
+    """For a dose question: the sentence states a dose (or a dose change) of the drug asked about."""
+    if ctx.intent is not Intent.DOSING or not (_DOSE_VALUE.search(c.text) or _DOSE_CHANGE.search(c.text)):
+        return False
+    asked = ctx.focus_drugs or ctx.asked_drugs
+    return not asked or bool(asked & {d.lower() for d in c.drugs})
 
 
 def _with_second(first: Candidate, ranked: list[Candidate], ctx: BottomLineContext) -> list[Candidate]:

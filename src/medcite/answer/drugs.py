@@ -230,8 +230,8 @@ _STEROID = ("corticosteroid", "corticosteroids", "steroid", "steroids", "glucoco
 _SSRI = ("SSRI", "antidepressant", "antidepressants")
 _BENZODIAZEPINE = ("benzodiazepine", "benzodiazepines")
 CLASS_WORDS = {
-    "pril": ("ACE",),
-    "sartan": ("ARB", "angiotensin"),
+    "pril": ("ACE", "antihypertensive"),
+    "sartan": ("ARB", "angiotensin", "antihypertensive"),
     "olol": ("beta-blocker", "beta-blockers"),
     "statin": ("statin", "statins"),
     "gliflozin": ("SGLT2",),
@@ -239,7 +239,7 @@ CLASS_WORDS = {
     "gliptin": ("DPP-4",),
     "floxacin": ("fluoroquinolone", "quinolone"),
     "cillin": ("penicillin",),
-    "dipine": ("calcium",),
+    "dipine": ("calcium", "antihypertensive"),
     "xaban": ("DOAC", "anticoagulant"),
     "gatran": ("DOAC", "anticoagulant"),
     "prazole": ("PPI", "proton"),

@@ -42,6 +42,9 @@ _TARGET = re.compile(
 )
 
 
+_DOSE_UNITS = frozenset({"mg", "g", "microgram", "mcg", "unit", "iu"})
+
+
 @dataclass(frozen=True)
 class QuestionValue:
     stems: frozenset[str]
@@ -142,8 +145,10 @@ def conditions(sentence: str) -> list[Condition]:
         out.append(Condition(m.start(), None if below else number, number if below else None, False, unit))
     for m in _RANGE_CONDITION.finditer(sentence):
         low, high = float(m.group(1)), float(m.group(2))
-        if low < high:
-            out.append(Condition(m.start(), low, high, False, unit_after(sentence, m.end(2))))
+        unit = unit_after(sentence, m.end(2))
+        if low < high and unit not in _DOSE_UNITS:
+            # "hydrocortisone 15-25 mg a day" is a dose to give, not a condition on the patient's dose
+            out.append(Condition(m.start(), low, high, False, unit))
     return out
 
 

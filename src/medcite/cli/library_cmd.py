@@ -28,8 +28,7 @@ def check_cmd(
         typer.Option(
             "--questions",
             help="Evaluation questions file to check against the topics (repeatable; default: the shipped "
-            "questions.yaml, questions_heldout.yaml, questions_heldout_b.yaml, questions_dev_c.yaml and "
-            "questions_dev_d.yaml).",
+            "questions.yaml, questions_heldout.yaml, questions_heldout_b.yaml and questions_dev_c/d/e.yaml).",
         ),
     ] = None,
     json_out: JsonOption = False,

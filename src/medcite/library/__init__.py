@@ -17,6 +17,7 @@ __all__ = [
     "ORIGIN_PREFIX",
     "dev_c_questions_path",
     "dev_d_questions_path",
+    "dev_e_questions_path",
     "heldout_b_questions_path",
     "heldout_questions_path",
     "library_path",
@@ -63,6 +64,12 @@ def dev_d_questions_path() -> Path:
     return _package_dir() / "questions_dev_d.yaml"
 
 
+def dev_e_questions_path() -> Path:
+    """Development set E, written like set D on 2026-12-06 (session 6) without reading the known questions;
+    used with totals only to choose among a few settings, and may be read and tuned on from then on."""
+    return _package_dir() / "questions_dev_e.yaml"
+
+
 def shipped_questions_paths() -> list[Path]:
     """Every evaluation questions file shipped with the library; `medcite library check` checks each."""
     return [
@@ -71,4 +78,5 @@ def shipped_questions_paths() -> list[Path]:
         heldout_b_questions_path(),
         dev_c_questions_path(),
         dev_d_questions_path(),
+        dev_e_questions_path(),
     ]
