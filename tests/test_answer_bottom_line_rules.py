@@ -213,3 +213,13 @@ def test_the_clause_that_rules_a_drug_out() -> None:
         _clause_at(row, row.index("Avoid")).strip() == "Avoid with strong CYP3A inhibitors or inducers [r2]"
     )
     assert _clause_at("Avoid X in pregnancy.", 0) == "Avoid X in pregnancy."
+
+
+def test_a_dose_question_gets_the_drugs_row_and_nothing_about_another_drug(service: AnswerService) -> None:
+    """ "Apixaban dose?": the apixaban row leads. A caution that shares one of its numbers ("avoid the
+    combination on 2.5 mg twice daily") is no plain statement of the dose, and the edoxaban row, whose
+    CrCl band the patient meets, answers another drug's dose question."""
+    article = service.ask("67M with AF, CrCl 40, weight 70 kg. Apixaban dose?")
+    assert article.bottom_line[0].text.startswith("Apixaban: 5 mg")
+    assert "Edoxaban" not in _bottom(article)
+    assert not any(s.text.startswith("Apixaban needs a 50% dose reduction") for s in article.bottom_line)

@@ -33,7 +33,7 @@ import frontmatter
 import numpy as np
 import yaml
 
-from medcite.answer.select import Candidate, answering_stems
+from medcite.answer.select import ANSWERS_ASKED, Candidate
 from medcite.library import ORIGIN_PREFIX, library_path
 from medcite.search.embeddings import Embedder
 from medcite.search.vector_cache import vector_key
@@ -63,6 +63,16 @@ class AnswerableLine:
     def stems(self) -> tuple[frozenset[str], ...]:
         """Each question's stems, for the word overlap (computed once per line, not per answer)."""
         return tuple(frozenset(tokenize(q)) for q in self.questions)
+
+    @cached_property
+    def stem_matrix(self) -> tuple[dict[str, int], np.ndarray]:
+        """The questions' stems as a vocabulary and a question-by-stem matrix, so the word overlap of
+        the asked question with every known question of the line is a few array operations."""
+        vocabulary = {stem: i for i, stem in enumerate(sorted(set().union(*self.stems)))}
+        matrix = np.zeros((len(self.stems), len(vocabulary)), dtype=bool)
+        for row, stems in enumerate(self.stems):
+            matrix[row, [vocabulary[stem] for stem in stems]] = True
+        return vocabulary, matrix
 
 
 def sidecar_path(document: Path) -> Path:
@@ -236,15 +246,6 @@ class QuestionVectors:
         )
 
 
-def lexical_similarity(
-    question_terms: Mapping[str, float], aliases: Mapping[str, str], known: frozenset[str]
-) -> float:
-    """Share of the asked question's weighted words that a known question (its stems) holds."""
-    total = sum(question_terms.values()) or 1.0
-    stems = answering_stems(known, dict(aliases))
-    return sum(w for s, w in question_terms.items() if s in stems) / total
-
-
 @dataclass(frozen=True)
 class AskedQuestion:
     """The asked question as the matching needs it: its weighted stems and synonyms (`select`), and its
@@ -256,6 +257,29 @@ class AskedQuestion:
     vectors: QuestionVectors | None = None
 
 
+def _standing_for(aliases: Mapping[str, str]) -> dict[str, set[str]]:
+    """For each asked word, the known questions' words that count as it (`select.answering_stems`)."""
+    out: dict[str, set[str]] = {}
+    for table in (ANSWERS_ASKED, aliases):
+        for word, stands_for in table.items():
+            out.setdefault(stands_for, set()).add(word)
+    return out
+
+
+def line_overlaps(
+    entry: AnswerableLine, terms: Mapping[str, float], standing_for: Mapping[str, set[str]]
+) -> np.ndarray:
+    """Share of the asked question's weighted words that each of the line's known questions holds (a
+    word counts when a known question has it or a word standing for it), for all of them at once."""
+    vocabulary, matrix = entry.stem_matrix
+    out = np.zeros(len(entry.questions))
+    for term, weight in terms.items():
+        columns = [vocabulary[w] for w in (term, *standing_for.get(term, ())) if w in vocabulary]
+        if columns:
+            out += weight * matrix[:, columns].any(axis=1)
+    return out / (sum(terms.values()) or 1.0)
+
+
 def line_votes(lines: Sequence[AnswerableLine], asked: AskedQuestion) -> list[float]:
     """Each line's votes: every known question votes for its line with exp((similarity - 1) / T).
 
@@ -263,8 +287,9 @@ def line_votes(lines: Sequence[AnswerableLine], asked: AskedQuestion) -> list[fl
     the embedding cosine plus a little word overlap (`LEXICAL`), or word overlap alone without vectors
     (`LEXICAL_ONLY_T`)."""
     votes = []
+    standing_for = _standing_for(asked.aliases)
     for entry in lines:
-        overlap = np.array([lexical_similarity(asked.terms, asked.aliases, q) for q in entry.stems])
+        overlap = line_overlaps(entry, asked.terms, standing_for)
         if asked.vector is not None and asked.vectors is not None:
             similarity = asked.vectors.get(entry.questions) @ asked.vector + LEXICAL * overlap
             votes.append(float(np.exp((similarity - 1.0) / TEMPERATURE).sum()))

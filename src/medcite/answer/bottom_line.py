@@ -445,6 +445,12 @@ def _gives_dose(c: Candidate, ctx: BottomLineContext) -> bool:
     return not asked or bool(asked & {d.lower() for d in c.drugs})
 
 
+def _other_drug_dose(c: Candidate, ctx: BottomLineContext) -> bool:
+    """For a dose question, a second sentence about another drug's dose ("Edoxaban: 60 mg ..." after
+    the apixaban row) answers nothing that was asked."""
+    return ctx.intent is Intent.DOSING and _about_other_drug(c, ctx)
+
+
 def _with_second(first: Candidate, ranked: list[Candidate], ctx: BottomLineContext) -> list[Candidate]:
     """The first sentence, and a second from the same source when one answers more of the question."""
     same_source = [c for c in ranked if c.hit.source_id == first.hit.source_id and c.key != first.key]
@@ -460,7 +466,11 @@ def _with_second(first: Candidate, ranked: list[Candidate], ctx: BottomLineConte
             ):
                 return [first, c]
     answered = answering_stems(first.stems)  # a class word ("anticoagulation") does not answer a drug
-    options = [c for c in same_source if c.roles & set(ctx.roles) and c.role is not Role.BACKGROUND]
+    options = [
+        c
+        for c in same_source
+        if c.roles & set(ctx.roles) and c.role is not Role.BACKGROUND and not _other_drug_dose(c, ctx)
+    ]
     if ctx.failing:  # after failure, a first-line sentence ("start methotrexate first") is not the answer
         options = [c for c in options if stage_fits(c, True) or not stage_fits(c, False)]
     if ctx.selection.focus - answered:
@@ -477,7 +487,9 @@ def _with_second(first: Candidate, ranked: list[Candidate], ctx: BottomLineConte
     )
     if second is not None and ctx.selection.cover(second, answered) >= MIN_SECOND_COVER:
         return [first, second]
-    runner = next((c for c in same_source if main_roles(c) & set(ctx.roles)), None)
+    runner = next(
+        (c for c in same_source if main_roles(c) & set(ctx.roles) and not _other_drug_dose(c, ctx)), None
+    )
     if runner is not None and fit(runner, ctx) >= RUNNER_UP * fit(first, ctx) and not _is_row(runner):
         return [first, runner]
     return [first]
@@ -512,7 +524,9 @@ def _prose_for_row(first: Candidate, ranked: list[Candidate], ctx: BottomLineCon
         and not _is_row(c)
         and set(c.drugs) & set(first.drugs)
         and numbers & set(_DOSE_VALUE.findall(c.text))
-        and c.roles & set(ctx.roles)
+        # a caution that shares a number ("... combination should be avoided on 2.5 mg twice daily") is no
+        # plain statement of the row's dose
+        and main_roles(c) & set(ctx.roles)
         and fit(c, ctx) >= floor
     ]
     # the sentence giving most of the row's numbers, then the first in reading order: a source

@@ -352,7 +352,7 @@ UNIT_STEMS = frozenset(
     tokenize("mg mcg g kg ml l dl mmol mol min h hr mmhg mm hg iu units unit year old day week month hour")
 )
 # Words a source answers with, and the word a question asks with ("aim for" answers "what target?").
-_ANSWERS_ASKED = {
+ANSWERS_ASKED = {
     answer: asked
     for asked, answers in (
         ("target", "aim goal"),
@@ -390,7 +390,7 @@ GENERIC_WEIGHT = 0.25
 def answering_stems(stems: frozenset[str], aliases: dict[str, str] | None = None) -> frozenset[str]:
     """A sentence's stems plus the question's words its own words stand for: asking words
     ("aim" answers "target") and the question's synonyms ("pregnancy" for "pregnant")."""
-    out = stems | {_ANSWERS_ASKED[s] for s in stems if s in _ANSWERS_ASKED}
+    out = stems | {ANSWERS_ASKED[s] for s in stems if s in ANSWERS_ASKED}
     return out | {aliases[s] for s in stems if s in aliases} if aliases else out
 
 
