@@ -211,3 +211,13 @@ def test_insulin_is_held_when_dka_comes_with_low_potassium(library_hybrid_servic
     )
     assert article.references[0].title.startswith("Diabetic ketoacidosis")
     assert article.bottom_line[0].text.startswith("If potassium is below 3.5 mmol/L, hold insulin")
+
+
+def test_which_drug_and_what_dose_answers_the_choice_first(library_hybrid_service: AnswerService) -> None:
+    """ "Which anticoagulant and what dose?" names no drug, so a dose row does not have to lead (as it
+    does for "Apixaban dose?"): the choice comes first and a dose may follow."""
+    article = library_hybrid_service.ask(
+        "72-year-old woman, eGFR 38, new AF, CHA2DS2-VASc 4. Which anticoagulant and what dose?"
+    )
+    first = article.bottom_line[0].text
+    assert "anticoagula" in first.lower() and ":" not in first.split(";")[0], first

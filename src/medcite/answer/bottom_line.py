@@ -399,7 +399,10 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> BottomL
     fits the question nearly as well (two readings of the case are then both shown)."""
     eligible = [c for c in pool if section_fit(c, ctx.failing, ctx.intent) >= 0]
     # a dose question is answered with a dose when the lead source gives one for the drug asked about
-    dose_first = any(c.hit.source_id == ctx.lead_source and _gives_dose(c, ctx) for c in eligible)
+    # ("which anticoagulant and what dose?" names none: the choice comes first)
+    dose_first = bool(ctx.focus_drugs or ctx.asked_drugs) and any(
+        c.hit.source_id == ctx.lead_source and _gives_dose(c, ctx) for c in eligible
+    )
     ranked = sorted(
         eligible,
         key=lambda c: (
