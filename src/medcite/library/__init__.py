@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-LIBRARY_VERSION = "2026.11.0"
+LIBRARY_VERSION = "2026.12.0"
 ORIGIN_PREFIX = "library:"  # the origin of a library topic in the store: "library:<path under topics>"
 
 __all__ = [
