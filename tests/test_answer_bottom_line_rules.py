@@ -213,6 +213,8 @@ def test_the_clause_that_rules_a_drug_out() -> None:
         _clause_at(row, row.index("Avoid")).strip() == "Avoid with strong CYP3A inhibitors or inducers [r2]"
     )
     assert _clause_at("Avoid X in pregnancy.", 0) == "Avoid X in pregnancy."
+    question = "Fidaxomicin is not available, can I use vancomycin?"
+    assert _clause_at(question, question.index("not"), ",;.!?") == "Fidaxomicin is not available"
 
 
 def test_a_dose_question_gets_the_drugs_row_and_nothing_about_another_drug(service: AnswerService) -> None:

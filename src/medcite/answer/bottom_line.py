@@ -204,11 +204,11 @@ class BottomLineContext:
         ]
         # "our formulary doesn't have fidaxomicin" says it is unavailable, as a source would put it
         said = ("unavailable",) if _UNAVAILABLE.search(self.question) else ()
+        # the drugs in the clause that says so: "fidaxomicin is not available, can I use vancomycin?"
         self.unavailable = frozenset(
             d.name.lower()
-            for part in re.split(r"(?<=[.!?;])\s+", self.question)
-            if _UNAVAILABLE.search(part)
-            for d in find_drugs(part)
+            for m in _UNAVAILABLE.finditer(self.question)
+            for d in find_drugs(_clause_at(self.question, m.start(), ",;.!?"))
         )
         stated = frozenset(
             tokenize(" ".join((case, *meanings, *derived_findings(self.values), *self.implied, *said)))
@@ -381,11 +381,12 @@ def ruling_out(pool: list[Candidate], ctx: BottomLineContext) -> Candidate | Non
     return min(found, key=lambda f: f[:4])[-1] if found else None
 
 
-def _clause_at(text: str, at: int) -> str:
-    """The ";"-separated part of a sentence (a table row's cell) that holds position `at`."""
-    start = text.rfind(";", 0, at) + 1
-    end = text.find(";", at)
-    return text[start : end if end >= 0 else len(text)]
+def _clause_at(text: str, at: int, separators: str = ";") -> str:
+    """The part of `text` between `separators` that holds position `at` (by default a table row's
+    cell, or a ";"-separated part of a sentence)."""
+    start = max(text.rfind(sep, 0, at) for sep in separators) + 1
+    ends = [i for i in (text.find(sep, at) for sep in separators) if i >= 0]
+    return text[start : min(ends, default=len(text))]
 
 
 @dataclass
