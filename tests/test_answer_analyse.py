@@ -576,3 +576,69 @@ def test_sepsis_read_from_the_observations_raises_the_red_flag() -> None:
     # a phrase that already raises it is not doubled
     worded = analyse_question("Fever and confusion, temp 38.9, HR 120, RR 26. Sepsis? Antibiotics?").red_flags
     assert [f.kind for f in worded] == ["possible sepsis"]
+
+
+@pytest.mark.parametrize(
+    ("question", "implied"),
+    [
+        # 2022 ACR/EULAR items: visual loss 3, ESR 50 or more 3, jaw claudication 2, new temporal headache 2
+        ("76F new temporal headache, jaw claudication, ESR 88, transient vision loss. Steroids?", True),
+        ("70M jaw claudication and scalp tenderness, CRP 40. What now?", True),
+        # under 50 the criteria do not apply; a headache with a raised CRP alone is too little
+        ("45F new temporal headache, jaw claudication, ESR 88. What now?", False),
+        ("72M new headache, CRP 20. What now?", False),
+        ("74F no jaw claudication, no visual loss, new temporal headache, ESR 30. What now?", False),
+    ],
+)
+def test_giant_cell_arteritis_is_read_from_the_classification_items(question: str, implied: bool) -> None:
+    assert ("giant cell arteritis" in analyse_question(question).implied_conditions) is implied
+
+
+@pytest.mark.parametrize(
+    ("question", "condition"),
+    [
+        ("38F newly diagnosed ITP, plts 42, petechiae. Treat?", "immune thrombocytopenia"),
+        ("45F Bell's palsy 3 months ago, eye still open. What now?", "palsy"),
+        # a place is not a condition ("back to baseline in ED"); an abbreviation for the seizure is
+        (
+            "32M first GTC at home, back to baseline in ED, CT normal. Refer?",
+            "generalised tonic-clonic seizure",
+        ),
+    ],
+)
+def test_conditions_read_from_shorthand(question: str, condition: str) -> None:
+    assert analyse_question(question).facts.condition == condition
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("HIT, Child-Pugh C cirrhosis. What starting rate for argatroban?", Intent.DOSING),
+        ("Metastatic prostate cancer, moving to morphine. What starting regimen?", Intent.DOSING),
+        ("22M GAD, starting sertraline 50 mg today. When should I see him next?", Intent.MONITORING),
+    ],
+)
+def test_dose_and_follow_up_cues(question: str, intent: Intent) -> None:
+    assert analyse_question(question).intent is intent
+
+
+def test_a_dose_titrated_in_the_past_is_no_dose_question() -> None:
+    """ "titrated up to 300 mg" tells what was done; the question is whether to stop during a flare."""
+    question = (
+        "Gout, allopurinol titrated up to 300 mg, now an acute flare. He wants to stop it. What do I advise?"
+    )
+    assert analyse_question(question).intent is not Intent.DOSING
+    assert analyse_question("Allopurinol 100 mg. How do I titrate it?").intent is Intent.DOSING
+
+
+@pytest.mark.parametrize(
+    ("question", "implied"),
+    [
+        ("7-week-old girl, temp 38.5, poor feeding, urine dip nitrite positive. Antibiotics?", True),
+        ("3-year-old, fever and dipstick leucocytes positive. Treat?", True),
+        ("3-year-old, no fever, dipstick leucocytes positive. Treat?", False),
+        ("3-year-old, temp 38.9, coryza, cough. Antibiotics?", False),
+    ],
+)
+def test_fever_with_a_positive_dipstick_implies_a_uti(question: str, implied: bool) -> None:
+    assert ("urinary tract infection" in analyse_question(question).implied_conditions) is implied

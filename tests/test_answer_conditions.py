@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from medcite.answer.conditions import CaseReading, condition_fit
+from medcite.answer.conditions import CaseReading, condition_fit, denies_condition
 from medcite.answer.select import question_weights
-from medcite.answer.thresholds import question_values
+from medcite.answer.thresholds import negated_terms, question_values
 from medcite.text.tokens import tokenize
 
 
@@ -144,3 +144,39 @@ def test_prior_treatment_counts() -> None:
         )
         == 0
     )
+
+
+@pytest.mark.parametrize(
+    ("case", "sentence", "expected"),
+    [
+        # "for non-pregnant adults" is not for a pregnant patient
+        (
+            "27F, 16 weeks pregnant, secondary syphilis, hives with amoxicillin as a child.",
+            "For non-pregnant adults with penicillin allergy and early syphilis, use drug D.",
+            -1,
+        ),
+        # a kind of drug ("non-steroidal") is no state of the patient
+        ("68M on prednisolone for PMR, knee pain.", "Avoid non-steroidal anti-inflammatory drugs in CKD.", 0),
+    ],
+)
+def test_a_non_state_excludes_a_patient_in_that_state(case: str, sentence: str, expected: float) -> None:
+    assert condition_fit(sentence, "", _case(case)) == expected
+
+
+def test_a_condition_the_case_denies() -> None:
+    """ "For penicillin allergy or when flucloxacillin is unsuitable" is denied by "no penicillin allergy"
+    (its other alternative is not stated); one alternative the case states keeps the sentence."""
+    question = "55-year-old with leg cellulitis, no penicillin allergy. Which antibiotic?"
+    weights, aliases = question_weights(question)
+    negated = frozenset(s for stems in negated_terms(question) for s in stems)
+    case = CaseReading(
+        values=question_values(question),
+        stems=frozenset(tokenize(question)) - negated,
+        question_terms=frozenset(weights),
+        aliases=aliases,
+        negated=negated,
+    )
+    assert denies_condition("For penicillin allergy or when flucloxacillin is unsuitable, use drug C.", case)
+    assert not denies_condition("For penicillin allergy or leg cellulitis, use drug C.", case)
+    assert not denies_condition("For penicillin allergy in pregnancy, use drug E.", case)
+    assert not denies_condition("Use drug F for 5 days.", case)

@@ -221,3 +221,73 @@ def test_which_drug_and_what_dose_answers_the_choice_first(library_hybrid_servic
     )
     first = article.bottom_line[0].text
     assert "anticoagula" in first.lower() and ":" not in first.split(";")[0], first
+
+
+def test_an_infant_under_three_months_is_referred(library_hybrid_service: AnswerService) -> None:
+    """An 8-week-old is not "3 months or older": the age is read in the condition's unit, so the line for
+    babies under 3 months leads (the older children's treatment line used to)."""
+    article = library_hybrid_service.ask(
+        "7-week-old girl, temp 38.5, poor feeding, urine dip nitrite positive. Oral antibiotics at home OK?"
+    )
+    assert article.bottom_line[0].text.startswith("Refer babies under 3 months with a suspected UTI")
+
+
+def test_a_pregnant_patient_is_not_given_the_non_pregnant_line(library_hybrid_service: AnswerService) -> None:
+    """ "For non-pregnant adults with penicillin allergy ..., use doxycycline" is not for a pregnant woman."""
+    article = library_hybrid_service.ask(
+        "30F, 20 weeks pregnant, early latent syphilis, rash with amoxicillin as a child. Doxycycline OK?"
+    )
+    text = " ".join(s.text for s in article.bottom_line)
+    assert "desensitise and then treat with penicillin" in text, text
+    assert "non-pregnant" not in text
+
+
+def test_the_other_branch_of_a_threshold_is_not_added(library_hybrid_service: AnswerService) -> None:
+    """Platelets 45 meet "30 or more, observe"; the branch "below 30, treat" is nearly the same words (it
+    was dropped as a near-duplicate before, then added as a second sentence) and is left out."""
+    article = library_hybrid_service.ask(
+        "40M newly diagnosed ITP, plts 45 x10^9/L, a few bruises, no mucosal bleeding. Start prednisolone?"
+    )
+    text = " ".join(s.text for s in article.bottom_line)
+    assert "observe rather than give corticosteroids" in text, text
+    assert "below 30" not in text
+
+
+def test_urosepsis_is_answered_from_the_sepsis_topic(library_hybrid_service: AnswerService) -> None:
+    """ "Urosepsis" is a synonym of sepsis: the question is answered, not refused."""
+    article = library_hybrid_service.ask(
+        "80M urosepsis, MAP 58 after 30 mL/kg crystalloid, no central line yet. Start noradrenaline "
+        "peripherally?"
+    )
+    assert not article.insufficient_evidence
+    assert article.bottom_line[0].text.startswith("Start vasopressors through a peripheral line")
+
+
+def test_suspected_giant_cell_arteritis_with_visual_loss(library_hybrid_service: AnswerService) -> None:
+    """Jaw claudication, a new temporal headache, a high ESR and visual loss at 70 are read as suspected
+    GCA (the question does not name it), and the visual-loss line leads."""
+    article = library_hybrid_service.ask(
+        "70M new temporal headache, jaw claudication, ESR 95, transient loss of vision in one eye this "
+        "morning. What steroid regimen?"
+    )
+    assert "methylprednisolone" in article.bottom_line[0].text, article.bottom_line[0].text
+
+
+def test_a_drug_to_give_now_is_followed_by_its_dose(library_hybrid_service: AnswerService) -> None:
+    """ "Give hydrocortisone immediately" names the drug but no dose: the sentence giving the dose for an
+    adrenal crisis follows it."""
+    article = library_hybrid_service.ask(
+        "40M Addison's disease, vomiting since last night, BP 80/50, Na 128. What do I give now?"
+    )
+    text = " ".join(s.text for s in article.bottom_line)
+    assert "hydrocortisone 100 mg intravenously" in text, text
+
+
+def test_what_dose_after_a_sentence_about_continuing_a_drug(library_hybrid_service: AnswerService) -> None:
+    """ "Keep ticagrelor going past the first year. What dose?" asks for ticagrelor's dose, not aspirin's,
+    though the case names both with their doses."""
+    article = library_hybrid_service.ask(
+        "58F, NSTEMI with a stent a year ago, on ticagrelor 90 mg bd and aspirin 75 mg. Cardiology want to "
+        "continue ticagrelor beyond 12 months. What dose from now on?"
+    )
+    assert "60 mg twice daily" in article.bottom_line[0].text, article.bottom_line[0].text

@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
+from medcite.answer.age import stated_age
 from medcite.answer.drugs import DrugMention, find_drugs, is_drug_word
 from medcite.answer.implied import (
     NOT_PREGNANT,
@@ -99,11 +100,6 @@ _DURATION = re.compile(
     rf"(?P<d>{_INTERVAL})\b|"
     rf"\b(?P<d2>{_NUM})[- ](?P<u>day|week|month|year)[- ](?:history|course|trial|period)",
     re.I,
-)
-_AGE = re.compile(
-    r"\b(?P<a>\d{1,3})[- ]?(?:year|yr)s?[- ]?old\b|\baged?\s*(?P<b>\d{1,3})\b|"
-    r"\b(?P<c>\d{1,3})\s*(?:yo|y/o|y\.o\.)"
-    r"(?!\w)|\b(?P<d>\d{1,3})\s?(?P<sx>[MF])\b",
 )
 _FEMALE = re.compile(r"\b(?:woman|women|female|girl|lady|she|her|mother|pregnan\w*|postmenopausal)\b", re.I)
 _MALE = re.compile(r"\b(?:man|men|male|boy|gentleman|he|his|him)\b", re.I)
@@ -465,14 +461,12 @@ def _durations(text: str, skip: list[tuple[int, int]]) -> list[str]:
 
 
 def _age(text: str) -> tuple[int | None, Literal["female", "male"] | None]:
-    m = _AGE.search(text)
-    if not m:
+    """Age in whole years and the sex "61M" states; an infant's age in weeks or months is not a
+    number of years (the case summary would say "0-year-old"), so it is None here."""
+    age = stated_age(text)
+    if age is None or age.unit != "year":
         return None, None
-    value = next(int(g) for g in (m.group("a"), m.group("b"), m.group("c"), m.group("d")) if g)
-    if not 0 < value < 120:
-        return None, None
-    sx = m.group("sx")
-    return value, ("male" if sx == "M" else "female" if sx == "F" else None)
+    return int(age.years), age.sex
 
 
 def _sex(text: str) -> Literal["female", "male"] | None:
@@ -524,7 +518,7 @@ def _cue_before(window: str) -> tuple[str, str] | None:
 
 
 _DISEASE_WORD = re.compile(
-    r"(?:disease|arthritis|diabetes|fibrillation|failure|syndrome|itis|osis|a?emia|pathy|cancer|infection|"
+    r"(?:disease|arthritis|diabetes|fibrillation|failure|syndrome|itis|osis|a?emia|pathy|penia|palsy|cancer|infection|"
     r"pneumonia|hypertension|asthma|disorder|injury|deficiency|embolism|infarction|stroke|sclerosis|gravis|"
     r"thrombosis|lupus|gout|psoriasis|colitis|apnoea|apnea|migraine|depression|epilepsy|seizures?|"
     r"anaphylaxis|ism|kalaemia|kalemia|natraemia|natremia|dementia|delirium|schizophrenia|anxiety|insomnia|"
@@ -541,7 +535,7 @@ _NOT_DISEASE = frozenset(
 )
 _NOT_CONDITION = re.compile(
     r"\b(?:response|responses|waves?|attacks?|symptoms?|results?|levels?|values?|signs?|history|"
-    r"frequency|dose|doses)\b",
+    r"frequency|dose|doses|ED|A&E|ICU|clinic|ward|hospital|department|surgery|home)\b",
     re.I,
 )
 _LAB_START = re.compile(rf"^(?:{_LAB_NAMES})\b", re.I)

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from medcite.answer.analyse import named_age_group
-from medcite.answer.conditions import CaseReading, condition_fit
+from medcite.answer.conditions import CaseReading, condition_fit, denies_condition, leading_condition
 from medcite.answer.drugs import class_words, find_drugs
 from medcite.answer.intent import focus_roles
 from medcite.answer.schema import Intent, Role
@@ -34,8 +34,10 @@ from medcite.answer.select import (
     Selection,
     answering_stems,
     asked_part,
+    is_table_row,
 )
 from medcite.answer.thresholds import (
+    AGE_STEMS,
     QuestionValue,
     derived_findings,
     negated_terms,
@@ -80,6 +82,7 @@ MIN_SECOND_COVER = 0.08  # the second sentence must answer this much of what the
 SECOND_COVER_WEIGHT = 1.0  # the second sentence is chosen for the part still unanswered
 RUNNER_UP = 0.9  # else a second sentence that fits nearly as well as the first joins it
 PROSE_OVER_ROW = 0.3  # how much worse a sentence may fit than the table row it replaces
+BRANCH_OVERLAP = 0.6  # share of words two sentences share when they are branches of one rule
 
 ESCALATE = re.compile(
     r"escalat|\badd\b|restart|step[- ]up|intensif|\bswitch\b|second agent|not reached|"
@@ -160,6 +163,7 @@ class BottomLineContext:
     selection: Selection
     age_group: str | None = None  # "child", "adult" or None (`analyse.age_group`)
     implied: tuple[str, ...] = ()  # conditions the case implies (`implied.derived_conditions`)
+    previous_treatments: frozenset[str] = frozenset()  # stopped or finished, not said to have worked
     later_episode: bool = field(default=False, init=False)  # a recurrence, second episode, relapse
     # read from the question in __post_init__
     roles: list[Role] = field(default_factory=list, init=False)
@@ -170,6 +174,7 @@ class BottomLineContext:
     which_drug: bool = field(default=False, init=False)  # "which antibiotic?": the answer names one
     replaced: frozenset[str] = field(default=frozenset(), init=False)  # "instead of flucloxacillin"
     unavailable: frozenset[str] = field(default=frozenset(), init=False)  # "fidaxomicin is not available"
+    asks_amount: bool = field(default=False, init=False)  # "what dose?", "how much?", "starting rate?"
     case: CaseReading = field(init=False)  # what conditions are read against
     implied_stems: list[frozenset[str]] = field(default_factory=list, init=False)
 
@@ -186,6 +191,7 @@ class BottomLineContext:
             and self.intent is not Intent.DOSING
         )
         self.which_drug = bool(_WHICH_DRUG.search(asked_text))
+        self.asks_amount = bool(_AMOUNT.search(asked_text))
         self.replaced = frozenset(
             d.name.lower() for m in _INSTEAD_OF.finditer(self.question) for d in find_drugs(m.group(1))
         )
@@ -218,9 +224,16 @@ class BottomLineContext:
         self.focus_drugs = frozenset(d.name.lower() for d in find_drugs(asked)) - (
             set() if self.intent is Intent.DOSING else current
         )
+        if self.intent is Intent.DOSING and asked and not self.focus_drugs:
+            # "... want to keep ticagrelor going past the first year. What dose from now on?": the dose
+            # of the drug the sentence before names (not the aspirin named earlier in the case)
+            before = re.split(r"(?<=[.!?])\s+", self.question[: self.question.rfind(asked)].strip())[-1]
+            if _GOING_ON.search(before):
+                self.focus_drugs = frozenset(d.name.lower() for d in find_drugs(before))
         self.case = CaseReading(
             values=self.values,
             stems=stated - {s for stems in self.negated for s in stems},  # not "no comorbidities"
+            negated=frozenset(s for stems in self.negated for s in stems),
             question_terms=frozenset(self.selection.question_terms) | frozenset(tokenize(" ".join(said))),
             aliases=self.selection.aliases,
             failing=self.failing,
@@ -228,6 +241,15 @@ class BottomLineContext:
         )
 
 
+_AMOUNT = re.compile(
+    r"\b(?:what|which)\b[^?.]{0,30}\b(?:dose|doses|dosing|rate|regimen)\b|\bhow (?:much|many)\b"
+    r"|\b(?:dose|rate)\s*\?",
+    re.I,
+)
+# "want to keep ticagrelor going", "switching to apixaban": the drug a following "what dose?" is about
+_GOING_ON = re.compile(
+    r"\b(?:keep|continu\w*|carry on|stay on|start\w*|switch\w*|restart\w*|begin\w*|chang\w* to)\b", re.I
+)
 _UNAVAILABLE = re.compile(
     r"\b(?:(?:does not|doesn't|do not|don't|cannot|can't) (?:have|stock|get)|not available|unavailable|"
     r"out of stock|no access to|not on (?:our|the) formulary)\b",
@@ -277,8 +299,11 @@ _PUT_ON = re.compile(r"(?:start|begin|initiate|offer|prescribe|give|use|add|trea
 
 def _starts_what_is_taken(c: Candidate, ctx: BottomLineContext) -> bool:
     """ "Start oral iron ..." for a patient who has started it, "treat with an SGLT2 inhibitor" for
-    one on empagliflozin: answers to an earlier question."""
+    one on empagliflozin, "prescribe corticosteroids" after a course of prednisolone that did not
+    work: answers to an earlier question."""
     taken = {d.lower() for d in ctx.current_treatments}
+    if ctx.failing:
+        taken |= {d.lower() for d in ctx.previous_treatments}
     if not taken or ctx.intent is Intent.DOSING:
         return False  # "how much hydrocortisone now?" asks for a new dose of what is taken
     if not (_START.match(c.text) or (ctx.escalating and _PUT_ON.match(c.text))):
@@ -287,6 +312,18 @@ def _starts_what_is_taken(c: Candidate, ctx: BottomLineContext) -> bool:
         # the drug started is the first one named: "Start methotrexate ..., in preference to sulfasalazine"
         return c.drugs[0].lower() in taken
     return bool({s for d in taken for s in tokenize(" ".join(class_words(d)))} & c.stems)
+
+
+def _misses_age(c: Candidate, ctx: BottomLineContext) -> bool:
+    """The sentence opens with an age condition the patient misses ("For children 3 months or older,
+    ..." for a 7-week-old): unlike a lab value, an age cannot be nearly met, so the sentence is about
+    someone else. Only an opening condition with no alternative ("aged 55 or over, and for adults of
+    Black African origin" may still be this patient)."""
+    ages = [v for v in ctx.values if v.stems == AGE_STEMS]
+    clause = leading_condition(c.text)
+    if not ages or clause is None or re.search(r"\b(?:or|and) (?:for|in|if|when)\b", clause):
+        return False
+    return threshold_fit(clause, ages) < 0
 
 
 def _uses_unavailable(c: Candidate, ctx: BottomLineContext) -> bool:
@@ -313,7 +350,7 @@ def _about_other_drug(c: Candidate, ctx: BottomLineContext) -> bool:
     drugs than those asked about is about them, not an answer."""
     if ctx.intent is Intent.DOSING:
         asked = ctx.focus_drugs or ctx.asked_drugs
-        if _is_row(c) and asked:
+        if is_table_row(c) and asked:
             # a dosing row is about the drug in its first cell ("Aspirin: 75-100 mg; ...; keep to 100 mg
             # or less with ticagrelor" gives no ticagrelor dose)
             subject = {d.name.lower() for d in find_drugs(c.text.split(":")[0].split(";")[0])}
@@ -409,9 +446,14 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> BottomL
         key=lambda c: (
             c.hit.source_id != ctx.lead_source,
             dose_first and not _gives_dose(c, ctx),
+            # "what starting rate?" asks for a number, not "reduce the starting dose"
+            dose_first and ctx.asks_amount and not _DOSE_VALUE.search(c.text),
             # "start methotrexate" for a patient on methotrexate answers an earlier question, however
             # alike the known questions are
             _starts_what_is_taken(c, ctx),
+            _misses_age(c, ctx),  # "for children 3 months or older" for a 7-week-old
+            # "for penicillin allergy, use ..." when the case says "no penicillin allergy"
+            denies_condition(c.text, ctx.case),
             _about_other_drug(c, ctx) and not clearly_asked(c, ctx),  # "not for ICS with other LABAs"
             -fit(c, ctx),
             c.order,
@@ -458,7 +500,15 @@ def _other_drug_dose(c: Candidate, ctx: BottomLineContext) -> bool:
 
 def _with_second(first: Candidate, ranked: list[Candidate], ctx: BottomLineContext) -> list[Candidate]:
     """The first sentence, and a second from the same source when one answers more of the question."""
-    same_source = [c for c in ranked if c.hit.source_id == first.hit.source_id and c.key != first.key]
+    same_source = [
+        c
+        for c in ranked
+        if c.hit.source_id == first.hit.source_id
+        and c.key != first.key
+        and not _other_branch(c, first, ctx)
+        and not _misses_age(c, ctx)
+        and not denies_condition(c.text, ctx.case)
+    ]
     if ctx.escalating:
         # after failure, the step and the drug to add can sit in two sentences
         for c in same_source:
@@ -492,14 +542,49 @@ def _with_second(first: Candidate, ranked: list[Candidate], ctx: BottomLineConte
     )
     if second is not None and ctx.selection.cover(second, answered) >= MIN_SECOND_COVER:
         return [first, second]
+    dose = _dose_for(first, same_source, ctx)
+    if dose is not None:
+        return [first, dose]
     runner = next(
         (c for c in same_source if main_roles(c) & set(ctx.roles) and not _other_drug_dose(c, ctx)), None
     )
-    if runner is not None and fit(runner, ctx) >= RUNNER_UP * fit(first, ctx) and not _is_row(runner):
+    if runner is not None and fit(runner, ctx) >= RUNNER_UP * fit(first, ctx) and not is_table_row(runner):
         return [first, runner]
     return [first]
 
 
+def _other_branch(c: Candidate, first: Candidate, ctx: BottomLineContext) -> bool:
+    """The same rule's branch for other patients: "with a platelet count below 30, treat" after "of 30 or
+    more, observe" for a count of 42 (nearly the same words, a condition this case misses)."""
+    shared = len(c.stems & first.stems) / max(1, len(c.stems | first.stems))
+    return shared >= BRANCH_OVERLAP and condition_fit(c.text, c.hit.source_title, ctx.case) < 0
+
+
+def _dose_for(first: Candidate, same_source: list[Candidate], ctx: BottomLineContext) -> Candidate | None:
+    """ "Give hydrocortisone immediately" names what to give but not how much: the source's sentence
+    giving the same drug's dose for the same situation (every word of the case that the first
+    sentence names) completes it."""
+    if not first.drugs or _GIVEN_DOSE.search(first.text) or not _PUT_ON.search(first.text):
+        return None
+    drug = first.drugs[0].lower()
+    situation = (first.stems & ctx.case.stems) - drug_stems(frozenset(d.lower() for d in first.drugs))
+    dosed = [
+        c
+        for c in same_source
+        if c.drugs
+        and c.drugs[0].lower() == drug
+        and _GIVEN_DOSE.search(c.text)
+        and not is_table_row(c)
+        and situation <= c.stems
+        and condition_fit(c.text, c.hit.source_title, ctx.case) >= 0
+    ]
+    return max(dosed, key=lambda c: (fit(c, ctx), -c.order), default=None)
+
+
+# an amount to give ("100 mg", "2.4 million units"), not a measurement ("LDL-C of 190 mg/dL")
+_GIVEN_DOSE = re.compile(
+    r"\b\d+(?:\.\d+)?\s*(?:million\s+)?(?:mg|mcg|micrograms?|g|units?|ml)\b(?!/(?:dl|l)\b)", re.I
+)
 # "need a higher levothyroxine dose", "reduce the dose by half": a dose answer without a number
 _DOSE_CHANGE = re.compile(
     r"\b(?:higher|lower|extra|double|increased?|reduced?|halve)\b[^.;]{0,30}\bdoses?\b", re.I
@@ -510,15 +595,11 @@ _DOSE_VALUE = re.compile(r"\b\d+(?:\.\d+)?(?=\s*(?:mg|mcg|micrograms?|g|units?|m
 _NUMBER = re.compile(r"(?<![A-Za-z\d.])\d+(?:\.\d+)?")
 
 
-def _is_row(c: Candidate) -> bool:
-    return c.hit.text.lstrip().startswith("|")
-
-
 def _prose_for_row(first: Candidate, ranked: list[Candidate], ctx: BottomLineContext) -> Candidate:
     """A dosing-table row reads badly as a headline: use the source's sentence that gives the same
     drug and dose instead, when there is one that fits nearly as well (the row stays available to
     the Specific Recommendation)."""
-    if not _is_row(first) or not first.drugs:
+    if not is_table_row(first) or not first.drugs:
         return first
     numbers = set(_DOSE_VALUE.findall(first.text))
     floor = fit(first, ctx) - PROSE_OVER_ROW
@@ -526,7 +607,7 @@ def _prose_for_row(first: Candidate, ranked: list[Candidate], ctx: BottomLineCon
         c
         for c in ranked
         if c.hit.source_id == first.hit.source_id
-        and not _is_row(c)
+        and not is_table_row(c)
         and set(c.drugs) & set(first.drugs)
         and numbers & set(_DOSE_VALUE.findall(c.text))
         # a caution that shares a number ("... combination should be avoided on 2.5 mg twice daily") is no
@@ -552,8 +633,9 @@ def clearly_asked(c: Candidate, ctx: BottomLineContext) -> bool:
 
 def _alternative_for_this_case(c: Candidate, ctx: BottomLineContext) -> bool:
     """An alternative whose condition the case meets ("warfarin is the anticoagulant for patients with
-    rheumatic mitral stenosis") is this patient's recommendation, though filed under Alternatives."""
-    if c.role is not Role.ALTERNATIVE or Role.RECOMMENDATION not in ctx.roles:
+    rheumatic mitral stenosis") is this patient's recommendation, though filed under Alternatives; so is
+    a referral whose condition the case meets ("refer babies under 3 months with a suspected UTI")."""
+    if c.role not in (Role.ALTERNATIVE, Role.REFERRAL) or Role.RECOMMENDATION not in ctx.roles:
         return False
     title = c.hit.source_title if c.hit.source_id == ctx.lead_source else ""
     return condition_fit(c.text, title, ctx.case) > 0

@@ -359,6 +359,9 @@ def compose_extractive(
         selection=selection,
         age_group=analysis.age_group,
         implied=analysis.implied_conditions,
+        previous_treatments=frozenset(
+            t.name for t in facts.treatments if t.status == "previous" and t.response != "responded"
+        ),
     )
     chosen = choose_bottom_line(bottom_pool, context)
     bottom_candidates = chosen.sentences

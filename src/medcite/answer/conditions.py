@@ -30,6 +30,7 @@ class CaseReading:
     aliases: dict[str, str]  # synonym stem -> the question's own stem
     failing: bool = False  # the case states that treatment is not working
     failing_drugs: frozenset[str] = frozenset()  # named and not said to have worked (lower case)
+    negated: frozenset[str] = frozenset()  # what the case says the patient does not have ("no allergy")
 
 
 # "If there are ECG changes of hyperkalaemia, give ...", "For a second or later recurrence, ..."
@@ -66,6 +67,9 @@ _WITHOUT = re.compile(
     r"((?:[a-z][a-z0-9-]+)(?:\s+(?!and\b|or\b|who\b|whose\b|that\b)[a-z][a-z0-9-]+)?)",
     re.I,
 )
+# "for non-pregnant adults": who a sentence excludes by a state the case may state (not "non-steroidal",
+# "non-heparin", which name kinds of drug)
+_NON_STATE = re.compile(r"\bnon-?(pregnant|diabetic|smokers?|severe|immunocompromised|allergic)\b", re.I)
 CONDITION_MET_SHARE = 1.0  # share of the condition's words the question states (or a synonym of)
 # "Use amoxicillin-clavulanate when the child has had amoxicillin in the past 30 days, ..."
 _TRAILING_CONDITION = re.compile(
@@ -95,6 +99,9 @@ def condition_fit(text: str, source_title: str, case: CaseReading) -> float:
     for without in _WITHOUT.finditer(text):  # "for an INR of 4.5-10 without bleeding", bleeding patient
         excluded = {case.aliases.get(s, s) for s in tokenize(without.group(1))} - FILLER_STEMS
         if excluded & case.stems:
+            return -1
+    for non in _NON_STATE.finditer(text):  # "for non-pregnant adults", a pregnant patient
+        if {case.aliases.get(s, s) for s in tokenize(non.group(1))} & case.stems:
             return -1
     verdict = threshold_fit(text, case.values)
     if verdict:
@@ -151,3 +158,37 @@ def condition_fit(text: str, source_title: str, case: CaseReading) -> float:
         if stated & case.stems - topic:
             return 1
     return verdict
+
+
+def denies_condition(text: str, case: CaseReading) -> bool:
+    """The sentence opens with a condition the case says the patient does not have: "For penicillin
+    allergy or when flucloxacillin is unsuitable, use ..." for "no penicillin allergy" (each
+    alternative either denied or not stated at all, and one denied), or "For non-pregnant adults" for a
+    pregnant woman."""
+    m = _LEADING_CONDITION.match(text)
+    if not m:
+        return False
+    for non in _NON_STATE.finditer(m.group(1)):  # "For non-pregnant adults, ..." for a pregnant woman
+        if {case.aliases.get(s, s) for s in tokenize(non.group(1))} & case.stems:
+            return True
+    if not case.negated or _NEGATION.search(m.group(1)):
+        return False
+    denied = False
+    for part in re.split(r"\s+or\s+(?:when\s+|if\s+)?", m.group(1)):
+        words = {
+            case.aliases.get(s, s)
+            for s in tokenize(part)
+            if not s[0].isdigit() and s not in FILLER_STEMS and s not in _CONDITION_VERBS and len(s) > 2
+        }
+        if words and words <= case.negated:
+            denied = True
+        elif words & case.stems:
+            return False  # an alternative the case does state: the sentence may be for this patient
+    return denied
+
+
+def leading_condition(text: str) -> str | None:
+    """The condition a sentence opens with ("For children 3 months or older with cystitis," -> "children
+    3 months or older with cystitis"), or None."""
+    m = _LEADING_CONDITION.match(text)
+    return m.group(1) if m else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from medcite.answer.age import stated_age
 from medcite.answer.schema import LabFact
 
 PREGNANT = re.compile(r"\bpregnan\w*|\bgestation\w*|\btrimester\b|\bweeks pregnant\b", re.I)
@@ -160,6 +161,13 @@ def _lower_uti(text: str) -> bool:
     return bool(_DYSURIA.search(text)) and bool(_URINARY_SIGNS.search(text))
 
 
+def _febrile_urinary(text: str, labs: list[LabFact]) -> bool:
+    """Fever with a positive urine dipstick (or frequency): the signs NICE NG224 (2022) lists as raising
+    the likelihood of a UTI, and how a febrile baby's UTI is usually found."""
+    text = _affirmed(text)
+    return (_febrile(labs) or bool(_FEVER_WORDS.search(text))) and bool(_URINARY_SIGNS.search(text))
+
+
 def _upper_uti(text: str, labs: list[LabFact]) -> bool:
     text = _affirmed(text)
     return bool(_LOIN_PAIN.search(text)) and (_febrile(labs) or bool(_FEVER_WORDS.search(text)))
@@ -195,20 +203,63 @@ def _severe_hypertension(text: str, labs: list[LabFact]) -> bool:
     )
 
 
+# 2022 ACR/EULAR classification criteria for giant cell arteritis (Ponte et al., Arthritis Rheumatol
+# 2022;74:1881-9): at 50 or older, 6 points or more from sudden visual loss (3), ESR 50 mm/h or more or
+# CRP 10 mg/L or more (3), and 2 each for jaw or tongue claudication, new temporal headache, scalp
+# tenderness, an abnormal temporal artery, and morning stiffness of the shoulders or neck. Classification
+# criteria are not a diagnosis: here they only name what the case is suspected to be.
+_GCA_SIGNS: list[tuple[re.Pattern[str], int]] = [
+    (
+        re.compile(
+            r"\b(?:visual|vision|sight)\s+(?:loss|disturbance)|\bamaurosis"
+            r"|\b(?:lost|loss of) (?:the )?vision",
+            re.I,
+        ),
+        3,
+    ),
+    (re.compile(r"\b(?:jaw|tongue)\s+claudication", re.I), 2),
+    (re.compile(r"\b(?:new|temporal)\s+(?:\w+\s+)?headaches?\b", re.I), 2),
+    (re.compile(r"\bscalp\s+(?:tenderness|tender|pain)", re.I), 2),
+    (re.compile(r"\btemporal arter(?:y|ies)\b[^.;]{0,20}?\b(?:tender|thickened|pulseless|beaded)", re.I), 2),
+    (
+        re.compile(
+            r"\b(?:shoulder|neck)\w*\s+(?:and\s+\w+\s+)?(?:girdle\s+)?(?:pain\s+and\s+)?stiffness", re.I
+        ),
+        2,
+    ),
+]
+GCA_MIN_AGE = 50
+GCA_POINTS = 6
+
+
+def _giant_cell_arteritis(text: str, labs: list[LabFact]) -> bool:
+    age = stated_age(text)
+    if age is None or age.years < GCA_MIN_AGE:
+        return False
+    text = _affirmed(text)
+    points = sum(weight for pattern, weight in _GCA_SIGNS if pattern.search(text))
+    esr, crp = _lab_value(labs, r"esr"), _lab_value(labs, r"crp")
+    if (esr is not None and esr >= 50) or (crp is not None and crp >= 10):
+        points += 3
+    return points >= GCA_POINTS
+
+
 def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
     """Conditions the question implies without naming them: from its lab values ("K+ 6.4" is
     hyperkalaemia), from a stated duration (a 6-minute seizure is status epilepticus), or from signs
-    that together name one (fever with loin pain is pyelonephritis, dysuria with frequency or a positive
-    dipstick a urinary tract infection; fever with tachycardia and new confusion is suspected sepsis;
-    acidosis with ketones in diabetes is DKA; vomiting or hypotension in adrenal insufficiency is a
-    crisis; a blood pressure of 160/110 in pregnancy, or 180/120 otherwise, is severe hypertension).
+    that together name one (fever with loin pain is pyelonephritis; dysuria with frequency or a positive
+    dipstick, or fever with a positive dipstick, a urinary tract infection; fever with tachycardia and
+    new confusion is suspected sepsis; acidosis with ketones in diabetes is DKA; vomiting or hypotension
+    in adrenal insufficiency is a crisis; a blood pressure of 160/110 in pregnancy, or 180/120
+    otherwise, is severe hypertension; jaw claudication with a raised ESR at 70 is suspected giant cell
+    arteritis).
     Unlike the condition the question names, which is often a comorbidity ("in a patient with CKD"),
     these are what the question is about, so retrieval, the topic choice and the case the bottom line
     is read against take them too."""
     out = ["status epilepticus"] if status_epilepticus(question) else []
     if _upper_uti(question, labs):
         out.append("pyelonephritis")
-    elif _lower_uti(question):
+    elif _lower_uti(question) or _febrile_urinary(question, labs):
         out.append("urinary tract infection")
     if _ketoacidosis(question, labs):
         out.append("diabetic ketoacidosis")
@@ -216,6 +267,8 @@ def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
         out.append("adrenal crisis")
     if _severe_hypertension(question, labs):
         out.append("severe hypertension")
+    if _giant_cell_arteritis(question, labs):
+        out.append("giant cell arteritis")
     from_labs = condition_from_labs(labs)
     if from_labs:
         return [*out, from_labs]

@@ -40,7 +40,9 @@ _CUES: dict[Intent, list[tuple[str, float]]] = {
     ],
     Intent.DOSING: [
         (r"\bdos(?:e|es|ing|age)\b", 3),
-        (r"how much|how many (?:mg|units)|titrat|maximum daily|max(?:imum)? dose", 3),
+        # "titrate" asks; "titrated up to 300 mg" tells the history
+        (r"how much|how many (?:mg|units)|titrat(?!ed)|maximum daily|max(?:imum)? dose", 3),
+        (r"(?:starting|initial|infusion) rate|\bregimen\b", 3),
         (r"renal (?:adjust|impairment)|hepatic impairment", 1.5),
         (
             r"how often .* (?:take|give)"
@@ -64,6 +66,8 @@ _CUES: dict[Intent, list[tuple[str, float]]] = {
             r"(?:x-ray|scan|test|imaging|level|bloods?|panel|ecg|echo|ct|mri)",
             3,
         ),
+        # "when should I see him next?" asks when to review, not what to do next
+        (r"when (?:should|do|to) (?:i |we )?(?:see|review) (?:him|her|them|the patient)\b", 4),
     ],
     Intent.ADVERSE_EFFECTS: [
         (r"side[- ]effects?|adverse|toxicit|safety|\bsafe\b|\bharm", 3),
@@ -94,7 +98,8 @@ _FOCUS: list[tuple[Role, str]] = [
         Role.MONITORING,
         r"monitor|screen(?:ing)?\b|how often|\bcheck(?:ed|ing|s)?\b|measured?|\b(?:repeat|recheck)\b"
         r"|\b(?:any|which|what) (?:\w+ )?tests?\b"
-        r"|how will (?:i|we) know|what follow-?up\b|\bask (?:\w+ ){0,4}about\b",
+        r"|how will (?:i|we) know|what follow-?up\b|\bask (?:\w+ ){0,4}about\b"
+        r"|when (?:should|do|to) (?:i |we )?(?:see|review) (?:him|her|them|the patient)\b",
     ),
     (
         Role.CAUTION,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from medcite.answer.analyse import Analysis
 from medcite.answer.schema import Intent
+from medcite.search.expansion import synonym_table
 from medcite.text.tokens import tokenize
 
 _INTENT_TERMS = {
@@ -51,9 +52,11 @@ def build_query(analysis: Analysis) -> str:
 
 
 def key_terms(analysis: Analysis) -> list[str]:
-    """The condition, drugs and named scores; without them, the question's uncommon words."""
+    """The condition (with its synonyms: "urosepsis" is sepsis), drugs and named scores; without them,
+    the question's uncommon words."""
     facts = analysis.facts
-    terms = [t for t in (facts.condition, *facts.drugs_mentioned) if t]
+    synonyms = synonym_table().get(facts.condition.lower(), ()) if facts.condition else ()
+    terms = [t for t in (facts.condition, *synonyms, *facts.drugs_mentioned) if t]
     terms += [s.name for s in facts.scores if s.name]
     if not terms:
         terms = [w for w in analysis.question.split() if _is_specific(w)]

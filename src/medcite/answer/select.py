@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from medcite.answer.drugs import class_words, find_drugs
 from medcite.answer.schema import Intent, Role
+from medcite.answer.thresholds import conditions
 from medcite.models import SearchHit
 from medcite.search.expansion import abbreviation_meanings, synonym_table
 from medcite.text.sentences import sentence_spans
@@ -485,6 +486,19 @@ def _context_stems(c: Candidate) -> frozenset[str]:
 
 
 def _near_duplicate(a: Candidate, b: Candidate, threshold: float = 0.75) -> bool:
-    if not a.stems or not b.stems:
+    """Nearly the same words; a dosing-table row and the sentence that says the same in prose are both
+    kept (the sentence reads better as a bottom line, the row belongs to the dosing section)."""
+    if not a.stems or not b.stems or is_table_row(a) != is_table_row(b):
+        return False
+    if _branches(a.text) != _branches(b.text):
+        # "with a platelet count below 30, treat" and "of 30 or more, observe": two branches, few words apart
         return False
     return len(a.stems & b.stems) / len(a.stems | b.stems) >= threshold
+
+
+def is_table_row(c: Candidate) -> bool:
+    return c.hit.text.lstrip().startswith("|")
+
+
+def _branches(text: str) -> set[tuple[float | None, float | None]]:
+    return {(c.low, c.high) for c in conditions(text)}

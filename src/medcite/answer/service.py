@@ -37,6 +37,7 @@ from medcite.errors import InputError
 from medcite.library import LIBRARY_VERSION
 from medcite.library.vector_pack import load_vector_pack, vector_pack_path
 from medcite.models import SearchHit, SourceKind
+from medcite.search.expansion import synonym_table
 from medcite.search.service import SearchService
 from medcite.store import Store
 from medcite.store.sources import count_chunks, source_chunks
@@ -112,7 +113,8 @@ class AnswerService:
             question=analysis.question,
             implied=tuple(implied),
         )
-        selection.key_stems = key_stems(terms)
+        # what the case implies is on topic too ("giant cell arteritis" from jaw claudication and an ESR)
+        selection.key_stems = key_stems([*terms, *analysis.implied_conditions])
         sources = self._sources({h.source_id for h in hits})
         asked = self._asked_like(selection, sources, query_vector)
         selection.asked_like, selection.asked_sources = asked.lines, asked.sources
@@ -274,7 +276,7 @@ def whole_lead_source(store: Store, hits: list[SearchHit]) -> list[SearchHit]:
 
 def term_equivalents(analysis: Analysis) -> dict[str, tuple[str, ...]]:
     """What else a source may call a topic term: a drug's class ("co-codamol" is an opioid), a
-    condition's head word ("metastatic lung cancer" is answered by a topic on cancer)."""
+    condition's head word ("metastatic lung cancer" is answered by a topic on cancer) or synonym."""
     out: dict[str, tuple[str, ...]] = {}
     for drug in analysis.facts.drugs_mentioned:
         if class_words(drug):
@@ -284,6 +286,9 @@ def term_equivalents(analysis: Analysis) -> dict[str, tuple[str, ...]]:
         head = condition.split()[-1]
         if key_stems([head]) and len(head) > 4:
             out[condition] = (head,)
+    if condition and synonym_table().get(condition.lower()):
+        # "urosepsis" is answered by a topic on sepsis
+        out[condition] = (*out.get(condition, ()), *synonym_table()[condition.lower()])
     return out
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from medcite.answer.age import stated_age
 from medcite.search.expansion import abbreviation_meanings, synonym_table
 from medcite.text.tokens import tokenize
 
@@ -30,7 +31,7 @@ _ABOVE = r"above|over|more than|greater than|higher than|>|≥|at least"
 _UNIT = r"(?:\s*(?:%|[a-zA-Zµ]+(?:/[a-zA-Z0-9.]+)*(?:\s*[a-zA-Z0-9]+)?))?"
 _PREFIX_CONDITION = re.compile(rf"\b({_BELOW}|{_ABOVE})\s+{_NUMBER}", re.I)
 _SUFFIX_CONDITION = re.compile(
-    rf"{_NUMBER}{_UNIT}(?:\s*\([^)]{{1,30}}\))?\s+or\s+(more|higher|above|greater|over|less|lower|below|fewer)\b",
+    rf"{_NUMBER}{_UNIT}(?:\s*\([^)]{{1,30}}\))?\s+or\s+(more|higher|above|greater|over|older|less|lower|below|fewer|younger)\b",
     re.I,
 )
 _RANGE_CONDITION = re.compile(rf"\b(?:between\s+)?{_NUMBER}{_UNIT}\s*(?:-|to|and)\s*{_NUMBER}{_UNIT}", re.I)
@@ -79,8 +80,21 @@ def same_unit(a: str, b: str) -> bool:
     return not a or not b or a == b
 
 
-_AGE = re.compile(r"\b(\d{1,3})[- ]?(?:year|yr)s?[- ]old\b|\baged? (\d{1,3})\b", re.I)
-_AGE_STEMS = frozenset(tokenize("age aged years adults older people"))
+def _compares(value: QuestionValue, condition_unit: str) -> bool:
+    """Whether a condition in this unit is about this value: an age is read in the condition's unit,
+    and in years when the condition gives none."""
+    if value.stems == AGE_STEMS:
+        if condition_unit in _MEASURE_UNITS:
+            return False  # "children over 12 kg" is a condition on weight
+        return value.unit == (condition_unit if condition_unit in _AGE_UNITS else "year")
+    return same_unit(value.unit, condition_unit)
+
+
+AGE_STEMS = frozenset(tokenize("age aged years adults older people children child infants babies"))
+_AGE_UNITS = ("year", "month", "week", "day")
+_MEASURE_UNITS = frozenset(
+    {"kg", "g", "mg", "mcg", "microgram", "ml", "l", "mmol", "cm", "m", "%", "unit", "iu"}
+)
 
 
 # "K 3.0": the symbol clinicians write for the ion sources name in words (not an abbreviation for search,
@@ -92,9 +106,11 @@ def question_values(question: str) -> list[QuestionValue]:
     """Named measurements the question gives, with the stems of their name and its meanings; the
     patient's age counts as one ("adults under 65" is a condition on it)."""
     out = []
-    age = _AGE.search(question)
+    age = stated_age(question)
     if age:
-        out.append(QuestionValue(_AGE_STEMS, float(age.group(1) or age.group(2))))
+        # in each unit an age condition may use: "children 3 months or older" is read in months, "adults
+        # under 65" (no unit) in years
+        out += [QuestionValue(AGE_STEMS, age.in_unit(unit), unit) for unit in _AGE_UNITS]
     for m in _QUESTION_VALUE.finditer(question):
         name = m.group(1)
         stems = set(tokenize(name)) | set(tokenize(_ION_NAMES.get(name.rstrip("+"), "")))
@@ -140,7 +156,7 @@ def conditions(sentence: str) -> list[Condition]:
         out.append(Condition(m.start(), None if below else number, number if below else None, strict, unit))
     for m in _SUFFIX_CONDITION.finditer(sentence):
         number, word = float(m.group(1)), m.group(2).lower()
-        below = word in ("less", "lower", "below", "fewer")
+        below = word in ("less", "lower", "below", "fewer", "younger")
         unit = unit_after(sentence, m.end(1))
         out.append(Condition(m.start(), None if below else number, number if below else None, False, unit))
     for m in _RANGE_CONDITION.finditer(sentence):
@@ -180,7 +196,7 @@ def threshold_fit(sentence: str, values: list[QuestionValue]) -> float:
             # "CrCl" in the source, "creatinine clearance" in the question
             stems = set(tokenize(" ".join((word, *abbreviation_meanings(word)))))
             for i, v in enumerate(values):
-                if v.stems & stems and same_unit(v.unit, condition.unit):
+                if v.stems & stems and _compares(v, condition.unit):
                     nearest[i] = pos
         if nearest:
             i = max(nearest, key=lambda k: (nearest[k], k))
@@ -190,7 +206,7 @@ def threshold_fit(sentence: str, values: list[QuestionValue]) -> float:
     if not all(verdicts.values()):
         return -1
     # an age met ("adults over 12" for a 28-year-old) says less than a measurement met
-    return 0.5 if all(values[i].stems == _AGE_STEMS for i in verdicts) else 1
+    return 0.5 if all(values[i].stems == AGE_STEMS for i in verdicts) else 1
 
 
 _NEGATED = re.compile(
