@@ -642,3 +642,28 @@ def test_a_dose_titrated_in_the_past_is_no_dose_question() -> None:
 )
 def test_fever_with_a_positive_dipstick_implies_a_uti(question: str, implied: bool) -> None:
     assert ("urinary tract infection" in analyse_question(question).implied_conditions) is implied
+
+
+def test_a_cannula_gauge_is_no_dose_and_a_volume_per_kg_keeps_its_unit() -> None:
+    facts = analyse_question(
+        "71F urosepsis, MAP 56 after 30 mL/kg Plasma-Lyte. Only two peripheral 18G cannulas. Noradrenaline?"
+    ).facts
+    assert [(d.amount, d.unit) for d in facts.doses] == [("30", "mL/kg")]
+
+
+@pytest.mark.parametrize(
+    ("question", "too_fast"),
+    [
+        ("Na 108 on admission, now 121 at 14 h after a 3% bolus. What now?", True),
+        ("Sodium went from 112 to 124 in 16 hours. What now?", True),
+        # within the first-day limit of 10 mmol/L, or over more than a day
+        ("Na 114, gave 150 mL 3% and Na now 119 at 6 h. How fast can it rise?", False),
+        ("Sodium 112, now 124 at 30 hours. What now?", False),
+    ],
+)
+def test_sodium_rising_too_fast_is_read_from_two_values(question: str, too_fast: bool) -> None:
+    assert ("sodium rises too fast" in analyse_question(question).implied_conditions) is too_fast
+
+
+def test_txa_is_tranexamic_acid() -> None:
+    assert [d.name for d in find_drugs("PPH 1.2 L, uterus boggy. Give TXA? Dose?")] == ["tranexamic"]

@@ -180,3 +180,13 @@ def test_a_condition_the_case_denies() -> None:
     assert not denies_condition("For penicillin allergy or leg cellulitis, use drug C.", case)
     assert not denies_condition("For penicillin allergy in pregnancy, use drug E.", case)
     assert not denies_condition("Use drug F for 5 days.", case)
+
+
+def test_a_condition_the_case_states_the_opposite_of() -> None:
+    """ "For VTE provoked by surgery" is not for an unprovoked PE, nor "for controlled asthma" for
+    uncontrolled asthma."""
+    pe = _case("52M first unprovoked PE, 6 months of apixaban.")
+    assert denies_condition("For VTE provoked by surgery, stop anticoagulation after 3 months.", pe)
+    assert not denies_condition("For unprovoked VTE, offer extended anticoagulation.", pe)
+    asthma = _case("Uncontrolled asthma on ICS-formoterol.")
+    assert denies_condition("For controlled asthma, step down the ICS dose.", asthma)

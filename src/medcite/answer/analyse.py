@@ -434,6 +434,9 @@ def _doses(text: str, drugs: list[DrugMention]) -> list[DoseFact]:
     for m in _DOSE.finditer(text):
         if re.match(r"/(?:mol|l|dl|min|m2)", text[m.end("unit") : m.end("unit") + 4], re.I):
             continue  # a concentration such as mg/dL, a lab value
+        if m.group("unit") == "G":
+            continue  # "18G cannulas": a gauge (grams are "g")
+        per_kg = re.match(r"/kg\b", text[m.end("unit") :], re.I)  # "30 mL/kg of crystalloid"
         drug = None
         for d in drugs:
             if d.end <= m.start() and m.start() - d.end <= 20:
@@ -442,9 +445,9 @@ def _doses(text: str, drugs: list[DrugMention]) -> list[DoseFact]:
             DoseFact(
                 drug=drug,
                 amount=re.sub(r"\s+", "", m.group("amount")).replace("to", "-"),
-                unit=m.group("unit"),
+                unit=m.group("unit") + ("/kg" if per_kg else ""),
                 frequency=m.group("freq"),
-                text=m.group(0).strip(),
+                text=m.group(0).strip() + ("/kg" if per_kg and not m.group("freq") else ""),
             )
         )
     return out

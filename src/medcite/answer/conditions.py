@@ -162,16 +162,16 @@ def condition_fit(text: str, source_title: str, case: CaseReading) -> float:
 
 def denies_condition(text: str, case: CaseReading) -> bool:
     """The sentence opens with a condition the case says the patient does not have: "For penicillin
-    allergy or when flucloxacillin is unsuitable, use ..." for "no penicillin allergy" (each
-    alternative either denied or not stated at all, and one denied), or "For non-pregnant adults" for a
-    pregnant woman."""
+    allergy or when flucloxacillin is unsuitable, use ..." for "no penicillin allergy", "For VTE provoked
+    by surgery" for an unprovoked PE (each alternative either denied or not stated at all, and one
+    denied), or "For non-pregnant adults" for a pregnant woman."""
     m = _LEADING_CONDITION.match(text)
     if not m:
         return False
     for non in _NON_STATE.finditer(m.group(1)):  # "For non-pregnant adults, ..." for a pregnant woman
         if {case.aliases.get(s, s) for s in tokenize(non.group(1))} & case.stems:
             return True
-    if not case.negated or _NEGATION.search(m.group(1)):
+    if _NEGATION.search(m.group(1)):
         return False
     denied = False
     for part in re.split(r"\s+or\s+(?:when\s+|if\s+)?", m.group(1)):
@@ -180,11 +180,17 @@ def denies_condition(text: str, case: CaseReading) -> bool:
             for s in tokenize(part)
             if not s[0].isdigit() and s not in FILLER_STEMS and s not in _CONDITION_VERBS and len(s) > 2
         }
-        if words and words <= case.negated:
+        if words and (words <= case.negated or _opposite(words, case.stems)):
             denied = True
         elif words & case.stems:
             return False  # an alternative the case does state: the sentence may be for this patient
     return denied
+
+
+def _opposite(words: set[str], stated: frozenset[str]) -> bool:
+    """ "For VTE provoked by surgery" for an unprovoked PE, "for controlled asthma" for uncontrolled:
+    the case states the un- form of a word of the condition, or the plain form of its un- word."""
+    return any(len(w) > 4 and (f"un{w}" in stated or (w.startswith("un") and w[2:] in stated)) for w in words)
 
 
 def leading_condition(text: str) -> str | None:

@@ -131,6 +131,7 @@ LEXICON = frozenset(
 )
 # Brand names clinicians type, as the generic the sources use (UK and US brands; facts, not advice)
 BRANDS = {
+    "txa": "tranexamic",  # the abbreviation every obstetric and trauma team uses
     "mst": "morphine",
     "oramorph": "morphine",
     "zomorph": "morphine",

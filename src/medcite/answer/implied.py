@@ -244,6 +244,26 @@ def _giant_cell_arteritis(text: str, labs: list[LabFact]) -> bool:
     return points >= GCA_POINTS
 
 
+# European clinical practice guideline on hyponatraemia (Spasovski et al., Eur J Endocrinol 2014): the
+# serum sodium should rise by no more than 10 mmol/L in the first 24 hours
+SODIUM_RISE_LIMIT_24H = 10
+_SODIUM_RISE = re.compile(
+    r"\b(?:Na\+?|sodium)\b\D{0,30}?\b(?P<before>1[0-3]\d)\b[^.?;]{0,60}?\b(?:now|to|->|→|up to|rose to)\s*"
+    r"(?P<after>1[0-4]\d)\b[^.?;]{0,40}?\b(?:at|in|after|over|within)\s*(?P<hours>\d{1,2})\s*(?:h|hrs?|hours?)\b",
+    re.I,
+)
+
+
+def _sodium_rising_too_fast(text: str) -> bool:
+    """Two sodium values and the hours between them ("Na 108 on admission, now 121 at 14 h"): a rise
+    above the first-day limit, within a day, is overcorrection."""
+    m = _SODIUM_RISE.search(text)
+    if not m:
+        return False
+    rise, hours = int(m.group("after")) - int(m.group("before")), int(m.group("hours"))
+    return hours <= 24 and rise > SODIUM_RISE_LIMIT_24H
+
+
 def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
     """Conditions the question implies without naming them: from its lab values ("K+ 6.4" is
     hyperkalaemia), from a stated duration (a 6-minute seizure is status epilepticus), or from signs
@@ -252,7 +272,7 @@ def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
     new confusion is suspected sepsis; acidosis with ketones in diabetes is DKA; vomiting or hypotension
     in adrenal insufficiency is a crisis; a blood pressure of 160/110 in pregnancy, or 180/120
     otherwise, is severe hypertension; jaw claudication with a raised ESR at 70 is suspected giant cell
-    arteritis).
+    arteritis; sodium 108 then 121 at 14 hours is rising too fast).
     Unlike the condition the question names, which is often a comorbidity ("in a patient with CKD"),
     these are what the question is about, so retrieval, the topic choice and the case the bottom line
     is read against take them too."""
@@ -269,6 +289,8 @@ def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
         out.append("severe hypertension")
     if _giant_cell_arteritis(question, labs):
         out.append("giant cell arteritis")
+    if _sodium_rising_too_fast(question):
+        out.append("sodium rises too fast")
     from_labs = condition_from_labs(labs)
     if from_labs:
         return [*out, from_labs]
