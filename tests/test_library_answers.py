@@ -291,3 +291,13 @@ def test_what_dose_after_a_sentence_about_continuing_a_drug(library_hybrid_servi
         "continue ticagrelor beyond 12 months. What dose from now on?"
     )
     assert "60 mg twice daily" in article.bottom_line[0].text, article.bottom_line[0].text
+
+
+def test_a_dose_question_naming_a_class(library_hybrid_service: AnswerService) -> None:
+    """ "Start steroids now, what dose?" names a class, not a drug: a steroid's dose leads (prednisolone
+    is a steroid by its name's stem), not the advice to start treatment."""
+    article = library_hybrid_service.ask(
+        "78M jaw claudication, new headache, ESR 70, no visual symptoms. Biopsy next week. Start steroids "
+        "today, what dose?"
+    )
+    assert "prednisolone 40-60 mg" in article.bottom_line[0].text, article.bottom_line[0].text

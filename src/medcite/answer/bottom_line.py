@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from medcite.answer.analyse import named_age_group
 from medcite.answer.conditions import CaseReading, condition_fit, denies_condition, leading_condition
-from medcite.answer.drugs import class_words, find_drugs
+from medcite.answer.drugs import CLASS_WORDS, class_words, find_drugs
 from medcite.answer.intent import focus_roles
 from medcite.answer.schema import Intent, Role
 from medcite.answer.select import (
@@ -175,6 +175,7 @@ class BottomLineContext:
     replaced: frozenset[str] = field(default=frozenset(), init=False)  # "instead of flucloxacillin"
     unavailable: frozenset[str] = field(default=frozenset(), init=False)  # "fidaxomicin is not available"
     asks_amount: bool = field(default=False, init=False)  # "what dose?", "how much?", "starting rate?"
+    focus_classes: frozenset[str] = field(default=frozenset(), init=False)  # "steroids" in "what dose?"
     case: CaseReading = field(init=False)  # what conditions are read against
     implied_stems: list[frozenset[str]] = field(default_factory=list, init=False)
 
@@ -224,6 +225,10 @@ class BottomLineContext:
         self.focus_drugs = frozenset(d.name.lower() for d in find_drugs(asked)) - (
             set() if self.intent is Intent.DOSING else current
         )
+        if self.intent is Intent.DOSING and not self.focus_drugs and not self.which_drug:
+            # "Start steroids now, what dose?" names a class, not a drug ("which anticoagulant and what
+            # dose?" asks for the choice first)
+            self.focus_classes = frozenset(tokenize(asked_text)) & _CLASS_STEMS
         if self.intent is Intent.DOSING and asked and not self.focus_drugs:
             # "... want to keep ticagrelor going past the first year. What dose from now on?": the dose
             # of the drug the sentence before names (not the aspirin named earlier in the case)
@@ -241,6 +246,13 @@ class BottomLineContext:
         )
 
 
+# class names a dose question may use instead of a drug ("steroids", "an SSRI"); not the words that also
+# name other things ("calcium", "vitamin", "beta")
+_CLASS_STEMS = frozenset(
+    s
+    for s in tokenize(" ".join(w for words in CLASS_WORDS.values() for w in words))
+    if len(s) > 2 and s not in {"calcium", "vitamin", "proton", "antagonist", "beta", "blocker", "ace"}
+)
 _AMOUNT = re.compile(
     r"\b(?:what|which)\b[^?.]{0,30}\b(?:dose|doses|dosing|rate|regimen)\b|\bhow (?:much|many)\b"
     r"|\b(?:dose|rate)\s*\?",
@@ -438,7 +450,7 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> BottomL
     eligible = [c for c in pool if section_fit(c, ctx.failing, ctx.intent) >= 0]
     # a dose question is answered with a dose when the lead source gives one for the drug asked about
     # ("which anticoagulant and what dose?" names none: the choice comes first)
-    dose_first = bool(ctx.focus_drugs or ctx.asked_drugs) and any(
+    dose_first = bool(ctx.focus_drugs or ctx.asked_drugs or ctx.focus_classes) and any(
         c.hit.source_id == ctx.lead_source and _gives_dose(c, ctx) for c in eligible
     )
     ranked = sorted(
@@ -489,6 +501,8 @@ def _gives_dose(c: Candidate, ctx: BottomLineContext) -> bool:
     if ctx.intent is not Intent.DOSING or not (_DOSE_VALUE.search(c.text) or _DOSE_CHANGE.search(c.text)):
         return False
     asked = ctx.focus_drugs or ctx.asked_drugs
+    if not asked and ctx.focus_classes:  # "start steroids now, what dose?": a dose of a steroid
+        return any(ctx.focus_classes & set(tokenize(" ".join(class_words(d)))) for d in c.drugs)
     return not asked or bool(asked & {d.lower() for d in c.drugs})
 
 

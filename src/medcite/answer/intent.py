@@ -43,6 +43,8 @@ _CUES: dict[Intent, list[tuple[str, float]]] = {
         # "titrate" asks; "titrated up to 300 mg" tells the history
         (r"how much|how many (?:mg|units)|titrat(?!ed)|maximum daily|max(?:imum)? dose", 3),
         (r"(?:starting|initial|infusion) rate|\bregimen\b", 3),
+        # "how do I start morphine?": the starting dose and how to give it
+        (r"how (?:do|should|would) (?:i|we|you) (?:start|initiate|begin)\b", 2),
         (r"renal (?:adjust|impairment)|hepatic impairment", 1.5),
         (
             r"how often .* (?:take|give)"
