@@ -14,6 +14,7 @@ from medcite.library import (
     dev_c_questions_path,
     dev_d_questions_path,
     dev_e_questions_path,
+    dev_f_questions_path,
     heldout_b_questions_path,
     heldout_questions_path,
     library_path,
@@ -200,6 +201,7 @@ def test_shipped_library_passes_the_check() -> None:
     assert dev_c_questions_path() in paths
     assert dev_d_questions_path() in paths
     assert dev_e_questions_path() in paths
+    assert dev_f_questions_path() in paths
     report = check_library(library_path(), paths)
     assert report.errors == [], "\n".join(str(p) for p in report.errors)
     assert report.topics >= 20
@@ -214,8 +216,9 @@ def test_shipped_library_passes_the_check() -> None:
         dev_c_questions_path(),
         dev_d_questions_path(),
         dev_e_questions_path(),
+        dev_f_questions_path(),
     ],
-    ids=["A", "B", "dev-C", "dev-D", "dev-E"],
+    ids=["A", "B", "dev-C", "dev-D", "dev-E", "dev-F"],
 )
 def test_one_per_topic_set_has_one_question_per_topic(path: Path) -> None:
     slugs = sorted(p.stem for p in library_path().rglob("*.md"))

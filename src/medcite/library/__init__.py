@@ -18,6 +18,7 @@ __all__ = [
     "dev_c_questions_path",
     "dev_d_questions_path",
     "dev_e_questions_path",
+    "dev_f_questions_path",
     "heldout_b_questions_path",
     "heldout_questions_path",
     "library_path",
@@ -70,6 +71,12 @@ def dev_e_questions_path() -> Path:
     return _package_dir() / "questions_dev_e.yaml"
 
 
+def dev_f_questions_path() -> Path:
+    """Development set F, written like set E on 2026-12-06 (session 7); measured with totals only in that
+    session (nothing chosen on it), and may be read and tuned on from then on."""
+    return _package_dir() / "questions_dev_f.yaml"
+
+
 def shipped_questions_paths() -> list[Path]:
     """Every evaluation questions file shipped with the library; `medcite library check` checks each."""
     return [
@@ -79,4 +86,5 @@ def shipped_questions_paths() -> list[Path]:
         dev_c_questions_path(),
         dev_d_questions_path(),
         dev_e_questions_path(),
+        dev_f_questions_path(),
     ]
