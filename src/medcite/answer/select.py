@@ -11,6 +11,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from medcite.answer.drugs import class_words, find_drugs
 from medcite.answer.schema import Intent, Role
@@ -500,5 +501,7 @@ def is_table_row(c: Candidate) -> bool:
     return c.hit.text.lstrip().startswith("|")
 
 
-def _branches(text: str) -> set[tuple[float | None, float | None]]:
-    return {(c.low, c.high) for c in conditions(text)}
+@lru_cache(maxsize=4096)
+def _branches(text: str) -> frozenset[tuple[float | None, float | None]]:
+    """The value ranges a sentence's conditions cover (cached: near-duplicate checks compare pairs)."""
+    return frozenset((c.low, c.high) for c in conditions(text))
