@@ -498,6 +498,7 @@ def _near_duplicate(a: Candidate, b: Candidate, threshold: float = 0.75) -> bool
 
 
 def is_table_row(c: Candidate) -> bool:
+    """The candidate comes from a Markdown table (a dosing row), not from prose."""
     return c.hit.text.lstrip().startswith("|")
 
 
