@@ -35,6 +35,7 @@ from medcite.answer.select import (
     answering_stems,
     asked_part,
     is_table_row,
+    word_overlap,
 )
 from medcite.answer.thresholds import (
     AGE_STEMS,
@@ -570,8 +571,9 @@ def _with_second(first: Candidate, ranked: list[Candidate], ctx: BottomLineConte
 def _other_branch(c: Candidate, first: Candidate, ctx: BottomLineContext) -> bool:
     """The same rule's branch for other patients: "with a platelet count below 30, treat" after "of 30 or
     more, observe" for a count of 42 (nearly the same words, a condition this case misses)."""
-    shared = len(c.stems & first.stems) / max(1, len(c.stems | first.stems))
-    return shared >= BRANCH_OVERLAP and condition_fit(c.text, c.hit.source_title, ctx.case) < 0
+    return (
+        word_overlap(c, first) >= BRANCH_OVERLAP and condition_fit(c.text, c.hit.source_title, ctx.case) < 0
+    )
 
 
 def _dose_for(first: Candidate, same_source: list[Candidate], ctx: BottomLineContext) -> Candidate | None:

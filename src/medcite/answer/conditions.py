@@ -100,9 +100,8 @@ def condition_fit(text: str, source_title: str, case: CaseReading) -> float:
         excluded = {case.aliases.get(s, s) for s in tokenize(without.group(1))} - FILLER_STEMS
         if excluded & case.stems:
             return -1
-    for non in _NON_STATE.finditer(text):  # "for non-pregnant adults", a pregnant patient
-        if {case.aliases.get(s, s) for s in tokenize(non.group(1))} & case.stems:
-            return -1
+    if _excluded_state(text, case):  # "for non-pregnant adults", a pregnant patient
+        return -1
     verdict = threshold_fit(text, case.values)
     if verdict:
         return verdict
@@ -168,9 +167,8 @@ def denies_condition(text: str, case: CaseReading) -> bool:
     m = _LEADING_CONDITION.match(text)
     if not m:
         return False
-    for non in _NON_STATE.finditer(m.group(1)):  # "For non-pregnant adults, ..." for a pregnant woman
-        if {case.aliases.get(s, s) for s in tokenize(non.group(1))} & case.stems:
-            return True
+    if _excluded_state(m.group(1), case):  # "For non-pregnant adults, ..." for a pregnant woman
+        return True
     if _NEGATION.search(m.group(1)):
         return False
     denied = False
@@ -185,6 +183,14 @@ def denies_condition(text: str, case: CaseReading) -> bool:
         elif words & case.stems:
             return False  # an alternative the case does state: the sentence may be for this patient
     return denied
+
+
+def _excluded_state(text: str, case: CaseReading) -> bool:
+    """The text excludes a state the case states: "non-pregnant" for a pregnant patient."""
+    return any(
+        {case.aliases.get(s, s) for s in tokenize(non.group(1))} & case.stems
+        for non in _NON_STATE.finditer(text)
+    )
 
 
 def _opposite(words: set[str], stated: frozenset[str]) -> bool:

@@ -494,7 +494,12 @@ def _near_duplicate(a: Candidate, b: Candidate, threshold: float = 0.75) -> bool
     if _branches(a.text) != _branches(b.text):
         # "with a platelet count below 30, treat" and "of 30 or more, observe": two branches, few words apart
         return False
-    return len(a.stems & b.stems) / len(a.stems | b.stems) >= threshold
+    return word_overlap(a, b) >= threshold
+
+
+def word_overlap(a: Candidate, b: Candidate) -> float:
+    """Share of the two sentences' word stems that both have (Jaccard)."""
+    return len(a.stems & b.stems) / max(1, len(a.stems | b.stems))
 
 
 def is_table_row(c: Candidate) -> bool:
