@@ -323,6 +323,11 @@ def test_past_history_is_not_the_condition_and_labs_name_one() -> None:
 def test_brand_names_are_read_as_their_generic() -> None:
     assert [d.name for d in find_drugs("Can I start MST 10 mg bd as usual?")] == ["morphine"]
     assert [d.name for d in find_drugs("on Eliquis and Lipitor")] == ["apixaban", "atorvastatin"]
+    assert [d.name for d in find_drugs("Can I just give her Macrobid?")] == ["nitrofurantoin"]
+    assert [d.name for d in find_drugs("on Symbicort and Keppra")] == [
+        "budesonide-formoterol",
+        "levetiracetam",
+    ]
 
 
 def test_implied_conditions() -> None:
@@ -668,3 +673,42 @@ def test_sodium_rising_too_fast_is_read_from_two_values(question: str, too_fast:
 
 def test_txa_is_tranexamic_acid() -> None:
     assert [d.name for d in find_drugs("PPH 1.2 L, uterus boggy. Give TXA? Dose?")] == ["tranexamic"]
+
+
+@pytest.mark.parametrize(
+    ("question", "implied"),
+    [
+        # KDIGO 2012: creatinine at 1.5 times baseline or more
+        ("68M day 3 after a hip replacement, creat 90 -> 170, passing little urine. Fluids?", True),
+        ("Creatinine went from 80 umol/L to 150 umol/L over 2 days. What now?", True),
+        # a rise below 1.5 times, and two numbers that are not creatinine
+        ("CKD 3a, ramipril 2.5 -> 10 mg, creatinine 128 -> 152. Stop the ACE inhibitor?", False),
+        ("Metformin 500 -> 1000 mg bd, creatinine 88. OK?", False),
+    ],
+)
+def test_acute_kidney_injury_is_read_from_a_creatinine_rise(question: str, implied: bool) -> None:
+    assert ("acute kidney injury" in analyse_question(question).implied_conditions) is implied
+
+
+@pytest.mark.parametrize(
+    ("question", "implied"),
+    [
+        # NICE CG191: symptoms of a chest infection with new shadowing on the chest X-ray
+        ("41F productive cough, temp 38.6, left lower lobe consolidation on CXR. Antibiotic?", True),
+        ("CXR shows right middle lobe consolidation, febrile. Which antibiotic?", True),
+        ("70M CURB-65 of 3, on the ward. Antibiotics?", True),
+        ("Cough for 2 weeks, CXR clear, no fever. Antibiotics?", False),
+        ("No consolidation on CXR, dry cough. What now?", False),
+    ],
+)
+def test_pneumonia_is_read_from_consolidation_or_its_severity_score(question: str, implied: bool) -> None:
+    assert ("pneumonia" in analyse_question(question).implied_conditions) is implied
+
+
+def test_a_tonic_clonic_seizure_of_five_minutes_is_status_epilepticus() -> None:
+    implied = analyse_question(
+        "Generalised tonic-clonic for 8 min in the waiting room. Drug?"
+    ).implied_conditions
+    assert "status epilepticus" in implied
+    short = analyse_question("Tonic-clonic for 2 minutes, now drowsy. Drug?").implied_conditions
+    assert "status epilepticus" not in short

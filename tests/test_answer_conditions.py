@@ -190,3 +190,25 @@ def test_a_condition_the_case_states_the_opposite_of() -> None:
     assert not denies_condition("For unprovoked VTE, offer extended anticoagulation.", pe)
     asthma = _case("Uncontrolled asthma on ICS-formoterol.")
     assert denies_condition("For controlled asthma, step down the ICS dose.", asthma)
+
+
+def test_a_condition_denied_in_other_words() -> None:
+    """ "no heart disease" denies "In patients with cardiovascular disease" (a synonym of the search
+    vocabulary, read word by word); "known heart disease" keeps the sentence."""
+    sentence = "In patients with cardiovascular disease, transfuse at a higher level."
+    assert denies_condition(sentence, _denying_case("66M melaena, Hb 7.6 g/dL, no heart disease. Transfuse?"))
+    assert not denies_condition(
+        sentence, _denying_case("66M melaena, Hb 7.6 g/dL, heart disease. Transfuse?")
+    )
+
+
+def _denying_case(question: str) -> CaseReading:
+    weights, aliases = question_weights(question)
+    negated = frozenset(s for stems in negated_terms(question) for s in stems)
+    return CaseReading(
+        values=question_values(question),
+        stems=frozenset(tokenize(question)) - negated,
+        question_terms=frozenset(weights),
+        aliases=aliases,
+        negated=negated,
+    )

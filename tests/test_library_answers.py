@@ -301,3 +301,14 @@ def test_a_dose_question_naming_a_class(library_hybrid_service: AnswerService) -
         "today, what dose?"
     )
     assert "prednisolone 40-60 mg" in article.bottom_line[0].text, article.bottom_line[0].text
+
+
+def test_the_topic_the_known_questions_point_to_is_read_whole(library_hybrid_service: AnswerService) -> None:
+    """Search ranks an H. pylori regimen's "preferred first-line ... for 14 days" above the cystitis topic's
+    advice for this question; the cystitis topic's known questions are the closest, so it is read whole
+    and its first-line line leads."""
+    article = library_hybrid_service.ask(
+        "26F, 3 days of dysuria and urgency, afebrile, otherwise well, no allergies. "
+        "First-line antibiotic and duration?"
+    )
+    assert article.bottom_line[0].text.startswith("Treat with nitrofurantoin"), article.bottom_line[0].text

@@ -105,7 +105,8 @@ def _suspected_sepsis(text: str, labs: list[LabFact]) -> bool:
 
 # "seizure going on for 6 minutes": a convulsive seizure of 5 minutes or more is status epilepticus
 _PROLONGED_SEIZURE = re.compile(
-    r"\b(?:seizure|convulsion|fit)s?\b[^.?]{0,40}?\b(?:for|lasting|over|of)\s+(\d+)\s*(?:min|mins|minutes)\b",
+    r"\b(?:seizure|convulsion|fit|tonic-clonic|GTC|GTCS|convulsing|seizing|fitting)s?\b[^.?]{0,40}?"
+    r"\b(?:for|lasting|over|of)\s+(\d+)\s*(?:min|mins|minutes)\b",
     re.I,
 )
 STATUS_EPILEPTICUS_MINUTES = 5
@@ -244,6 +245,46 @@ def _giant_cell_arteritis(text: str, labs: list[LabFact]) -> bool:
     return points >= GCA_POINTS
 
 
+# KDIGO Clinical Practice Guideline for Acute Kidney Injury (Kidney Int Suppl 2012;2:1-138): a rise in
+# serum creatinine to 1.5 times baseline or more (within the prior 7 days) defines AKI. Read from two
+# values the question gives in order ("creat 95 -> 190", "creatinine went from 80 to 150").
+AKI_CREATININE_RATIO = 1.5
+_CREATININE_RISE = re.compile(
+    r"\b(?:creat\w*|s?cr)\b\D{0,20}?(?P<before>\d+(?:\.\d+)?)\s*(?:\w+/\w+\s*)?"
+    r"(?:->|→|-+>|to|then|now|up to|rose to|has risen to)\s*(?P<after>\d+(?:\.\d+)?)\b",
+    re.I,
+)
+
+
+def _acute_kidney_injury(text: str) -> bool:
+    m = _CREATININE_RISE.search(text)
+    if not m:
+        return False
+    before, after = float(m.group("before")), float(m.group("after"))
+    return before > 0 and after / before >= AKI_CREATININE_RATIO
+
+
+# new consolidation (shadowing, an infiltrate) on chest imaging with symptoms of a lower respiratory tract
+# infection is how NICE CG191 (2014) defines pneumonia; a CRB-65 or CURB-65 score is only scored for it
+_CONSOLIDATION = re.compile(
+    r"\b(?:consolidation|infiltrates?|shadowing|opacit(?:y|ies))\b[^.?;]{0,30}?\b(?:CXR|chest x-?ray|"
+    r"chest film|chest radiograph|x-?ray|CT)\b|\b(?:CXR|chest x-?ray|x-?ray)\b[^.?;]{0,30}?"
+    r"\b(?:consolidation|infiltrates?|shadowing|opacit(?:y|ies))\b",
+    re.I,
+)
+_CHEST_SYMPTOMS = re.compile(r"\bcough\w*|\bsputum\b|\bfever\w*|\bfebrile\b|\bpleuritic\b|\bSOB\b", re.I)
+_PNEUMONIA_SCORE = re.compile(r"\b(?:CRB|CURB)-?65\b", re.I)
+
+
+def _pneumonia(text: str, labs: list[LabFact]) -> bool:
+    affirmed = _affirmed(text)
+    if _PNEUMONIA_SCORE.search(text):
+        return True
+    return bool(_CONSOLIDATION.search(affirmed)) and (
+        bool(_CHEST_SYMPTOMS.search(affirmed)) or _febrile(labs)
+    )
+
+
 # European clinical practice guideline on hyponatraemia (Spasovski et al., Eur J Endocrinol 2014): the
 # serum sodium should rise by no more than 10 mmol/L in the first 24 hours
 SODIUM_RISE_LIMIT_24H = 10
@@ -272,7 +313,8 @@ def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
     new confusion is suspected sepsis; acidosis with ketones in diabetes is DKA; vomiting or hypotension
     in adrenal insufficiency is a crisis; a blood pressure of 160/110 in pregnancy, or 180/120
     otherwise, is severe hypertension; jaw claudication with a raised ESR at 70 is suspected giant cell
-    arteritis; sodium 108 then 121 at 14 hours is rising too fast).
+    arteritis; sodium 108 then 121 at 14 hours is rising too fast; creatinine 95 then 190 is acute kidney
+    injury; consolidation on a chest X-ray with a cough, or a CRB-65 score, is pneumonia).
     Unlike the condition the question names, which is often a comorbidity ("in a patient with CKD"),
     these are what the question is about, so retrieval, the topic choice and the case the bottom line
     is read against take them too."""
@@ -291,6 +333,10 @@ def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
         out.append("giant cell arteritis")
     if _sodium_rising_too_fast(question):
         out.append("sodium rises too fast")
+    if _acute_kidney_injury(question):
+        out.append("acute kidney injury")
+    if _pneumonia(question, labs):
+        out.append("pneumonia")
     from_labs = condition_from_labs(labs)
     if from_labs:
         return [*out, from_labs]

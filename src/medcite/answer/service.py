@@ -30,6 +30,7 @@ from medcite.answer.readability import flesch_kincaid
 from medcite.answer.retrieve import probe, retrieve
 from medcite.answer.schema import AnswerArticle, Audience, Provenance
 from medcite.answer.select import Selection, select_evidence
+from medcite.answer.topic_router import KnownQuestionIndex, build_index, routed_source
 from medcite.answer.verify import verify_article
 from medcite.answer.wording import EMPTY_KB
 from medcite.config import Settings
@@ -67,6 +68,7 @@ class AnswerService:
         self.store = store
         self.search = search or SearchService(settings, store)
         self._question_vectors: QuestionVectors | None = None
+        self._router: KnownQuestionIndex | None = None
 
     def ask(
         self,
@@ -99,7 +101,8 @@ class AnswerService:
         terms = key_terms(analysis)
         hits = retrieved.hits
         hits = hits + probe(self.search, " ".join(terms), exclude={h.chunk_id for h in hits})
-        hits = hits + whole_lead_source(self.store, hits)
+        routed = routed_source(self._route(query_vector))
+        hits = hits + whole_lead_source(self.store, hits, routed)
         timings["retrieve"] = _ms(t)
 
         t = time.perf_counter()
@@ -180,6 +183,22 @@ class AnswerService:
     def analyse(self, question: str) -> Analysis:
         return analyse_question(question)
 
+    def _question_index(self) -> QuestionVectors:
+        if self._question_vectors is None:
+            embedder = self.search.embedder
+            self._question_vectors = QuestionVectors(
+                embedder, load_vector_pack(vector_pack_path(), embedder.name)
+            )
+        return self._question_vectors
+
+    def _route(self, query_vector: np.ndarray | None) -> dict[int, float]:
+        """Each source's share of the known questions' votes (`topic_router`); empty without vectors."""
+        if query_vector is None:
+            return {}
+        if self._router is None or self._router.kb_version != self.store.kb_version():
+            self._router = build_index(self.store, self._question_index())
+        return self._router.source_shares(query_vector)
+
     def _asked_like(
         self, selection: Selection, sources: dict[int, SourceInfo], query_vector: np.ndarray | None
     ) -> AskedLike:
@@ -187,12 +206,7 @@ class AnswerService:
         lines = {sid: found for sid, info in sources.items() if (found := lines_for_origin(info.origin))}
         if not lines:
             return AskedLike({}, {})
-        if query_vector is not None and self._question_vectors is None:
-            embedder = self.search.embedder
-            self._question_vectors = QuestionVectors(
-                embedder, load_vector_pack(vector_pack_path(), embedder.name)
-            )
-        vectors = self._question_vectors if query_vector is not None else None
+        vectors = self._question_index() if query_vector is not None else None
         asked = AskedQuestion(selection.question_terms, selection.aliases, query_vector, vectors)
         return asked_like(selection.candidates, lines, asked)
 
@@ -255,19 +269,23 @@ WHOLE_SOURCES = 2  # leading sources read whole (`whole_lead_source`)
 MAX_WHOLE_SOURCE_CHUNKS = 40
 
 
-def whole_lead_source(store: Store, hits: list[SearchHit]) -> list[SearchHit]:
-    """The unretrieved chunks of the two sources that lead the ranking, each if it is short: the
-    topic the answer is composed from may be the runner-up ("uncomplicated UTI" retrieves the
-    pyelonephritis topic first, while the cystitis topic answers), and its first-line advice may sit
-    in a chunk the search did not return."""
+def whole_lead_source(store: Store, hits: list[SearchHit], routed: int | None = None) -> list[SearchHit]:
+    """The unretrieved chunks of the two sources that lead the ranking, and of the source the known
+    questions point to (`topic_router`), each if it is short: the topic the answer is composed from
+    may be the runner-up ("uncomplicated UTI" retrieves the pyelonephritis topic first, while the
+    cystitis topic answers) or missing from the ranking, and its first-line advice may sit in a chunk
+    the search did not return."""
     votes: dict[int, float] = {}
     for rank, hit in enumerate(hits):
         votes[hit.source_id] = votes.get(hit.source_id, 0.0) + 1 / (1 + rank)
-    if not votes:
+    if not votes and routed is None:
         return []
     seen = {h.chunk_id for h in hits}
     out: list[SearchHit] = []
-    for lead in sorted(votes, key=lambda sid: (-votes[sid], sid))[:WHOLE_SOURCES]:
+    leads = sorted(votes, key=lambda sid: (-votes[sid], sid))[:WHOLE_SOURCES]
+    if routed is not None and routed not in leads:
+        leads.append(routed)
+    for lead in leads:
         chunks = source_chunks(store, lead, limit=MAX_WHOLE_SOURCE_CHUNKS + 1)
         if len(chunks) <= MAX_WHOLE_SOURCE_CHUNKS:
             out += [c for c in chunks if c.chunk_id not in seen]

@@ -1,0 +1,76 @@
+"""Which source a question is about, judged from the questions each source is known to answer.
+
+Search ranks passages, and a passage of another topic can outrank the right one by sharing more words
+with the question: "best first-line abx and duration?" for cystitis matches an H. pylori regimen's
+"preferred first-line ... for 14 days". The topics' known questions (`answerable`) are written as
+clinicians ask. So the asked question is compared with every known question in the knowledge base,
+not only with those of the sources search returned. Each known question votes for its source as in
+`answerable.line_votes`. The leading source is then read whole (`service.whole_lead_source`), so its
+advice reaches the composer even when search missed it. Vectors only: without an embedder the
+votes of word overlap over thousands of questions would cost more than they are worth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import select
+
+from medcite.answer.answerable import QuestionVectors, lines_for_origin
+from medcite.store import Store
+from medcite.store.tables import SourceRow
+
+# A source is read whole on the router's word when it takes at least this share of all votes: below
+# it the questions of several topics are about equally close and search's ranking is the better guide.
+MIN_ROUTED_SHARE = 0.0
+# Sharper than a line's votes within one topic (`answerable.TEMPERATURE`, 0.02): across the whole
+# knowledge base every topic has hundreds of loosely similar questions, whose many small votes drown
+# the few close ones at 0.02. Top topic right on the open sets (386 questions): 0.02 -> 360, 0.01 -> 373,
+# 0.005 -> 368 (docs/benchmarks.md, eighth round).
+TEMPERATURE = 0.01
+
+
+@dataclass(frozen=True)
+class KnownQuestionIndex:
+    """Every known question of the knowledge base's sources, as one matrix with its source ids."""
+
+    kb_version: int
+    source_ids: np.ndarray  # one per row of `matrix`
+    matrix: np.ndarray  # unit vectors, one row per known question
+
+    def source_shares(self, query_vector: np.ndarray) -> dict[int, float]:
+        """Each source's share of all votes (exp((cosine - 1) / T) per question), largest first."""
+        if not len(self.source_ids):
+            return {}
+        votes = np.exp((self.matrix @ query_vector - 1.0) / TEMPERATURE)
+        ids, inverse = np.unique(self.source_ids, return_inverse=True)
+        per_source = np.bincount(inverse, weights=votes)
+        total = float(per_source.sum())
+        if total <= 0:
+            return {}
+        order = np.argsort(-per_source, kind="stable")
+        return {int(ids[i]): float(per_source[i] / total) for i in order}
+
+
+def build_index(store: Store, vectors: QuestionVectors) -> KnownQuestionIndex:
+    """The index over all stored sources that have known questions (library topics, local sidecars)."""
+    with store.session() as s:
+        rows = s.execute(select(SourceRow.id, SourceRow.origin).order_by(SourceRow.id)).all()
+    ids: list[int] = []
+    blocks: list[np.ndarray] = []
+    for source_id, origin in rows:
+        questions = tuple(q for line in lines_for_origin(origin or "") for q in line.questions)
+        if questions:
+            blocks.append(vectors.get(questions))
+            ids += [source_id] * len(questions)
+    matrix = np.vstack(blocks) if blocks else np.zeros((0, 1), dtype=np.float32)
+    return KnownQuestionIndex(store.kb_version(), np.array(ids, dtype=np.int64), matrix)
+
+
+def routed_source(shares: dict[int, float]) -> int | None:
+    """The source the known questions clearly point to, if one does."""
+    if not shares:
+        return None
+    source_id, share = next(iter(shares.items()))
+    return source_id if share >= MIN_ROUTED_SHARE else None
