@@ -619,6 +619,7 @@ def test_conditions_read_from_shorthand(question: str, condition: str) -> None:
     ("question", "intent"),
     [
         ("HIT, Child-Pugh C cirrhosis. What starting rate for argatroban?", Intent.DOSING),
+        ("HIT, liver cirrhosis, heparin stopped. What rate do I start argatroban at?", Intent.DOSING),
         ("Metastatic prostate cancer, moving to morphine. What starting regimen?", Intent.DOSING),
         ("22M GAD, starting sertraline 50 mg today. When should I see him next?", Intent.MONITORING),
         ("Lung cancer, pain not controlled on co-codamol. How do I start morphine?", Intent.DOSING),

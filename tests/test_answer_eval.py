@@ -51,6 +51,7 @@ def test_fixture_question_set_quality_bar(service: AnswerService) -> None:
     assert metrics["abstention_precision"] == 1.0 and metrics["abstention_recall"] == 1.0
     assert metrics["over_refusal_rate"] == 0.0
     assert metrics["source_hit_rate"] == 1.0
+    assert metrics["topic_first_rate"] is not None and metrics["topic_first_rate"] >= 0.9
 
 
 def _article(statement: Statement, passages: dict[int, str]) -> AnswerArticle:

@@ -129,14 +129,15 @@ def test_values_name_the_findings_sources_use() -> None:
     [
         # an infant's age is read in the unit of the condition: 8 weeks is not "3 months or older"
         ("8-week-old boy, temp 38.3", "For children 3 months or older with pyelonephritis, give X.", -1),
-        ("8-week-old boy, temp 38.3", "Refer babies under 3 months with a suspected UTI.", 0.5),
+        # an infant's band ("under 3 months") singles them out: met, it counts as a measurement met
+        ("8-week-old boy, temp 38.3", "Refer babies under 3 months with a suspected UTI.", 1),
         ("2-year-old girl", "For children 3 months or older with pyelonephritis, give X.", 0.5),
         ("2-year-old girl", "Refer babies under 3 months with a suspected UTI.", -1),
         # bedside shorthand for age, and a condition with no unit is in years
         ("61M, BP 150/90", "For adults under 55, start drug E.", -1),
         ("3yo, wheeze", "For children under 5 years, use drug Q.", 0.5),
         ("6 month old, cough", "For infants under 3 months, admit.", -1),
-        ("10 days old, jaundice", "For infants under 3 months, admit.", 0.5),
+        ("10 days old, jaundice", "For infants under 3 months, admit.", 1),
         # a weight condition is not one on age
         ("3yo, 14 kg", "For children over 12 kg, give 5 mg.", 0),
     ],

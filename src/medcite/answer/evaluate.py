@@ -50,6 +50,7 @@ class QuestionResult:
     precise: int
     source_hit: bool | None
     ms: float
+    topic_first: bool | None = None  # the first reference (the bottom line's source) is the expected topic
 
 
 @dataclass
@@ -81,6 +82,7 @@ class EvalReport:
             "abstention_recall": _ratio(sum(1 for r in unanswerable if r.abstained), len(unanswerable)),
             "over_refusal_rate": _ratio(sum(1 for r in answerable if r.abstained), len(answerable)),
             "source_hit_rate": _ratio(sum(1 for r in with_topic if r.source_hit), len(with_topic)),
+            "topic_first_rate": _ratio(sum(1 for r in with_topic if r.topic_first), len(with_topic)),
             "median_ms": sorted(r.ms for r in self.results)[len(self.results) // 2] if self.results else None,
         }
 
@@ -157,13 +159,14 @@ def evaluate(
         bottom = _norm(" ".join(s.text for s in article.bottom_line))
         facts = [_norm(f) for f in q.key_facts]
         statements, supported, citations, precise = citation_scores(article, embedder)
-        hit = None
+        hit = first = None
         if q.topic:
             topic = q.topic.lower()
-            hit = any(
+            matches = [
                 topic in origins.get(r.source_id, "").lower() or topic in r.title.lower()
                 for r in article.references
-            )
+            ]
+            hit, first = any(matches), bool(matches) and matches[0]
         results.append(
             QuestionResult(
                 question=q,
@@ -175,6 +178,7 @@ def evaluate(
                 citations=citations,
                 precise=precise,
                 source_hit=hit,
+                topic_first=first,
                 ms=article.provenance.timings_ms.get("total", 0.0),
             )
         )

@@ -42,7 +42,11 @@ _CUES: dict[Intent, list[tuple[str, float]]] = {
         (r"\bdos(?:e|es|ing|age)\b", 3),
         # "titrate" asks; "titrated up to 300 mg" tells the history
         (r"how much|how many (?:mg|units)|titrat(?!ed)|maximum daily|max(?:imum)? dose", 3),
-        (r"(?:starting|initial|infusion) rate|\bregimen\b", 3),
+        (
+            r"(?:starting|initial|infusion) rate|\bregimen\b|\bwhat rate\b"
+            r"|\brate (?:do|should) (?:i|we) (?:start|run|set)",
+            3,
+        ),
         # "how do I start morphine?": the starting dose and how to give it
         (r"how (?:do|should|would) (?:i|we|you) (?:start|initiate|begin)\b", 2),
         (r"renal (?:adjust|impairment)|hepatic impairment", 1.5),

@@ -185,6 +185,7 @@ def threshold_fit(sentence: str, values: list[QuestionValue]) -> float:
     # per measurement: a sentence can state branches ("if below 3.5, hold insulin; once between 3.5
     # and 5.0, add potassium"), and a patient meeting one of them is who the sentence is about
     verdicts: dict[int, bool] = {}
+    infant_bands: set[int] = set()  # ages met by an upper bound in months, weeks or days
     for condition in conditions(sentence):
         window = sentence[max(0, condition.start - _NAME_WINDOW) : condition.start]
         if _TARGET.search(window):
@@ -200,13 +201,18 @@ def threshold_fit(sentence: str, values: list[QuestionValue]) -> float:
                     nearest[i] = pos
         if nearest:
             i = max(nearest, key=lambda k: (nearest[k], k))
-            verdicts[i] = verdicts.get(i, False) or _meets(condition, values[i].value)
+            met = _meets(condition, values[i].value)
+            verdicts[i] = verdicts.get(i, False) or met
+            if met and condition.high is not None and values[i].unit in _AGE_UNITS[1:]:
+                infant_bands.add(i)
     if not verdicts:
         return 0
     if not all(verdicts.values()):
         return -1
-    # an age met ("adults over 12" for a 28-year-old) says less than a measurement met
-    return 0.5 if all(values[i].stems == AGE_STEMS for i in verdicts) else 1
+    # an age met ("adults over 12" for a 28-year-old) says less than a measurement met, unless it is an
+    # infant's band ("babies under 3 months" for a 10-week-old singles them out)
+    ages = [i for i in verdicts if values[i].stems == AGE_STEMS]
+    return 0.5 if len(ages) == len(verdicts) and not infant_bands & set(ages) else 1
 
 
 _NEGATED = re.compile(

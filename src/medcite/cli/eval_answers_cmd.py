@@ -35,7 +35,8 @@ def answers(
         print_json({"metrics": metrics, "questions": [
             {"question": r.question.question, "abstained": r.abstained, "facts_found": r.facts_found,
              "key_facts": len(r.question.key_facts), "supported": r.supported, "statements": r.statements,
-             "source_hit": r.source_hit} for r in report.results]})  # fmt: skip
+             "source_hit": r.source_hit, "topic_first": r.topic_first}
+            for r in report.results]})  # fmt: skip
         return
     for name, value in metrics.items():
         app_ctx.console.print(f"{name:38} {value if value is not None else '-'}", highlight=False)
