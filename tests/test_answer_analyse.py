@@ -713,3 +713,20 @@ def test_a_tonic_clonic_seizure_of_five_minutes_is_status_epilepticus() -> None:
     assert "status epilepticus" in implied
     short = analyse_question("Tonic-clonic for 2 minutes, now drowsy. Drug?").implied_conditions
     assert "status epilepticus" not in short
+
+
+@pytest.mark.parametrize(
+    ("question", "no_oral_route"),
+    [
+        ("2yo with AOM, vomiting every dose of amoxicillin. What now?", True),
+        ("Can't keep any medicine down since last night, BP 84/50. What now?", True),
+        ("NBM after a laparotomy, on warfarin. Bridging?", True),
+        ("Unable to swallow after the stroke, needs aspirin. Route?", True),
+        ("Vomited twice yesterday, now eating. Which antiemetic?", False),
+    ],
+)
+def test_a_case_that_cannot_take_oral_treatment(question: str, no_oral_route: bool) -> None:
+    """Said in the case's words, read in the words sources use for a parenteral route's condition."""
+    from medcite.answer.implied import derived_states
+
+    assert bool(derived_states(question)) is no_oral_route

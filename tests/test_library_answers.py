@@ -312,3 +312,15 @@ def test_the_topic_the_known_questions_point_to_is_read_whole(library_hybrid_ser
         "First-line antibiotic and duration?"
     )
     assert article.bottom_line[0].text.startswith("Treat with nitrofurantoin"), article.bottom_line[0].text
+
+
+def test_a_child_who_cannot_take_oral_antibiotics_gets_the_parenteral_option(
+    library_hybrid_service: AnswerService,
+) -> None:
+    """ "vomiting every dose" is a child who cannot take oral medication, the condition of the ceftriaxone
+    line; the case is read from the sentence a bare "What next?" borrows as its asked part."""
+    article = library_hybrid_service.ask(
+        "3-year-old, 14 kg, acute otitis media, day 3 of amoxicillin-clavulanate, still 39 and vomiting "
+        "every dose of it. What next?"
+    )
+    assert article.bottom_line[0].text.startswith("Ceftriaxone 50 mg/kg"), article.bottom_line[0].text

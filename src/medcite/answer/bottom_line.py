@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from medcite.answer.analyse import named_age_group
 from medcite.answer.conditions import CaseReading, condition_fit, denies_condition, leading_condition
 from medcite.answer.drugs import CLASS_WORDS, class_words, find_drugs
+from medcite.answer.implied import derived_states
 from medcite.answer.intent import focus_roles
 from medcite.answer.schema import Intent, Role
 from medcite.answer.select import (
@@ -206,7 +207,10 @@ class BottomLineContext:
         self.later_episode = bool(LATER_EPISODE.search(self.question))
         self.implied_stems = [frozenset(tokenize(c)) for c in self.implied if tokenize(c)]
         self.failing = self.failing or self.later_episode  # a recurrence leads from the later stage too
-        case = self.question.replace(asked, " ") if asked else self.question
+        # the case is what the question states before it asks; a bare "What next?" borrows the sentence
+        # before as its asked part (`asked_part`), and that sentence still states the case
+        ask = re.split(r"(?<=[.!?])\s+", asked.strip())[-1] if asked else ""
+        case = self.question.replace(ask, " ") if ask else self.question
         meanings = [
             m for w in re.findall(r"\b[A-Z][A-Za-z0-9]{1,7}\b", case) for m in abbreviation_meanings(w)
         ]
@@ -219,7 +223,18 @@ class BottomLineContext:
             for d in find_drugs(_clause_at(self.question, m.start(), ",;.!?"))
         )
         stated = frozenset(
-            tokenize(" ".join((case, *meanings, *derived_findings(self.values), *self.implied, *said)))
+            tokenize(
+                " ".join(
+                    (
+                        case,
+                        *meanings,
+                        *derived_findings(self.values),
+                        *derived_states(self.question),
+                        *self.implied,
+                        *said,
+                    )
+                )
+            )
         )
         current = {d.lower() for d in self.current_treatments}
         # a dose question is about the drug it names, taken or not ("carry on with ticagrelor. Same dose?")
@@ -240,7 +255,8 @@ class BottomLineContext:
             values=self.values,
             stems=stated - {s for stems in self.negated for s in stems},  # not "no comorbidities"
             negated=frozenset(s for stems in self.negated for s in stems),
-            question_terms=frozenset(self.selection.question_terms) | frozenset(tokenize(" ".join(said))),
+            question_terms=frozenset(self.selection.question_terms)
+            | frozenset(tokenize(" ".join((*said, *derived_states(self.question))))),
             aliases=self.selection.aliases,
             failing=self.failing,
             failing_drugs=frozenset(d.lower() for d in self.tried_drugs),

@@ -305,6 +305,24 @@ def _sodium_rising_too_fast(text: str) -> bool:
     return hours <= 24 and rise > SODIUM_RISE_LIMIT_24H
 
 
+# vomiting every dose, nil by mouth, unable to swallow: the patient cannot take oral treatment, which is
+# how sources word the condition for a parenteral route ("for children who cannot take oral medication")
+_NO_ORAL_ROUTE = re.compile(
+    r"\bvomit\w*\s+(?:up\s+)?(?:every|each|all|any)\b[^.;?]{0,20}?\b(?:doses?|tablets?|medicines?|"
+    r"medication|oral|feeds?|fluids?)\b|\b(?:can'?t|cannot|unable to|not)\s+(?:keep|hold)(?:ing)?\s+"
+    r"(?:anything|it|them|any\s+\w+|\w+\s+doses?)\s+down\b|\bnil by mouth\b|\bNBM\b"
+    r"|\b(?:unable to|can'?t|cannot)\s+swallow",
+    re.I,
+)
+NO_ORAL_ROUTE = "cannot take oral medication by mouth tablets, oral treatment is not possible"
+
+
+def derived_states(question: str) -> list[str]:
+    """What the case says in other words than a source's: "vomiting every oral dose" is a patient who
+    cannot take oral medication. Words for reading a sentence's condition against, not conditions."""
+    return [NO_ORAL_ROUTE] if _NO_ORAL_ROUTE.search(question) else []
+
+
 def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
     """Conditions the question implies without naming them: from its lab values ("K+ 6.4" is
     hyperkalaemia), from a stated duration (a 6-minute seizure is status epilepticus), or from signs
