@@ -1,6 +1,7 @@
 """Starter library: ingest time and how often the right topic ranks first for the evaluation questions.
 
 Usage: python bench/library_retrieval.py [--mode bm25|hybrid|dense] [--questions FILE] [--no-misses]
+    [--no-router]
 Prints chunk count, ingest seconds, right-topic-first share and every miss (not with --no-misses,
 for the held-out set's sealed half: docs/library.md).
 """
@@ -12,6 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from medcite.answer.topic_router import routed_search
 from medcite.config import load_settings
 from medcite.ingest.pipeline import ingest_paths
 from medcite.library import LIBRARY_VERSION, library_path, questions_path
@@ -26,6 +28,12 @@ def main() -> None:
     parser.add_argument("--mode", choices=["bm25", "hybrid", "dense"], default="bm25")
     parser.add_argument("--questions", type=Path, default=questions_path())
     parser.add_argument("--no-misses", action="store_true", help="print only the totals")
+    parser.add_argument(
+        "--no-router",
+        dest="routed",
+        action="store_false",
+        help="search alone, without the known-question topic prior",
+    )
     args = parser.parse_args()
     embed = args.mode != "bm25"
     with tempfile.TemporaryDirectory() as tmp:
@@ -36,7 +44,7 @@ def main() -> None:
         report = ingest_paths([library_path()], store, settings, embedder=embedder)
         ingest_s = time.perf_counter() - t0
         slugs = {o.source_id: Path(o.path).stem for o in report.outcomes if o.source_id is not None}
-        service = SearchService(settings, store)
+        service = routed_search(settings, store) if args.routed else SearchService(settings, store)
         questions = load_questions(args.questions)
         t1 = time.perf_counter()
         first = 0
@@ -50,7 +58,8 @@ def main() -> None:
         search_s = time.perf_counter() - t1
         store.dispose()
     print(
-        f"library {LIBRARY_VERSION}: {len(slugs)} topics, {report.chunks} chunks, mode {args.mode}; "
+        f"library {LIBRARY_VERSION}: {len(slugs)} topics, {report.chunks} chunks, mode {args.mode}"
+        f"{'' if args.routed else ' (no router)'}; "
         f"ingest {ingest_s:.1f} s; "
         f"right topic first {first}/{len(questions)} = {first / len(questions):.1%}; "
         f"{len(questions)} searches in {search_s:.1f} s (first search builds the index)"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from medcite.answer.topic_router import KnownQuestionIndex, routed_source
+from medcite.answer.service import AnswerService
+from medcite.answer.topic_router import KnownQuestionIndex, routed_search, routed_source
+from medcite.search.service import SearchService
 
 
 def _unit(*values: float) -> np.ndarray:
@@ -29,3 +31,19 @@ def test_no_known_questions_route_nowhere() -> None:
     empty = KnownQuestionIndex(kb_version=1, source_ids=np.array([], dtype=np.int64), matrix=np.zeros((0, 3)))
     assert empty.source_shares(_unit(1, 0, 0)) == {}
     assert routed_source({}) is None
+
+
+def test_hybrid_search_ranks_the_topic_the_known_questions_point_to_first(
+    library_hybrid_service: AnswerService,
+) -> None:
+    """Plain hybrid search puts a first-seizure topic first for a 6-minute tonic-clonic seizure without IV
+    access; with the known questions as its topic prior, status epilepticus leads. BM25 mode is unchanged."""
+    store = library_hybrid_service.store
+    settings = library_hybrid_service.settings
+    question = "Woman ~60 kg, generalised tonic-clonic fit going on for 6 minutes, no IV access. First drug?"
+    plain = SearchService(settings, store).search(question, k=5).hits
+    routed = routed_search(settings, store)
+    assert not plain[0].source_title.startswith("Convulsive status epilepticus")
+    assert routed.search(question, k=5).hits[0].source_title.startswith("Convulsive status epilepticus")
+    bm25 = [h.chunk_id for h in SearchService(settings, store).search(question, k=5, mode="bm25").hits]
+    assert [h.chunk_id for h in routed.search(question, k=5, mode="bm25").hits] == bm25

@@ -16,7 +16,6 @@ from medcite.answer.analyse import Analysis, analyse_question
 from medcite.answer.answerable import (
     AskedLike,
     AskedQuestion,
-    QuestionVectors,
     asked_like,
     lines_for_origin,
 )
@@ -30,13 +29,12 @@ from medcite.answer.readability import flesch_kincaid
 from medcite.answer.retrieve import probe, retrieve
 from medcite.answer.schema import AnswerArticle, Audience, Provenance
 from medcite.answer.select import Selection, select_evidence
-from medcite.answer.topic_router import KnownQuestionIndex, build_index, routed_source
+from medcite.answer.topic_router import TopicRouter, routed_source
 from medcite.answer.verify import verify_article
 from medcite.answer.wording import EMPTY_KB
 from medcite.config import Settings
 from medcite.errors import InputError
 from medcite.library import LIBRARY_VERSION
-from medcite.library.vector_pack import load_vector_pack, vector_pack_path
 from medcite.models import SearchHit, SourceKind
 from medcite.search.expansion import synonym_table
 from medcite.search.service import SearchService
@@ -67,8 +65,7 @@ class AnswerService:
         self.settings = settings
         self.store = store
         self.search = search or SearchService(settings, store)
-        self._question_vectors: QuestionVectors | None = None
-        self._router: KnownQuestionIndex | None = None
+        self.router = TopicRouter(store, lambda: self.search.embedder)
 
     def ask(
         self,
@@ -183,21 +180,9 @@ class AnswerService:
     def analyse(self, question: str) -> Analysis:
         return analyse_question(question)
 
-    def _question_index(self) -> QuestionVectors:
-        if self._question_vectors is None:
-            embedder = self.search.embedder
-            self._question_vectors = QuestionVectors(
-                embedder, load_vector_pack(vector_pack_path(), embedder.name)
-            )
-        return self._question_vectors
-
     def _route(self, query_vector: np.ndarray | None) -> dict[int, float]:
         """Each source's share of the known questions' votes (`topic_router`); empty without vectors."""
-        if query_vector is None:
-            return {}
-        if self._router is None or self._router.kb_version != self.store.kb_version():
-            self._router = build_index(self.store, self._question_index())
-        return self._router.source_shares(query_vector)
+        return self.router(query_vector) if query_vector is not None else {}
 
     def _asked_like(
         self, selection: Selection, sources: dict[int, SourceInfo], query_vector: np.ndarray | None
@@ -206,7 +191,7 @@ class AnswerService:
         lines = {sid: found for sid, info in sources.items() if (found := lines_for_origin(info.origin))}
         if not lines:
             return AskedLike({}, {})
-        vectors = self._question_index() if query_vector is not None else None
+        vectors = self.router.vectors if query_vector is not None else None
         asked = AskedQuestion(selection.question_terms, selection.aliases, query_vector, vectors)
         return asked_like(selection.candidates, lines, asked)
 

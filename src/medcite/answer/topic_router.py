@@ -4,26 +4,30 @@ Search ranks passages, and a passage of another topic can outrank the right one 
 with the question: "best first-line abx and duration?" for cystitis matches an H. pylori regimen's
 "preferred first-line ... for 14 days". The topics' known questions (`answerable`) are written as
 clinicians ask. So the asked question is compared with every known question in the knowledge base,
-not only with those of the sources search returned. Each known question votes for its source as in
-`answerable.line_votes`. The leading source is then read whole (`service.whole_lead_source`), so its
-advice reaches the composer even when search missed it. Vectors only: without an embedder the
-votes of word overlap over thousands of questions would cost more than they are worth.
+not only with those of the sources search returned, and each votes for its source as in
+`answerable.line_votes`. Two uses: the answer reads the leading source whole
+(`service.whole_lead_source`), so its advice reaches the composer even when search missed it; and
+hybrid search ranks passages of the sources the questions point to higher (`search.service`, as its
+`topic_prior`). Vectors only: without an embedder, word overlap with thousands of questions would
+cost more than it is worth.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import select
 
 from medcite.answer.answerable import QuestionVectors, lines_for_origin
+from medcite.config import Settings
+from medcite.library.vector_pack import load_vector_pack, vector_pack_path
+from medcite.search.embeddings import Embedder
+from medcite.search.service import SearchService
 from medcite.store import Store
 from medcite.store.tables import SourceRow
 
-# A source is read whole on the router's word when it takes at least this share of all votes: below
-# it the questions of several topics are about equally close and search's ranking is the better guide.
-MIN_ROUTED_SHARE = 0.0
 # Sharper than a line's votes within one topic (`answerable.TEMPERATURE`, 0.02): across the whole
 # knowledge base every topic has hundreds of loosely similar questions, whose many small votes drown
 # the few close ones at 0.02. Top topic right on the open sets (386 questions): 0.02 -> 360, 0.01 -> 373,
@@ -68,9 +72,38 @@ def build_index(store: Store, vectors: QuestionVectors) -> KnownQuestionIndex:
     return KnownQuestionIndex(store.kb_version(), np.array(ids, dtype=np.int64), matrix)
 
 
+class TopicRouter:
+    """Query vector -> each source's share of the known questions' votes, largest first.
+
+    The index is built on first use and again whenever the knowledge base's version changes; the known
+    questions' vectors come from the library's vector pack (`QuestionVectors`), others are encoded once."""
+
+    def __init__(self, store: Store, embedder: Callable[[], Embedder]) -> None:
+        self.store = store
+        self._embedder = embedder
+        self._vectors: QuestionVectors | None = None
+        self._index: KnownQuestionIndex | None = None
+
+    @property
+    def vectors(self) -> QuestionVectors:
+        if self._vectors is None:
+            embedder = self._embedder()
+            self._vectors = QuestionVectors(embedder, load_vector_pack(vector_pack_path(), embedder.name))
+        return self._vectors
+
+    def __call__(self, query_vector: np.ndarray) -> dict[int, float]:
+        if self._index is None or self._index.kb_version != self.store.kb_version():
+            self._index = build_index(self.store, self.vectors)
+        return self._index.source_shares(query_vector)
+
+
 def routed_source(shares: dict[int, float]) -> int | None:
-    """The source the known questions clearly point to, if one does."""
-    if not shares:
-        return None
-    source_id, share = next(iter(shares.items()))
-    return source_id if share >= MIN_ROUTED_SHARE else None
+    """The source the known questions point to most, if any has known questions."""
+    return next(iter(shares), None)
+
+
+def routed_search(settings: Settings, store: Store) -> SearchService:
+    """Search whose hybrid ranking also weighs which topic the known questions point to (`medcite search`)."""
+    service = SearchService(settings, store)
+    service.topic_prior = TopicRouter(store, lambda: service.embedder)
+    return service

@@ -6,12 +6,13 @@ from typing import Annotated
 
 import typer
 
+from medcite.answer.topic_router import routed_search
 from medcite.cli.context import get_context
 from medcite.cli.output import JsonOption, print_json
 from medcite.errors import InputError
 from medcite.models import SourceKind
 from medcite.search.backend import Filters
-from medcite.search.service import Mode, SearchService
+from medcite.search.service import Mode
 
 
 def search(
@@ -34,7 +35,7 @@ def search(
         raise InputError("The query is empty.")
     if mode not in ("hybrid", "bm25", "dense"):
         raise typer.BadParameter("mode must be hybrid, bm25 or dense", param_hint="--mode")
-    service = SearchService(app.settings, app.knowledge_base())
+    service = routed_search(app.settings, app.knowledge_base())
     filters = Filters(kinds=tuple(kind or ()), year_min=year_min, specialty=specialty)
     result = service.search(query, k=k, filters=filters, mode=_mode(mode))
     if json_out:
