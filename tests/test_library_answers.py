@@ -324,3 +324,17 @@ def test_a_child_who_cannot_take_oral_antibiotics_gets_the_parenteral_option(
         "every dose of it. What next?"
     )
     assert article.bottom_line[0].text.startswith("Ceftriaxone 50 mg/kg"), article.bottom_line[0].text
+
+
+def test_a_second_dose_is_not_starting_again_and_a_late_limit_not_yet_reached(
+    library_hybrid_service: AnswerService,
+) -> None:
+    """TXA given 40 minutes ago, birth 90 minutes ago, still bleeding: "do not start tranexamic acid more
+    than 3 hours after birth" does not rule it out (she is inside the window), and "give a second 1 g dose"
+    goes on with a drug she has had rather than starting it again."""
+    article = library_hybrid_service.ask(
+        "Delivered 90 min ago, PPH about 1.5 L, oxytocin running, tranexamic acid 1 g given 40 min ago, "
+        "still bleeding. More tranexamic acid?"
+    )
+    text = " ".join(s.text for s in article.bottom_line)
+    assert "second 1 g dose of tranexamic acid" in text, text

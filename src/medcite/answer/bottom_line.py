@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from medcite.answer.analyse import named_age_group
 from medcite.answer.conditions import CaseReading, condition_fit, denies_condition, leading_condition
 from medcite.answer.drugs import CLASS_WORDS, class_words, find_drugs
+from medcite.answer.elapsed import Elapsed, elapsed_fit, stated_elapsed
 from medcite.answer.implied import derived_states
 from medcite.answer.intent import focus_roles
 from medcite.answer.schema import Intent, Role
@@ -180,6 +181,7 @@ class BottomLineContext:
     focus_classes: frozenset[str] = field(default=frozenset(), init=False)  # "steroids" in "what dose?"
     case: CaseReading = field(init=False)  # what conditions are read against
     implied_stems: list[frozenset[str]] = field(default_factory=list, init=False)
+    elapsed: list[Elapsed] = field(default_factory=list, init=False)  # time since onset, birth, a start
 
     def __post_init__(self) -> None:
         self.roles = list(dict.fromkeys([*focus_roles(self.question), *BOTTOM_ROLES[self.intent]]))
@@ -203,6 +205,7 @@ class BottomLineContext:
             # kept for some patients, or a "do not"
             self.roles = list(dict.fromkeys([*self.roles, Role.ALTERNATIVE, Role.CAUTION]))
         self.values = question_values(self.question)
+        self.elapsed = stated_elapsed(self.question)
         self.negated = negated_terms(self.question)
         self.later_episode = bool(LATER_EPISODE.search(self.question))
         self.implied_stems = [frozenset(tokenize(c)) for c in self.implied if tokenize(c)]
@@ -304,6 +307,7 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
         - WEIGHTS["taken"] * _starts_what_is_taken(c, ctx)
         + WEIGHTS["threshold"]
         * condition_fit(c.text, c.hit.source_title if c.hit.source_id == ctx.lead_source else "", ctx.case)
+        + WEIGHTS["threshold"] * elapsed_fit(c.text, ctx.elapsed)
         + WEIGHTS["negation"] * negation_fit(c.text, ctx.negated)
         + WEIGHTS["asked_like"] * ctx.selection.asked_like.get(c.key, 0.0)
         - WEIGHTS["definition"] * (ctx.intent is not Intent.DIAGNOSIS and bool(DEFINITION.match(c.text)))
@@ -326,6 +330,11 @@ _START = re.compile(r"(?:start|begin|initiate|offer|prescribe)\b", re.I)
 _PUT_ON = re.compile(r"(?:start|begin|initiate|offer|prescribe|give|use|add|treat)\b", re.I)
 
 
+_REPEAT_DOSE = re.compile(
+    r"\b(?:second|repeat|further|another|additional)\s+(?:[\d.]+\s*\w+\s+)?dose\b", re.I
+)
+
+
 def _starts_what_is_taken(c: Candidate, ctx: BottomLineContext) -> bool:
     """ "Start oral iron ..." for a patient who has started it, "treat with an SGLT2 inhibitor" for
     one on empagliflozin, "prescribe corticosteroids" after a course of prednisolone that did not
@@ -337,6 +346,8 @@ def _starts_what_is_taken(c: Candidate, ctx: BottomLineContext) -> bool:
         return False  # "how much hydrocortisone now?" asks for a new dose of what is taken
     if not (_START.match(c.text) or (ctx.escalating and _PUT_ON.match(c.text))):
         return False
+    if _REPEAT_DOSE.search(c.text):
+        return False  # "give a second 1 g dose of tranexamic acid if bleeding continues" goes on with it
     if c.drugs:
         # the drug started is the first one named: "Start methotrexate ..., in preference to sulfasalazine"
         return c.drugs[0].lower() in taken
@@ -442,7 +453,8 @@ def ruling_out(pool: list[Candidate], ctx: BottomLineContext) -> Candidate | Non
         meets_threshold = threshold_fit(clause, ctx.values) > 0  # "CrCl below 60 mL/min" at CrCl 42
         # "when can I start warfarin?" is answered by "not until the platelet count has recovered"
         holds_back = when and bool(_UNTIL.search(c.text))
-        if (stated or meets_threshold or holds_back) and threshold_fit(c.text, ctx.values) >= 0:
+        inside = threshold_fit(c.text, ctx.values) >= 0 and elapsed_fit(c.text, ctx.elapsed) >= 0
+        if (stated or meets_threshold or holds_back) and inside:
             found.append((c.hit.source_id != ctx.lead_source, -len(stated), -fit(c, ctx), c.order, c))
     return min(found, key=lambda f: f[:4])[-1] if found else None
 

@@ -19,6 +19,7 @@ __all__ = [
     "dev_d_questions_path",
     "dev_e_questions_path",
     "dev_f_questions_path",
+    "dev_g_questions_path",
     "heldout_b_questions_path",
     "heldout_questions_path",
     "library_path",
@@ -77,6 +78,12 @@ def dev_f_questions_path() -> Path:
     return _package_dir() / "questions_dev_f.yaml"
 
 
+def dev_g_questions_path() -> Path:
+    """Development set G, written like set F on 2026-12-06 (session 8), more of it on later lines of a
+    topic; measured with totals only in that session, and may be read and tuned on from then on."""
+    return _package_dir() / "questions_dev_g.yaml"
+
+
 def shipped_questions_paths() -> list[Path]:
     """Every evaluation questions file shipped with the library; `medcite library check` checks each."""
     return [
@@ -87,4 +94,5 @@ def shipped_questions_paths() -> list[Path]:
         dev_d_questions_path(),
         dev_e_questions_path(),
         dev_f_questions_path(),
+        dev_g_questions_path(),
     ]

@@ -1,0 +1,116 @@
+"""Time since an event, as a case states it and as advice limits it.
+
+Acute advice is often bounded in time from an event: "within 4.5 hours of symptom onset", "within 72
+hours of onset", "more than 3 hours after birth", "within 48 hours of starting the antibiotic". A case
+states the time in its own words: "onset 2 hours ago", "NVD 1 h ago", "day 3 of amoxicillin", "2 days of
+dysuria". Both are read here as hours since one of a few kinds of event (symptom onset, birth, starting a
+treatment), so `bottom_line` can tell whether the patient is inside the window the sentence sets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from medcite.answer.drugs import find_drugs
+from medcite.search.expansion import abbreviation_meanings
+from medcite.text.tokens import tokenize
+
+_HOURS = {"m": 1 / 60, "h": 1.0, "d": 24.0, "w": 168.0}
+_UNIT = r"(?P<unit>hours?|hrs?|h|days?|d|minutes?|mins?|min|weeks?|wks?)"
+# the kinds of event a window is counted from, by the words that name them
+_EVENTS = {
+    "onset": frozenset(tokenize("onset symptom symptoms illness history recognition")),
+    "birth": frozenset(tokenize("birth delivery delivered born NVD LSCS caesarean postpartum")),
+    "start": frozenset(tokenize("starting started start day course")),
+}
+_WINDOW = re.compile(
+    r"\b(?P<op>within|more than|beyond|later than|after|up to|in the first)\s+(?P<a>\d+(?:\.\d+)?)"
+    rf"(?:\s*-\s*(?P<b>\d+(?:\.\d+)?))?\s*{_UNIT}\s+(?:of|after|from|since)\s+"
+    r"(?P<event>[A-Za-z][A-Za-z -]{2,40})",
+    re.I,
+)
+_AGO = re.compile(rf"(?P<n>\d+(?:\.\d+)?)\s*{_UNIT}\s+ago\b", re.I)
+_DAY_OF = re.compile(r"\bday\s+(?P<n>\d{1,2})\s+(?:of|on)\b", re.I)
+# "for 3 days", "x3 days", ", 2 days dysuria", "3-day history of": how long the illness has lasted
+_LASTING = re.compile(
+    rf"(?:\bfor\s+|\bx\s*|^|[,.;]\s*)(?P<n>\d+(?:\.\d+)?)[- ]?{_UNIT}(?:\s+of|[- ]history)?\s+(?=[a-z])",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Elapsed:
+    hours: float
+    event: str  # a key of _EVENTS
+
+
+@dataclass(frozen=True)
+class Window:
+    low: float | None  # hours; the time must be above it
+    high: float | None  # hours; the time must be at most it
+    event: str
+
+
+def _hours(number: str, unit: str) -> float:
+    key = unit.lower()[0]
+    return float(number) * _HOURS["m" if key == "m" else key]
+
+
+def _event(words: str) -> str | None:
+    stems = set(tokenize(" ".join((words, *(m for w in words.split() for m in abbreviation_meanings(w))))))
+    return next((name for name, named in _EVENTS.items() if stems & named), None)
+
+
+def stated_elapsed(question: str) -> list[Elapsed]:
+    """Times since an event the case states: "onset 36 h ago", "NVD 1 h ago" (birth), "day 3 of
+    amoxicillin" (2 days since starting), "2 days of dysuria" (onset)."""
+    out = []
+    for m in _AGO.finditer(question):
+        clause = re.split(r"[,;.]", question[: m.start()])[-1]
+        event = _event(" ".join(clause.split()[-5:]))
+        if event:
+            out.append(Elapsed(_hours(m.group("n"), m.group("unit")), event))
+    for m in _DAY_OF.finditer(question):
+        out.append(Elapsed(24.0 * (int(m.group("n")) - 1), "start"))
+    for m in _LASTING.finditer(question):
+        clause = re.split(r"[,;.]", question[: m.start()])[-1]
+        if m.group(0).lower().startswith("for") and find_drugs(clause):
+            continue  # "on prednisolone 5 mg for 3 days" is how long a treatment has run
+        out.append(Elapsed(_hours(m.group("n"), m.group("unit")), "onset"))
+    return out
+
+
+def windows(sentence: str) -> list[Window]:
+    """The time windows a sentence sets: "within 72 hours of onset" (at most 72 h since onset), "more
+    than 3 hours after birth" (above 3 h since birth)."""
+    out = []
+    for m in _WINDOW.finditer(sentence):
+        event = _event(" ".join(m.group("event").split()[:3]))
+        if event is None:
+            continue
+        limit = _hours(m.group("b") or m.group("a"), m.group("unit"))
+        op = m.group("op").lower()
+        if op in ("within", "up to", "in the first"):
+            out.append(Window(None, limit, event))
+        else:
+            out.append(Window(_hours(m.group("a"), m.group("unit")), None, event))
+    return out
+
+
+def elapsed_fit(sentence: str, elapsed: list[Elapsed]) -> int:
+    """+1 when the case is inside every window the sentence sets on an event it gives a time for, -1 when
+    outside one, 0 when the sentence sets none or the case gives no time since that event."""
+    verdict = 0
+    for window in windows(sentence):
+        times = [e.hours for e in elapsed if e.event == window.event]
+        if not times:
+            continue
+        inside = any(
+            (window.low is None or t > window.low) and (window.high is None or t <= window.high)
+            for t in times
+        )
+        if not inside:
+            return -1
+        verdict = 1
+    return verdict
