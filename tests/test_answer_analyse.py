@@ -730,3 +730,13 @@ def test_a_case_that_cannot_take_oral_treatment(question: str, no_oral_route: bo
     from medcite.answer.implied import derived_states
 
     assert bool(derived_states(question)) is no_oral_route
+
+
+def test_an_implied_condition_the_question_names_by_abbreviation_adds_nothing() -> None:
+    from medcite.answer.service import unnamed_implied
+
+    named = analyse_question("Creatinine went from 80 to 150 umol/L in 36 h. Is this AKI? Furosemide?")
+    assert "acute kidney injury" in named.implied_conditions
+    assert unnamed_implied(named) == []
+    unnamed = analyse_question("Creatinine went from 80 to 150 umol/L in 36 h. Furosemide?")
+    assert unnamed_implied(unnamed) == ["acute kidney injury"]

@@ -7,6 +7,7 @@ article (timings aside): nothing here is random and ties are broken by stable ke
 
 from __future__ import annotations
 
+import re
 import time
 
 import numpy as np
@@ -36,7 +37,7 @@ from medcite.config import Settings
 from medcite.errors import InputError
 from medcite.library import LIBRARY_VERSION
 from medcite.models import SearchHit, SourceKind
-from medcite.search.expansion import synonym_table
+from medcite.search.expansion import abbreviation_meanings, synonym_table
 from medcite.search.service import SearchService
 from medcite.store import Store
 from medcite.store.sources import count_chunks, source_chunks
@@ -87,7 +88,7 @@ class AnswerService:
         query = build_query(analysis)
         # a condition the question implies ("status epilepticus" from a 6-minute seizure) belongs to
         # what it means, so the short query carries it too
-        implied = [c for c in analysis.implied_conditions if c.lower() not in analysis.question.lower()]
+        implied = unnamed_implied(analysis)
         dense_query = " ".join(" ".join((analysis.question, *implied)).split())
         self.search.backend.refresh()
         # embedded once: for dense retrieval, and to compare with the questions sources are known to answer
@@ -275,6 +276,16 @@ def whole_lead_source(store: Store, hits: list[SearchHit], routed: int | None = 
         if len(chunks) <= MAX_WHOLE_SOURCE_CHUNKS:
             out += [c for c in chunks if c.chunk_id not in seen]
     return out
+
+
+def unnamed_implied(analysis: Analysis) -> list[str]:
+    """The implied conditions the question does not name, in words or by an abbreviation ("Is this AKI?"
+    names acute kidney injury): only those add to what the query means."""
+    abbreviations = re.findall(r"\b[A-Z][A-Za-z0-9]{1,7}\b", analysis.question)
+    named = " ".join(
+        (analysis.question, *(m for w in abbreviations for m in abbreviation_meanings(w)))
+    ).lower()
+    return [c for c in analysis.implied_conditions if c.lower() not in named]
 
 
 def term_equivalents(analysis: Analysis) -> dict[str, tuple[str, ...]]:
