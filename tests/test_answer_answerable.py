@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from medcite.answer.answerable import (
+    QUERY_KEY_PREFIX,
     AnswerableLine,
     AskedQuestion,
     QuestionVectors,
@@ -21,10 +22,11 @@ from medcite.answer.answerable import (
 from medcite.answer.compose_extractive import _lead_source
 from medcite.answer.schema import Role
 from medcite.answer.select import Candidate, question_weights
-from medcite.library import library_path
-from medcite.library.vector_pack import load_vector_pack, vector_pack_path
+from medcite.library import ORIGIN_PREFIX, library_path
+from medcite.library.vector_pack import load_topic_question_keys, load_vector_pack, vector_pack_path
 from medcite.models import SearchHit, SourceKind
 from medcite.search.embeddings import get_embedder
+from medcite.search.vector_cache import vector_key
 from medcite.text.tokens import tokenize
 
 TOPIC = """---
@@ -239,3 +241,20 @@ def test_shipped_question_vectors_match_a_fresh_encoding() -> None:
     fresh = embedder.embed_queries(list(questions))
     assert np.allclose((shipped * fresh).sum(axis=1), 1.0, atol=1e-3)
     assert np.allclose(np.linalg.norm(shipped, axis=1), 1.0, atol=1e-5)
+
+
+def test_the_pack_lists_every_topics_known_questions_as_its_sidecar_does() -> None:
+    """The topic router reads each topic's known questions from the pack; a sidecar edited without
+    `medcite library build-vectors` would leave the router behind, so the two must agree."""
+    model = get_embedder("e5-small").name
+    packed = load_topic_question_keys(vector_pack_path(), model)
+    pack = load_vector_pack(vector_pack_path(), model)
+    topics = sorted(library_path().rglob("*.md"))
+    assert len(packed) == len(topics)
+    for path in topics:
+        expected = tuple(
+            vector_key(model, QUERY_KEY_PREFIX + q) for e in answerable_lines(path) for q in e.questions
+        )
+        keys = packed[ORIGIN_PREFIX + path.relative_to(library_path()).as_posix()]
+        assert keys == expected, path.name
+        assert all(k in pack for k in keys)

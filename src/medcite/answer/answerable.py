@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-import frontmatter
 import numpy as np
 import yaml
 
@@ -83,8 +82,13 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*$\r?\n?", re.S | re.M)
+
+
 def _body(markdown: str) -> list[str]:
-    return frontmatter.loads(markdown).content.splitlines()
+    """The document's lines after its YAML front matter; the front matter itself is not parsed (the
+    router reads every topic's known questions on the first answer, and only the body locates them)."""
+    return _FRONT_MATTER.sub("", markdown, count=1).splitlines()
 
 
 def _prose_lines(body: list[str]) -> list[str]:
@@ -146,7 +150,7 @@ def read_sidecar(document: Path) -> tuple[list[AnswerableLine], list[str]]:
         return [], [f"{path.name}: must be a list of entries with 'sentence' (or 'row') and 'questions'"]
     try:
         body = _body(document.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         return [], [f"{document.name}: cannot read the topic the questions belong to ({type(exc).__name__})"]
     prose, rows = _prose_lines(body), _table_rows(body)
     entries: list[AnswerableLine] = []

@@ -14,7 +14,7 @@ cost more than it is worth.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from medcite.answer.answerable import QuestionVectors, lines_for_origin
 from medcite.config import Settings
-from medcite.library.vector_pack import load_vector_pack, vector_pack_path
+from medcite.library.vector_pack import load_topic_question_keys, load_vector_pack, vector_pack_path
 from medcite.search.embeddings import Embedder
 from medcite.search.service import SearchService
 from medcite.store import Store
@@ -57,17 +57,26 @@ class KnownQuestionIndex:
         return {int(ids[i]): float(per_source[i] / total) for i in order}
 
 
-def build_index(store: Store, vectors: QuestionVectors) -> KnownQuestionIndex:
-    """The index over all stored sources that have known questions (library topics, local sidecars)."""
+def build_index(
+    store: Store, vectors: QuestionVectors, packed: Mapping[str, tuple[str, ...]] | None = None
+) -> KnownQuestionIndex:
+    """The index over all stored sources that have known questions (library topics, local sidecars).
+    `packed`: library topics' question keys from the vector pack (`load_topic_question_keys`), which
+    spare reading every topic's sidecar on the first answer; other sources' sidecars are read."""
     with store.session() as s:
         rows = s.execute(select(SourceRow.id, SourceRow.origin).order_by(SourceRow.id)).all()
     ids: list[int] = []
     blocks: list[np.ndarray] = []
     for source_id, origin in rows:
-        questions = tuple(q for line in lines_for_origin(origin or "") for q in line.questions)
-        if questions:
-            blocks.append(vectors.get(questions))
-            ids += [source_id] * len(questions)
+        keys = (packed or {}).get(origin or "", ())
+        if keys and all(k in vectors.pack for k in keys):
+            block = np.stack([vectors.pack[k] for k in keys])
+        else:
+            questions = tuple(q for line in lines_for_origin(origin or "") for q in line.questions)
+            block = vectors.get(questions) if questions else np.zeros((0, 1))
+        if len(block):
+            blocks.append(block)
+            ids += [source_id] * len(block)
     matrix = np.vstack(blocks) if blocks else np.zeros((0, 1), dtype=np.float32)
     return KnownQuestionIndex(store.kb_version(), np.array(ids, dtype=np.int64), matrix)
 
@@ -93,7 +102,8 @@ class TopicRouter:
 
     def __call__(self, query_vector: np.ndarray) -> dict[int, float]:
         if self._index is None or self._index.kb_version != self.store.kb_version():
-            self._index = build_index(self.store, self.vectors)
+            packed = load_topic_question_keys(vector_pack_path(), self.vectors.embedder.name)
+            self._index = build_index(self.store, self.vectors, packed)
         return self._index.source_shares(query_vector)
 
 

@@ -74,8 +74,16 @@ def build_vector_pack(settings: Settings, embedder: Embedder, root: Path | None 
     asked, encoded_questions = _vectors(
         questions, QUERY_KEY_PREFIX, embedder.embed_queries, known, embedder.name
     )
+    topics = {
+        origin: [
+            vector_key(embedder.name, QUERY_KEY_PREFIX + q)
+            for e in answerable_lines(path)
+            for q in e.questions
+        ]
+        for origin, path in library_files(root).items()
+    }
     path = vector_pack_path(root)
-    save_vector_pack(path, embedder.name, passages, asked, embedder.dim)
+    save_vector_pack(path, embedder.name, passages, asked, embedder.dim, topics)
     return path, encoded + encoded_questions
 
 

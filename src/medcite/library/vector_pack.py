@@ -37,19 +37,48 @@ def load_vector_pack(path: Path, model: str) -> dict[str, np.ndarray]:
         return out
 
 
+def load_topic_question_keys(path: Path, model: str) -> dict[str, tuple[str, ...]]:
+    """Each library topic's known questions as pack keys, by origin ("library:<path>"), so the topic
+    router can gather them without reading every topic's sidecar; empty for a pack without them."""
+    if not path.is_file():
+        return {}
+    with np.load(path, allow_pickle=False) as pack:
+        if str(pack["model"]) != model or "topic_origins" not in pack.files:
+            return {}
+        keys, rows = pack["question_keys"], pack["topic_rows"]
+        origins, offsets = pack["topic_origins"], pack["topic_offsets"]
+        return {
+            str(origin): tuple(str(keys[r]) for r in rows[offsets[i] : offsets[i + 1]])
+            for i, origin in enumerate(origins)
+        }
+
+
 def save_vector_pack(
-    path: Path, model: str, passages: dict[str, np.ndarray], questions: dict[str, np.ndarray], dim: int
+    path: Path,
+    model: str,
+    passages: dict[str, np.ndarray],
+    questions: dict[str, np.ndarray],
+    dim: int,
+    topics: dict[str, list[str]] | None = None,
 ) -> None:
-    """Write the pack: passages as float16, questions as int8 with a scale per vector."""
+    """Write the pack: passages as float16, questions as int8 with a scale per vector, and `topics`
+    (origin -> the keys of its known questions, in order; stored as rows of the question arrays) for the
+    topic router."""
     keys = sorted(passages)
     question_keys = sorted(questions)
     vectors = np.stack([passages[k] for k in keys]).astype(np.float16) if keys else np.zeros((0, dim))
     raw = np.stack([questions[k] for k in question_keys]) if question_keys else np.zeros((0, dim))
     scales = np.abs(raw).max(axis=1) / 127 if question_keys else np.zeros(0)
     scales = np.where(scales > 0, scales, 1.0).astype(np.float32)
+    origins = sorted(topics or {})
+    offsets = np.cumsum([0, *(len((topics or {})[o]) for o in origins)])
+    row_of = {k: i for i, k in enumerate(question_keys)}
     np.savez_compressed(
         path,
         model=np.array(model),
+        topic_origins=np.array(origins, dtype=str),
+        topic_rows=np.array([row_of[k] for o in origins for k in (topics or {})[o]], dtype=np.int32),
+        topic_offsets=offsets.astype(np.int64),
         keys=np.array(keys),
         vectors=vectors,
         question_keys=np.array(question_keys),
