@@ -47,3 +47,17 @@ def test_hybrid_search_ranks_the_topic_the_known_questions_point_to_first(
     assert routed.search(question, k=5).hits[0].source_title.startswith("Convulsive status epilepticus")
     bm25 = [h.chunk_id for h in SearchService(settings, store).search(question, k=5, mode="bm25").hits]
     assert [h.chunk_id for h in routed.search(question, k=5, mode="bm25").hits] == bm25
+
+
+def test_the_prior_orders_only_the_sources_it_knows(library_hybrid_service: AnswerService) -> None:
+    """A source the prior has no evidence on (a local protocol without known questions) is raised as much
+    as the prior's favourite, so local protocols keep their precedence; the others fall behind."""
+    store = library_hybrid_service.store
+    search = SearchService(library_hybrid_service.settings, store)
+    hits = search.search("apixaban dose in atrial fibrillation", k=20).hits
+    by_source = list(dict.fromkeys(h.source_id for h in hits))
+    first, second, unknown = by_source[:3]
+    chunk = {sid: next(h.chunk_id for h in hits if h.source_id == sid) for sid in (first, second, unknown)}
+    ranked = [(chunk[first], 1.0), (chunk[second], 0.9), (chunk[unknown], 0.5)]
+    reordered = search._with_topic_prior(ranked, {second: 0.6, first: 0.1})
+    assert [cid for cid, _ in reordered] == [chunk[second], chunk[unknown], chunk[first]]

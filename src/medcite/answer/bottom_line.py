@@ -225,18 +225,12 @@ class BottomLineContext:
             for m in _UNAVAILABLE.finditer(self.question)
             for d in find_drugs(_clause_at(self.question, m.start(), ",;.!?"))
         )
+        # "vomiting every dose" in the words sources use ("cannot take oral medication"): stated, and asked
+        # about as much as the case's own words
+        states = derived_states(self.question)
         stated = frozenset(
             tokenize(
-                " ".join(
-                    (
-                        case,
-                        *meanings,
-                        *derived_findings(self.values),
-                        *derived_states(self.question),
-                        *self.implied,
-                        *said,
-                    )
-                )
+                " ".join((case, *meanings, *derived_findings(self.values), *states, *self.implied, *said))
             )
         )
         current = {d.lower() for d in self.current_treatments}
@@ -259,7 +253,7 @@ class BottomLineContext:
             stems=stated - {s for stems in self.negated for s in stems},  # not "no comorbidities"
             negated=frozenset(s for stems in self.negated for s in stems),
             question_terms=frozenset(self.selection.question_terms)
-            | frozenset(tokenize(" ".join((*said, *derived_states(self.question))))),
+            | frozenset(tokenize(" ".join((*said, *states)))),
             aliases=self.selection.aliases,
             failing=self.failing,
             failing_drugs=frozenset(d.lower() for d in self.tried_drugs),

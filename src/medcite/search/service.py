@@ -235,13 +235,16 @@ class SearchService:
     def _with_topic_prior(
         self, ranked: list[tuple[int, float]], shares: Mapping[int, float]
     ) -> list[tuple[int, float]]:
-        """The ranking with each passage's score raised by its source's share of the prior."""
+        """The ranking with each passage's score raised by its source's share of the prior, relative to
+        the largest. A source the prior knows nothing about (a local protocol without known questions)
+        counts as the largest: the prior only orders the sources it has evidence on, and local
+        protocols keep their precedence over the library."""
         top = max(shares.values(), default=0.0)
         if top <= 0 or not ranked:
             return ranked
         infos = self._chunk_infos([cid for cid, _ in ranked])
         raised = [
-            (cid, score + TOPIC_PRIOR_WEIGHT * shares.get(infos[cid].source_id, 0.0) / top)
+            (cid, score + TOPIC_PRIOR_WEIGHT * shares.get(infos[cid].source_id, top) / top)
             if cid in infos
             else (cid, score)
             for cid, score in ranked
