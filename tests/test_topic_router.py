@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from medcite.answer.service import AnswerService
-from medcite.answer.topic_router import KnownQuestionIndex, routed_search, routed_source
+from medcite.answer.topic_router import KnownQuestionIndex, TopicRouter, routed_search, routed_source
 from medcite.search.service import SearchService
 
 
@@ -37,7 +37,7 @@ def test_hybrid_search_ranks_the_topic_the_known_questions_point_to_first(
     library_hybrid_service: AnswerService,
 ) -> None:
     """Plain hybrid search puts a first-seizure topic first for a 6-minute tonic-clonic seizure without IV
-    access; with the known questions as its topic prior, status epilepticus leads. BM25 mode is unchanged."""
+    access; with the known questions as its topic prior, status epilepticus leads."""
     store = library_hybrid_service.store
     settings = library_hybrid_service.settings
     question = "Woman ~60 kg, generalised tonic-clonic fit going on for 6 minutes, no IV access. First drug?"
@@ -45,8 +45,6 @@ def test_hybrid_search_ranks_the_topic_the_known_questions_point_to_first(
     routed = routed_search(settings, store)
     assert not plain[0].source_title.startswith("Convulsive status epilepticus")
     assert routed.search(question, k=5).hits[0].source_title.startswith("Convulsive status epilepticus")
-    bm25 = [h.chunk_id for h in SearchService(settings, store).search(question, k=5, mode="bm25").hits]
-    assert [h.chunk_id for h in routed.search(question, k=5, mode="bm25").hits] == bm25
 
 
 def test_the_prior_orders_only_the_sources_it_knows(library_hybrid_service: AnswerService) -> None:
@@ -61,3 +59,20 @@ def test_the_prior_orders_only_the_sources_it_knows(library_hybrid_service: Answ
     ranked = [(chunk[first], 1.0), (chunk[second], 0.9), (chunk[unknown], 0.5)]
     reordered = search._with_topic_prior(ranked, {second: 0.6, first: 0.1})
     assert [cid for cid, _ in reordered] == [chunk[second], chunk[unknown], chunk[first]]
+
+
+def test_without_vectors_bm25_over_the_known_questions_routes(library_service: AnswerService) -> None:
+    """A knowledge base without vectors: the known questions are searched with BM25 instead. Plain BM25
+    ranks the first-seizure topic first for a 6-minute tonic-clonic seizure; with the lexical prior status
+    epilepticus leads. Every topic with known questions is named in the shares (0 when none voted), and a
+    question sharing no word with any known question routes nowhere."""
+    store, settings = library_service.store, library_service.settings
+    question = "Woman ~60 kg, generalised tonic-clonic fit going on for 6 minutes, no IV access. First drug?"
+    plain = SearchService(settings, store).search(question, k=5, mode="bm25").hits
+    assert not plain[0].source_title.startswith("Convulsive status epilepticus")
+    routed = routed_search(settings, store).search(question, k=5, mode="bm25").hits
+    assert routed[0].source_title.startswith("Convulsive status epilepticus")
+    router = TopicRouter(store, lambda: library_service.search.embedder)
+    shares = router.lexical(question)
+    assert len(shares) == 65 and abs(sum(shares.values()) - 1.0) < 1e-9
+    assert router.lexical("zzzz qqqq") == {}

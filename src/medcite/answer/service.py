@@ -30,7 +30,7 @@ from medcite.answer.readability import flesch_kincaid
 from medcite.answer.retrieve import probe, retrieve
 from medcite.answer.schema import AnswerArticle, Audience, Provenance
 from medcite.answer.select import Selection, select_evidence
-from medcite.answer.topic_router import TopicRouter, routed_source
+from medcite.answer.topic_router import LEXICAL_MIN_SHARE, TopicRouter, routed_source
 from medcite.answer.verify import verify_article
 from medcite.answer.wording import EMPTY_KB
 from medcite.config import Settings
@@ -99,7 +99,11 @@ class AnswerService:
         terms = key_terms(analysis)
         hits = retrieved.hits
         hits = hits + probe(self.search, " ".join(terms), exclude={h.chunk_id for h in hits})
-        routed = routed_source(self._route(query_vector))
+        routed = (
+            routed_source(self._route(query_vector))
+            if query_vector is not None
+            else routed_source(self.router.lexical(analysis.question), LEXICAL_MIN_SHARE)
+        )
         hits = hits + whole_lead_source(self.store, hits, routed)
         timings["retrieve"] = _ms(t)
 

@@ -35,6 +35,7 @@ CACHE_LIMIT = 200_000
 # open-set questions without it, 373 at 0.5, 376 at 1.0 and 377 at 2.0 (docs/benchmarks.md, eighth round).
 TOPIC_PRIOR_WEIGHT = 1.0
 TopicPrior = Callable[[np.ndarray], Mapping[int, float]]
+LexicalPrior = Callable[[str], Mapping[int, float]]  # the same from the query's words, without vectors
 
 
 @dataclass
@@ -95,10 +96,13 @@ class SearchService:
         backend: SearchBackend | None = None,
         params: RankingParams | None = None,
         topic_prior: TopicPrior | None = None,
+        lexical_prior: LexicalPrior | None = None,
     ) -> None:
-        """`topic_prior`: which sources the query is about, from its vector (hybrid mode only)."""
+        """`topic_prior`: which sources the query is about, from its vector (hybrid mode); `lexical_prior`:
+        the same from its words, used by BM25 search and by hybrid search without vectors."""
         self.settings = settings
         self.topic_prior = topic_prior
+        self.lexical_prior = lexical_prior
         self.store = store
         self.backend = backend or make_backend(settings, store)
         self.params = params or RankingParams(rrf_k=settings.search.rrf_k)
@@ -135,6 +139,8 @@ class SearchService:
         ranked = self.rank(retrieval, k)
         if mode == "hybrid" and self.topic_prior is not None and retrieval.vector is not None:
             ranked = self._with_topic_prior(ranked, self.topic_prior(retrieval.vector))
+        elif mode in ("hybrid", "bm25") and self.lexical_prior is not None and retrieval.vector is None:
+            ranked = self._with_topic_prior(ranked, self.lexical_prior(retrieval.query))
         timings = dict(retrieval.timings_ms)
         timings["fuse_rerank"] = _ms(t)
         t = time.perf_counter()
