@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import bm25s
 import numpy as np
@@ -54,12 +55,18 @@ class KnownQuestionIndex:
     source_ids: np.ndarray  # one per row of `matrix`
     matrix: np.ndarray  # unit vectors, one row per known question
 
+    @cached_property
+    def _grouping(self) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct source ids and each question's position among them (once, not per query)."""
+        ids, inverse = np.unique(self.source_ids, return_inverse=True)
+        return ids, inverse
+
     def source_shares(self, query_vector: np.ndarray) -> dict[int, float]:
         """Each source's share of all votes (exp((cosine - 1) / T) per question), largest first."""
         if not len(self.source_ids):
             return {}
         votes = np.exp((self.matrix @ query_vector - 1.0) / TEMPERATURE)
-        ids, inverse = np.unique(self.source_ids, return_inverse=True)
+        ids, inverse = self._grouping
         per_source = np.bincount(inverse, weights=votes)
         total = float(per_source.sum())
         if total <= 0:
@@ -99,7 +106,11 @@ class LexicalQuestionIndex:
         shares = {sid: v / total for sid, v in sorted(votes.items(), key=lambda item: (-item[1], item[0]))}
         # every source with known questions is named, with 0 when none of its questions voted: a source
         # left out is one the router knows nothing about (`SearchService._with_topic_prior`)
-        return shares | {int(sid): 0.0 for sid in np.unique(self.source_ids) if int(sid) not in shares}
+        return shares | {sid: 0.0 for sid in self._sources if sid not in shares}
+
+    @cached_property
+    def _sources(self) -> tuple[int, ...]:
+        return tuple(int(sid) for sid in np.unique(self.source_ids))
 
 
 def build_lexical_index(store: Store) -> LexicalQuestionIndex:
@@ -157,6 +168,7 @@ class TopicRouter:
         self._vectors: QuestionVectors | None = None
         self._index: KnownQuestionIndex | None = None
         self._lexical: LexicalQuestionIndex | None = None
+        self._packed: dict[str, tuple[str, ...]] | None = None
 
     @property
     def vectors(self) -> QuestionVectors:
@@ -167,8 +179,9 @@ class TopicRouter:
 
     def __call__(self, query_vector: np.ndarray) -> dict[int, float]:
         if self._index is None or self._index.kb_version != self.store.kb_version():
-            packed = load_topic_question_keys(vector_pack_path(), self.vectors.embedder.name)
-            self._index = build_index(self.store, self.vectors, packed)
+            if self._packed is None:  # the shipped pack does not change while MedCite runs
+                self._packed = load_topic_question_keys(vector_pack_path(), self.vectors.embedder.name)
+            self._index = build_index(self.store, self.vectors, self._packed)
         return self._index.source_shares(query_vector)
 
     def lexical(self, question: str) -> dict[int, float]:
