@@ -71,6 +71,12 @@ def test_score_trends(
         ("she did not tolerate atorvastatin; stable on ezetimibe", [], ["atorvastatin"]),
         ("failed methotrexate and leflunomide", [], ["methotrexate", "leflunomide"]),
         ("Is lisinopril safe in pregnancy?", [], []),
+        # doses written without their unit still join the list
+        (
+            "BP 152/94 despite amlodipine 10, ramipril 10, indapamide 2.5. What next?",
+            ["amlodipine", "ramipril", "indapamide"],
+            [],
+        ),
     ],
 )
 def test_current_and_previous_treatments(question: str, current: list[str], previous: list[str]) -> None:
@@ -293,6 +299,27 @@ def test_reference_formats() -> None:
     ],
 )
 def test_intent_reads_the_asked_part_first(question: str, intent: Intent) -> None:
+    assert classify_intent(question) is intent
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        # a choice between two doses is a dose question
+        ("84F new AF, weighs 57 kg. Starting Eliquis - 5 bd or 2.5 bd?", Intent.DOSING),
+        ("Atorvastatin 40 mg or 80 mg after his MI?", Intent.DOSING),
+        ("Pyelonephritis: treat for 7 or 14 days?", Intent.TREATMENT_CHOICE),
+        # how often tests are done, asked as "is that enough?"
+        ("69F on Priadel, levels always 0.7. We do levels 6-monthly - is that enough?", Intent.MONITORING),
+        # "newly diagnosed" tells the case; it does not ask for a diagnosis
+        (
+            "76F newly diagnosed Parkinson's. Daughter read that ropinirole saves levodopa. Sensible?",
+            Intent.TREATMENT_CHOICE,
+        ),
+        ("How is giant cell arteritis diagnosed?", Intent.DIAGNOSIS),
+    ],
+)
+def test_intent_cues_for_dose_choices_test_intervals_and_case_wording(question: str, intent: Intent) -> None:
     assert classify_intent(question) is intent
 
 

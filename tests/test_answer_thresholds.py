@@ -140,7 +140,59 @@ def test_values_name_the_findings_sources_use() -> None:
         ("10 days old, jaundice", "For infants under 3 months, admit.", 1),
         # a weight condition is not one on age
         ("3yo, 14 kg", "For children over 12 kg, give 5 mg.", 0),
+        # an adult's age band that most adults are outside singles the patient out
+        ("76F, early Parkinson disease", "Do not use drug P in people at higher risk: those over 70.", 1),
+        ("23M starting sertraline", "People under 30 starting an SSRI should be seen within 1 week.", 1),
+        ("45M, hypertension", "For adults aged 18 or over, measure blood pressure.", 0.5),
+        # "younger than" / "older than" are about age whatever word comes before them
+        ("76F, early Parkinson disease", "Consider drug Q for selected patients younger than 60 years.", -1),
+        ("68M", "Offer the vaccine to patients 65 or older.", 1),
     ],
 )
 def test_age_conditions_in_their_own_unit(question: str, sentence: str, expected: float) -> None:
+    assert threshold_fit(sentence, question_values(question)) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        # "at least 2 of": two met is enough, however the third reads
+        (
+            "84F, weighs 57 kg, creat 1.1 mg/dL",
+            "2.5 mg twice daily if at least 2 of: age 80 years or more, weight 60 kg or less, "
+            "creatinine 1.5 mg/dL or more.",
+            1,
+        ),
+        (
+            "64F, weighs 57 kg, creat 1.1 mg/dL",
+            "2.5 mg twice daily if at least 2 of: age 80 years or more, weight 60 kg or less, "
+            "creatinine 1.5 mg/dL or more.",
+            -1,
+        ),
+        # a change the case states is read as a percentage; "unless" turns the condition round
+        (
+            "creat 142 -> 171 umol/L on ramipril",
+            "Continue the ACE inhibitor unless serum creatinine rises by more than 30% within 4 weeks.",
+            1,
+        ),
+        (
+            "creatinine rose from 120 to 170 on ramipril",
+            "Continue the ACE inhibitor unless serum creatinine rises by more than 30% within 4 weeks.",
+            -1,
+        ),
+        # "~30%" is a value; the advice is for 20% or lower
+        ("Local Bactrim resistance ~30%", "Use it when local resistance is 20% or lower.", -1),
+        # the value now, not the one before treatment
+        (
+            "BM 2.4, now 6.8 after IV glucose",
+            "If glucose is still below 4.0 mmol/L, give IV 10% glucose.",
+            -1,
+        ),
+        # a value without its unit is read in the unit its size fits: glucose 6.8 is mmol/L
+        ("BM 2.4, now 6.8 after IV glucose", "For glucose below 70 mg/dL (3.9 mmol/L), give 15 g.", 0),
+        ("glucose 54", "For glucose below 70 mg/dL, give 15 g of glucose.", 1),
+        ("BM 3.1", "For glucose below 4.0 mmol/L, give 15 g of glucose.", 1),
+    ],
+)
+def test_lists_changes_current_values_and_units(question: str, sentence: str, expected: float) -> None:
     assert threshold_fit(sentence, question_values(question)) == expected

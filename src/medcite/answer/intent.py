@@ -50,6 +50,12 @@ _CUES: dict[Intent, list[tuple[str, float]]] = {
         # "how do I start morphine?": the starting dose and how to give it
         (r"how (?:do|should|would) (?:i|we|you) (?:start|initiate|begin)\b", 2),
         (r"renal (?:adjust|impairment)|hepatic impairment", 1.5),
+        # "5 bd or 2.5 bd?", "40 mg or 80 mg?": a choice between two doses
+        (
+            r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|micrograms?|g|units?)?\s*(?:od|bd|tds|qds|bid|tid|daily)?\s+or\s+"
+            r"\d+(?:\.\d+)?\s*(?:mg|mcg|micrograms?|g|units?|od|bd|tds|qds|bid|tid)\b",
+            3,
+        ),
         (
             r"how often .* (?:take|give)"
             r"|frequency of administration|loading",
@@ -57,12 +63,24 @@ _CUES: dict[Intent, list[tuple[str, float]]] = {
         ),
     ],
     Intent.DIAGNOSIS: [
-        (r"diagnos|criteria|work[- ]?up|how (?:to|do i|do we) confirm|differential", 3),
+        # not "newly diagnosed", which tells the case
+        (
+            r"diagnos(?!ed\b)|how (?:is|are) [\w -]{1,40}diagnosed|criteria|work[- ]?up"
+            r"|how (?:to|do i|do we) confirm|differential",
+            3,
+        ),
         (r"which tests?|what tests?|investigat|\btest for\b|screen(?:ing)? for", 2),
     ],
     Intent.MONITORING: [
         (r"monitor|surveillance|how often (?:should|to|do)|follow[- ]up (?:tests?|visits?|bloods?)", 3),
         (r"which (?:blood tests|labs)|check (?:levels|bloods)|what labs", 2),
+        # "we do levels 6-monthly - is that enough?"
+        (
+            r"\b(?:levels?|bloods?|checks?|tests?|monitoring|scans?|reviews?)\s+(?:\w+\s+)?"
+            r"(?:\d+|three|six|twelve)[- ]?monthly\b|\b(?:\d+|three|six|twelve)[- ]?monthly\s+"
+            r"(?:levels?|bloods?|checks?|tests?|monitoring|scans?|reviews?)\b",
+            3,
+        ),
         (r"(?:should|do|must) (?:i|we) (?:be )?(?:check|measur|monitor|test)\w*", 3),
         (
             r"when (?:should|do|can|to) (?:i|we)?\s*"
@@ -110,6 +128,7 @@ _FOCUS: list[tuple[Role, str]] = [
     (
         Role.CAUTION,
         r"\bsafe\b|risks?\b|combined? with|contraindicat|interact|pregnan|side[- ]effect"
+        r"|\b(?:sensible|advisable|wise|a good idea)\b"
         r"|anything to (?:watch|look out|worry)|\bwatch (?:out )?(?:for|with)\b|look out for",
     ),
     (Role.DOSING, r"\bdos(?:e|es|ing|age)\b|how much"),

@@ -24,10 +24,22 @@ _QUESTION_VALUE = re.compile(
     rf"\b((?<![Vv]itamin )K\+?|[A-Za-z][A-Za-z0-9+\-]{{1,24}})"
     rf"(?:\s+(?:level|count|of|is|was|at|now|(?:has |have )?"
     rf"(?:fallen|fell|dropped|drifted|risen|rose|gone|come|increased|decreased)(?: (?:down|up))? to))?"
-    rf"\s*(?:=|:)?\s*{_NUMBER}(?!\d|/\d|\.\d)"
+    rf"\s*(?:=|:|~|≈)?\s*{_NUMBER}(?!\d|/\d|\.\d)"
 )
-_BELOW = r"below|under|less than|lower than|<|≤|up to"
-_ABOVE = r"above|over|more than|greater than|higher than|>|≥|at least"
+_LATER = re.compile(
+    rf"\s*(?:[a-zA-Zµ]+(?:/[a-zA-Z]+)?\s*)?(?:,\s*|\s+)?(?:now|currently|->|→)\s*(?:is\s+|at\s+)?{_NUMBER}"
+    rf"(?!\d|/\d|\.\d)",
+    re.I,
+)
+# "creat 142 -> 171", "eGFR fell from 48 to 35": a change the case states, read as a percentage
+_CHANGE = re.compile(
+    rf"\b([A-Za-z][A-Za-z0-9+\-]{{1,24}})\s+(?:(?:has |have )?(?:rose|risen|went|gone|increased|fell|fallen|"
+    rf"dropped|decreased)\s+)?(?:from\s+)?{_NUMBER}\s*(?:[a-zA-Zµ]+(?:/[a-zA-Z]+)?\s*)?(?:->|→|to)\s*{_NUMBER}"
+    rf"(?!\d|/\d|\.\d)",
+    re.I,
+)
+_BELOW = r"below|under|less than|lower than|younger than|<|≤|up to"
+_ABOVE = r"above|over|more than|greater than|higher than|older than|>|≥|at least"
 _UNIT = r"(?:\s*(?:%|[a-zA-Zµ]+(?:/[a-zA-Z0-9.]+)*(?:\s*[a-zA-Z0-9]+)?))?"
 _PREFIX_CONDITION = re.compile(rf"\b({_BELOW}|{_ABOVE})\s+{_NUMBER}", re.I)
 _SUFFIX_CONDITION = re.compile(
@@ -60,6 +72,7 @@ class Condition:
     high: float | None
     strict: bool
     unit: str = ""
+    age: bool = False  # "younger than 60", "16 or older": about age whatever word comes before
 
 
 _UNIT_WORD = re.compile(r"\s*(%|[a-zA-Zµ]+)")
@@ -73,7 +86,33 @@ def unit_after(text: str, end: int) -> str:
     word = m.group(1).lower()
     if word in ("or", "and", "to", "in", "at", "on", "for", "with", "x"):
         return ""
-    return word[:-1] if word.endswith("s") and len(word) > 3 else word
+    word = word[:-1] if word.endswith("s") and len(word) > 3 else word
+    return _UNIT_SPELLINGS.get(word, word)
+
+
+_UNIT_SPELLINGS = {
+    "umol": "micromol",
+    "µmol": "micromol",
+    "μmol": "micromol",
+    "mcg": "microgram",
+    "ug": "microgram",
+}
+# (measurement stems, size, unit below it, unit above it): a value given without its unit is in the unit
+# its size fits ("glucose 6.8" is mmol/L, not mg/dL; "creatinine 171" is micromol/L)
+_UNIT_BY_SIZE = [
+    (frozenset(tokenize("glucose")), 40.0, "mmol", "mg"),
+    (frozenset(tokenize("creatinine")), 20.0, "mg", "micromol"),
+    (frozenset(tokenize("cholesterol ldl hdl triglycerides")), 20.0, "mmol", "mg"),
+]
+
+
+def _implied_unit(stems: frozenset[str], value: float, unit: str) -> str:
+    if unit:
+        return unit
+    for names, size, small, large in _UNIT_BY_SIZE:
+        if stems & names:
+            return small if value < size else large
+    return unit
 
 
 def same_unit(a: str, b: str) -> bool:
@@ -97,9 +136,18 @@ _MEASURE_UNITS = frozenset(
 )
 
 
-# "K 3.0": the symbol clinicians write for the ion sources name in words (not an abbreviation for search,
-# where "vitamin K" would become potassium)
-_ION_NAMES = {"K": "potassium"}
+# "K 3.0", "BM 5.1", "weighs 57 kg": what clinicians write for the measurement sources name in words (not
+# abbreviations for search, where "vitamin K" would become potassium and "3 BMs a day" glucose)
+_VALUE_NAMES = {
+    "K": "potassium",
+    "BM": "glucose",
+    "CBG": "glucose",
+    "weighs": "weight",
+    "weighing": "weight",
+    "wt": "weight",
+    "creat": "creatinine",
+    "Cr": "creatinine",
+}
 
 
 def question_values(question: str) -> list[QuestionValue]:
@@ -112,16 +160,29 @@ def question_values(question: str) -> list[QuestionValue]:
         # under 65" (no unit) in years
         out += [QuestionValue(AGE_STEMS, age.in_unit(unit), unit) for unit in _AGE_UNITS]
     for m in _QUESTION_VALUE.finditer(question):
-        name = m.group(1)
-        stems = set(tokenize(name)) | set(tokenize(_ION_NAMES.get(name.rstrip("+"), "")))
-        for meaning in abbreviation_meanings(name) or abbreviation_meanings(name.upper()):
-            stems |= set(tokenize(meaning))
-        for synonym in synonym_table().get(name.lower(), ()):  # "ACR" is what sources call albuminuria
-            stems |= set(tokenize(synonym))
-        stems = {s for s in stems if not s.isdigit() and len(s) > 1}
-        if stems:
-            out.append(QuestionValue(frozenset(stems), float(m.group(2)), unit_after(question, m.end())))
+        if stems := _name_stems(m.group(1)):
+            # "BM 2.4, now 6.8", "creat 142 -> 171": the value now is the one the advice is for
+            later = _LATER.match(question, m.end())
+            value = float(later.group(1)) if later else float(m.group(2))
+            unit = _implied_unit(stems, value, unit_after(question, m.end()))
+            out.append(QuestionValue(stems, value, unit))
+    # after the values themselves, so that a condition in % ("rises by more than 30%") that names the
+    # measurement reads the change rather than the value
+    for m in _CHANGE.finditer(question):
+        before, after = float(m.group(2)), float(m.group(3))
+        if (stems := _name_stems(m.group(1))) and not stems & AGE_STEMS and before > 0:
+            out.append(QuestionValue(stems, round(abs(after - before) / before * 100, 1), "%"))
     return out
+
+
+def _name_stems(name: str) -> frozenset[str]:
+    """The stems of a measurement's name with its meanings: "ACR" is what sources call albuminuria."""
+    stems = set(tokenize(name)) | set(tokenize(_VALUE_NAMES.get(name.rstrip("+"), "")))
+    for meaning in abbreviation_meanings(name) or abbreviation_meanings(name.upper()):
+        stems |= set(tokenize(meaning))
+    for synonym in synonym_table().get(name.lower(), ()):
+        stems |= set(tokenize(synonym))
+    return frozenset(s for s in stems if not s.isdigit() and len(s) > 1)
 
 
 # (measurement stems, below or above, limit, what the value means): the words sources use for it
@@ -153,12 +214,18 @@ def conditions(sentence: str) -> list[Condition]:
         below = bool(re.fullmatch(_BELOW, op, re.I))
         strict = op not in ("≤", "≥", "up to", "at least")
         unit = unit_after(sentence, m.end())
-        out.append(Condition(m.start(), None if below else number, number if below else None, strict, unit))
+        age = op in ("younger than", "older than")
+        out.append(
+            Condition(m.start(), None if below else number, number if below else None, strict, unit, age)
+        )
     for m in _SUFFIX_CONDITION.finditer(sentence):
         number, word = float(m.group(1)), m.group(2).lower()
         below = word in ("less", "lower", "below", "fewer", "younger")
         unit = unit_after(sentence, m.end(1))
-        out.append(Condition(m.start(), None if below else number, number if below else None, False, unit))
+        age = word in ("older", "younger")
+        out.append(
+            Condition(m.start(), None if below else number, number if below else None, False, unit, age)
+        )
     for m in _RANGE_CONDITION.finditer(sentence):
         low, high = float(m.group(1)), float(m.group(2))
         unit = unit_after(sentence, m.end(2))
@@ -177,6 +244,13 @@ def _meets(condition: Condition, value: float) -> bool:
     )
 
 
+# "2.5 mg twice daily if at least 2 of: age 80 or more, weight 60 kg or less, creatinine 1.5 or more"
+_AT_LEAST_OF = re.compile(r"\bat least (two|three|2|3) of\b", re.I)
+_COUNTS = {"two": 2, "three": 3, "2": 2, "3": 3}
+# "continue unless creatinine rises by more than 30%": the advice is for those who do not meet it
+_UNLESS = re.compile(r"\bunless\b", re.I)
+
+
 def threshold_fit(sentence: str, values: list[QuestionValue]) -> float:
     """+1 when each of the patient's values the sentence sets conditions on meets one of them, -1
     when one meets none, 0 when the sentence sets no condition on a value the question gives."""
@@ -186,7 +260,14 @@ def threshold_fit(sentence: str, values: list[QuestionValue]) -> float:
     # and 5.0, add potassium"), and a patient meeting one of them is who the sentence is about
     verdicts: dict[int, bool] = {}
     infant_bands: set[int] = set()  # ages met by an upper bound in months, weeks or days
+    # an adult's age met by a band that singles people out ("those over 70", "people under 30")
+    singled: set[int] = set()
+    listed = _AT_LEAST_OF.search(sentence)
+    found: dict[int, bool] = {}  # values read by the "at least 2 of" list's conditions, met or not
+    in_list = 0  # conditions in that list
     for condition in conditions(sentence):
+        after_list = listed is not None and condition.start >= listed.end()
+        in_list += after_list
         window = sentence[max(0, condition.start - _NAME_WINDOW) : condition.start]
         if _TARGET.search(window):
             continue  # "titrate to a serum urate below 6": a target to reach, not who the advice is for
@@ -199,20 +280,45 @@ def threshold_fit(sentence: str, values: list[QuestionValue]) -> float:
             for i, v in enumerate(values):
                 if v.stems & stems and _compares(v, condition.unit):
                     nearest[i] = pos
+        if condition.age and not nearest:
+            nearest = {
+                i: 0 for i, v in enumerate(values) if v.stems == AGE_STEMS and _compares(v, condition.unit)
+            }
         if nearest:
             i = max(nearest, key=lambda k: (nearest[k], k))
-            met = _meets(condition, values[i].value)
+            met = _meets(condition, values[i].value) != bool(_UNLESS.search(window))
+            if after_list:
+                found[i] = found.get(i, False) or met
+                continue
             verdicts[i] = verdicts.get(i, False) or met
             if met and condition.high is not None and values[i].unit in _AGE_UNITS[1:]:
                 infant_bands.add(i)
+            if met and _singles_out(condition, values[i]):
+                singled.add(i)
+    if listed and found:
+        needed = _COUNTS[listed.group(1).lower()]
+        if sum(found.values()) >= needed:
+            verdicts.update(dict.fromkeys(found, True))
+        elif len(found) == in_list:  # every listed condition read, too few met
+            verdicts.update(dict.fromkeys(found, False))
     if not verdicts:
         return 0
     if not all(verdicts.values()):
         return -1
-    # an age met ("adults over 12" for a 28-year-old) says less than a measurement met, unless it is an
-    # infant's band ("babies under 3 months" for a 10-week-old singles them out)
+    # an age met ("adults over 12" for a 28-year-old) says less than a measurement met, unless its band
+    # singles the patient out: an infant's ("babies under 3 months" for a 10-week-old), an older adult's
+    # ("those over 70" for a 76-year-old) or a young adult's ("people under 30" for a 23-year-old)
     ages = [i for i in verdicts if values[i].stems == AGE_STEMS]
-    return 0.5 if len(ages) == len(verdicts) and not infant_bands & set(ages) else 1
+    return 0.5 if len(ages) == len(verdicts) and not (infant_bands | singled) & set(ages) else 1
+
+
+def _singles_out(condition: Condition, value: QuestionValue) -> bool:
+    """An adult's age band that most adults are outside: 60 or over, or under 60."""
+    if value.stems != AGE_STEMS or value.unit != "year" or value.value < 18:
+        return False
+    return (condition.low is not None and condition.low >= 60) or (
+        condition.high is not None and 18 < condition.high <= 60
+    )
 
 
 _NEGATED = re.compile(
