@@ -225,3 +225,42 @@ def test_a_dose_question_gets_the_drugs_row_and_nothing_about_another_drug(servi
     assert article.bottom_line[0].text.startswith("Apixaban: 5 mg")
     assert "Edoxaban" not in _bottom(article)
     assert not any(s.text.startswith("Apixaban needs a 50% dose reduction") for s in article.bottom_line)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # three drugs taken, doses written without units: "adding a CCB" is what is taken already
+        (
+            "61M, home BP 154/96 despite amlodipine 10, ramipril 10, indapamide 2.5, K 4.0. Fourth drug?",
+            "spironolactone",
+        ),
+        # "those over 70" singles out a 78-year-old; "Sensible?" asks for the caution
+        (
+            "78-year-old man with early Parkinson disease wants to start a dopamine agonist rather than "
+            "levodopa. Sensible?",
+            "Do not prescribe dopamine agonists",
+        ),
+        # "at least 2 of": age 82 and 55 kg; the interaction caution needs a drug she does not take
+        (
+            "82-year-old woman, 55 kg, creatinine 1.0 mg/dL, new AF. Apixaban 5 mg bd or 2.5 mg bd?",
+            "2.5 mg twice daily if at least 2 of",
+        ),
+        # a 15% rise in creatinine is under the 30% at which the advice changes
+        (
+            "On ramipril 10 mg for diabetic kidney disease, creatinine went from 130 to 150 after the dose "
+            "increase. Stop the ramipril?",
+            "unless serum creatinine rises by more than 30%",
+        ),
+    ],
+)
+def test_the_case_values_pick_the_line(service: AnswerService, question: str, expected: str) -> None:
+    assert expected in _bottom(service.ask(question))
+
+
+def test_an_older_patient_is_monitored_more_often(library_hybrid_service: AnswerService) -> None:
+    """ "6-monthly - is that enough?" asks how often; "aged 65 or over" singles out a 72-year-old."""
+    article = library_hybrid_service.ask(
+        "72M on lithium for years, levels stable. We check levels 6-monthly - is that enough?"
+    )
+    assert "at least every 3 months in people aged 65 or over" in _bottom(article)

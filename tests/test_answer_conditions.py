@@ -212,3 +212,28 @@ def _denying_case(question: str) -> CaseReading:
         aliases=aliases,
         negated=negated,
     )
+
+
+@pytest.mark.parametrize(
+    ("drugs", "expected"),
+    [
+        # the patient takes nothing the sentence's drug could be combined with
+        ({"apixaban"}, -1),
+        # the case names one of the drugs the advice is for
+        ({"apixaban", "itraconazole"}, 1),
+        # another drug, which the "such as" list may leave out: no verdict
+        ({"apixaban", "clarithromycin"}, 0),
+    ],
+)
+def test_advice_for_a_combination_needs_the_other_drug(drugs: set[str], expected: int) -> None:
+    from medcite.answer.conditions import interaction_fit
+
+    sentence = (
+        "Apixaban needs a 50% dose reduction when taken with strong CYP3A4 and P-gp inhibitors such as "
+        "ketoconazole, itraconazole or ritonavir."
+    )
+    case = CaseReading(
+        values=[], stems=frozenset(), question_terms=frozenset(), aliases={}, drugs=frozenset(drugs)
+    )
+    assert interaction_fit(sentence, case) == expected
+    assert interaction_fit("Start apixaban 5 mg twice daily.", case) == 0

@@ -18,11 +18,18 @@ questions carry over to new questions, the rules much less.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
 from medcite.answer.analyse import named_age_group
-from medcite.answer.conditions import CaseReading, condition_fit, denies_condition, leading_condition
+from medcite.answer.conditions import (
+    CaseReading,
+    condition_fit,
+    denies_condition,
+    interaction_fit,
+    leading_condition,
+)
 from medcite.answer.drugs import CLASS_WORDS, class_words, find_drugs
 from medcite.answer.elapsed import Elapsed, elapsed_fit, stated_elapsed
 from medcite.answer.implied import derived_states
@@ -257,6 +264,7 @@ class BottomLineContext:
             aliases=self.selection.aliases,
             failing=self.failing,
             failing_drugs=frozenset(d.lower() for d in self.tried_drugs),
+            drugs=frozenset(d.name.lower() for d in find_drugs(self.question)),
         )
 
 
@@ -320,8 +328,18 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
 _FIRST_LINE_TEXT = re.compile(
     r"\bfirst[- ]line\b|\bas (?:the )?(?:initial|first) (?:treatment|therapy)", re.I
 )
-_START = re.compile(r"(?:start|begin|initiate|offer|prescribe)\b", re.I)
-_PUT_ON = re.compile(r"(?:start|begin|initiate|offer|prescribe|give|use|add|treat)\b", re.I)
+_LEADING_CLAUSE = re.compile(r"(?:if|when|where|once|for|in)\b[^,;:]{3,100}[,:]\s*", re.I)
+# "NICE advises adding ...": who advises is not what is advised
+_ADVISES = re.compile(r"^(?:[A-Z][\w/]+ )?(?:advises|recommends|suggests)\s+", re.I)
+# "add" too: adding what the patient already takes is never the next step
+_START = re.compile(
+    r"(?:start(?:ing)?|begin(?:ning)?|initiat(?:e|ing)|offer(?:ing)?|prescrib(?:e|ing)|add(?:ing)?)\b", re.I
+)
+_PUT_ON = re.compile(
+    r"(?:start(?:ing)?|begin(?:ning)?|initiat(?:e|ing)|offer(?:ing)?|prescrib(?:e|ing)|giv(?:e|ing)|us(?:e|ing)"
+    r"|add(?:ing)?|treat(?:ing)?)\b",
+    re.I,
+)
 
 
 _REPEAT_DOSE = re.compile(
@@ -338,14 +356,38 @@ def _starts_what_is_taken(c: Candidate, ctx: BottomLineContext) -> bool:
         taken |= {d.lower() for d in ctx.previous_treatments}
     if not taken or ctx.intent is Intent.DOSING:
         return False  # "how much hydrocortisone now?" asks for a new dose of what is taken
-    if not (_START.match(c.text) or (ctx.escalating and _PUT_ON.match(c.text))):
+    # the advice may follow an opening condition: "If BP is not controlled on step 1, add a CCB ..."
+    opening = _LEADING_CLAUSE.match(c.text)
+    advice = _ADVISES.sub("", c.text[opening.end() :] if opening else c.text)
+    if not (_START.match(advice) or (ctx.escalating and _PUT_ON.match(advice))):
         return False
     if _REPEAT_DOSE.search(c.text):
         return False  # "give a second 1 g dose of tranexamic acid if bleeding continues" goes on with it
-    if c.drugs:
-        # the drug started is the first one named: "Start methotrexate ..., in preference to sulfasalazine"
-        return c.drugs[0].lower() in taken
-    return bool({s for d in taken for s in tokenize(" ".join(class_words(d)))} & c.stems)
+    # the treatment started is the first one named: "Start methotrexate ..., in preference to
+    # sulfasalazine"; "adding a calcium channel blocker" for a patient on amlodipine
+    return bool(_first_named_is_taken(advice, c.drugs, taken))
+
+
+_NAMED_WITHIN = 6  # words of the advice in which what it starts is named
+_SALT = re.compile(r"\s+(?:gluconate|chloride|carbonate|acetate|citrate|supplement)", re.I)
+
+
+def _first_named_is_taken(advice: str, drugs: tuple[str, ...], taken: set[str]) -> bool | None:
+    """Whether the first treatment the advice names, a drug or the class of a drug taken, is taken;
+    None when it names neither."""
+    classes = {w.lower() for d in taken for w in class_words(d)}
+    class_stems = {s for w in classes if " " not in w for s in tokenize(w)}  # not "vitamin K antagonist"
+    named = {d.lower() for d in drugs}
+    # within the words right after the verb: "optimise an antiemetic before considering a switch of
+    # opioid" starts an antiemetic
+    for m in itertools.islice(re.finditer(r"[A-Za-z][A-Za-z0-9-]*", advice), _NAMED_WITHIN):
+        word = m.group(0).lower()
+        is_class = word in classes or bool(set(tokenize(word)) & class_stems)  # "corticosteroids"
+        if word in taken or (is_class and not _SALT.match(advice, m.end())):
+            return True
+        if word in named:
+            return False
+    return None
 
 
 def _misses_age(c: Candidate, ctx: BottomLineContext) -> bool:
@@ -487,6 +529,8 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> BottomL
             # alike the known questions are
             _starts_what_is_taken(c, ctx),
             _misses_age(c, ctx),  # "for children 3 months or older" for a 7-week-old
+            # "when taken with strong CYP3A4 inhibitors such as ketoconazole" for a patient on nothing else
+            interaction_fit(c.text, ctx.case) < 0,
             # "for penicillin allergy, use ..." when the case says "no penicillin allergy"
             denies_condition(c.text, ctx.case),
             _about_other_drug(c, ctx) and not clearly_asked(c, ctx),  # "not for ICS with other LABAs"

@@ -31,6 +31,7 @@ class CaseReading:
     failing: bool = False  # the case states that treatment is not working
     failing_drugs: frozenset[str] = frozenset()  # named and not said to have worked (lower case)
     negated: frozenset[str] = frozenset()  # what the case says the patient does not have ("no allergy")
+    drugs: frozenset[str] = frozenset()  # every drug the question names (lower case)
 
 
 # "If there are ECG changes of hyperkalaemia, give ...", "For a second or later recurrence, ..."
@@ -102,7 +103,7 @@ def condition_fit(text: str, source_title: str, case: CaseReading) -> float:
             return -1
     if _excluded_state(text, case):  # "for non-pregnant adults", a pregnant patient
         return -1
-    verdict = threshold_fit(text, case.values)
+    verdict = threshold_fit(text, case.values) or interaction_fit(text, case)
     if verdict:
         return verdict
     prior = _PRIOR_COUNT.search(text)
@@ -157,6 +158,29 @@ def condition_fit(text: str, source_title: str, case: CaseReading) -> float:
         if stated & case.stems - topic:
             return 1
     return verdict
+
+
+# "Apixaban needs a 50% dose reduction when taken with strong CYP3A4 and P-gp inhibitors such as ..."
+_TAKEN_WITH = re.compile(
+    r"\b(?:taken|given|used|combined|co-?prescribed|co-?administered)\s+(?:together\s+)?with\b([^.;\[]{3,160})",
+    re.I,
+)
+
+
+def interaction_fit(text: str, case: CaseReading) -> int:
+    """Advice for when a drug is taken with others that it names: -1 when the case names no drug but the
+    ones the rest of the sentence is about (nothing it could interact with), +1 when the case names
+    one of those others, else 0 (it may name one the list's "such as" leaves out)."""
+    m = _TAKEN_WITH.search(text)
+    if not m:
+        return 0
+    others = {d.name.lower() for d in find_drugs(m.group(1))}
+    if not others:
+        return 0
+    if case.drugs & others:
+        return 1
+    subject = {d.name.lower() for d in find_drugs(text[: m.start()] + text[m.end() :])}
+    return -1 if case.drugs <= subject else 0
 
 
 def denies_condition(text: str, case: CaseReading) -> bool:

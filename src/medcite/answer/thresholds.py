@@ -26,6 +26,7 @@ _QUESTION_VALUE = re.compile(
     rf"(?:fallen|fell|dropped|drifted|risen|rose|gone|come|increased|decreased)(?: (?:down|up))? to))?"
     rf"\s*(?:=|:|~|≈)?\s*{_NUMBER}(?!\d|/\d|\.\d)"
 )
+_BARE_WEIGHT = re.compile(r"(?:^|[,;(]\s*)(\d{1,3}(?:\.\d)?)\s*kg\b", re.I)
 _LATER = re.compile(
     rf"\s*(?:[a-zA-Zµ]+(?:/[a-zA-Z]+)?\s*)?(?:,\s*|\s+)?(?:now|currently|->|→)\s*(?:is\s+|at\s+)?{_NUMBER}"
     rf"(?!\d|/\d|\.\d)",
@@ -166,6 +167,9 @@ def question_values(question: str) -> list[QuestionValue]:
             value = float(later.group(1)) if later else float(m.group(2))
             unit = _implied_unit(stems, value, unit_after(question, m.end()))
             out.append(QuestionValue(stems, value, unit))
+    # "82-year-old woman, 55 kg": a weight stated on its own
+    for m in _BARE_WEIGHT.finditer(question):
+        out.append(QuestionValue(frozenset(tokenize("weight")), float(m.group(1)), "kg"))
     # after the values themselves, so that a condition in % ("rises by more than 30%") that names the
     # measurement reads the change rather than the value
     for m in _CHANGE.finditer(question):
@@ -313,11 +317,11 @@ def threshold_fit(sentence: str, values: list[QuestionValue]) -> float:
 
 
 def _singles_out(condition: Condition, value: QuestionValue) -> bool:
-    """An adult's age band that most adults are outside: 60 or over, or under 60."""
+    """An adult's age band that most adults are outside: 60 or over, or under 40 or younger."""
     if value.stems != AGE_STEMS or value.unit != "year" or value.value < 18:
         return False
     return (condition.low is not None and condition.low >= 60) or (
-        condition.high is not None and 18 < condition.high <= 60
+        condition.high is not None and 18 < condition.high <= 40
     )
 
 
