@@ -693,6 +693,9 @@ def test_a_cannula_gauge_is_no_dose_and_a_volume_per_kg_keeps_its_unit() -> None
         # within the first-day limit of 10 mmol/L, or over more than a day
         ("Na 114, gave 150 mL 3% and Na now 119 at 6 h. How fast can it rise?", False),
         ("Sodium 112, now 124 at 30 hours. What now?", False),
+        # the second value named again in a later sentence, its hours before it
+        ("Na 114 on arrival after a seizure, three 3% boluses. Na at 10 h is 127. What now?", True),
+        ("Na 120 on admission, oral fluids. Na at 20 h is 126. What now?", False),
     ],
 )
 def test_sodium_rising_too_fast_is_read_from_two_values(question: str, too_fast: bool) -> None:
@@ -767,3 +770,33 @@ def test_an_implied_condition_the_question_names_by_abbreviation_adds_nothing() 
     assert unnamed_implied(named) == []
     unnamed = analyse_question("Creatinine went from 80 to 150 umol/L in 36 h. Furosemide?")
     assert unnamed_implied(unnamed) == ["acute kidney injury"]
+
+
+@pytest.mark.parametrize(
+    ("question", "implied", "ruled_out"),
+    [
+        # CDC 2021: a nontreponemal and a treponemal test; no signs is latent, of unknown duration unless
+        # it was acquired within the past year
+        (
+            "40M, RPR 1:16, TPPA positive, no symptoms, never tested before. How do I treat?",
+            ["syphilis", "latent syphilis of unknown duration"],
+            ["early syphilis"],
+        ),
+        (
+            "RPR 1:32, TPPA reactive, asymptomatic; negative screen 6 months ago. Treatment?",
+            ["syphilis", "early latent syphilis"],
+            ["late latent syphilis"],
+        ),
+        ("Painless penile ulcer, RPR 1:64 and TPPA positive. Treatment?", ["syphilis"], []),
+        # one test alone is not the diagnosis
+        ("RPR 1:2, no symptoms. Treat?", [], []),
+    ],
+)
+def test_syphilis_and_its_stage_are_read_from_serology(
+    question: str, implied: list[str], ruled_out: list[str]
+) -> None:
+    from medcite.answer.implied import ruled_out_states
+
+    found = [c for c in analyse_question(question).implied_conditions if "syphilis" in c]
+    assert found == implied
+    assert ruled_out_states(question) == ruled_out

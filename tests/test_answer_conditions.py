@@ -237,3 +237,9 @@ def test_advice_for_a_combination_needs_the_other_drug(drugs: set[str], expected
     )
     assert interaction_fit(sentence, case) == expected
     assert interaction_fit("Start apixaban 5 mg twice daily.", case) == 0
+
+
+def test_an_allergy_the_case_does_not_state_is_not_met() -> None:
+    sentence = "For adults with penicillin allergy and early syphilis, use doxycycline 100 mg twice daily."
+    assert condition_fit(sentence, "", _case("45M, RPR 1:8, TPPA reactive.", "Bicillin regimen?")) < 0
+    assert condition_fit(sentence, "", _case("45M, RPR 1:8, TPPA reactive, penicillin allergy.")) >= 0

@@ -32,7 +32,7 @@ from medcite.answer.conditions import (
 )
 from medcite.answer.drugs import CLASS_WORDS, class_words, find_drugs
 from medcite.answer.elapsed import Elapsed, elapsed_fit, stated_elapsed
-from medcite.answer.implied import derived_states
+from medcite.answer.implied import derived_states, ruled_out_states
 from medcite.answer.intent import focus_roles
 from medcite.answer.schema import Intent, Role
 from medcite.answer.select import (
@@ -213,7 +213,9 @@ class BottomLineContext:
             self.roles = list(dict.fromkeys([*self.roles, Role.ALTERNATIVE, Role.CAUTION]))
         self.values = question_values(self.question)
         self.elapsed = stated_elapsed(self.question)
-        self.negated = negated_terms(self.question)
+        self.negated = negated_terms(self.question) + [
+            frozenset(tokenize(ruled)) for ruled in ruled_out_states(self.question)
+        ]
         self.later_episode = bool(LATER_EPISODE.search(self.question))
         self.implied_stems = [frozenset(tokenize(c)) for c in self.implied if tokenize(c)]
         self.failing = self.failing or self.later_episode  # a recurrence leads from the later stage too

@@ -87,6 +87,7 @@ _CONDITION_VERBS = frozenset(
         "person people past recent recently previous previously ago"
     )
 )
+_ALLERGY = frozenset(tokenize("allergy allergic intolerant intolerance hypersensitivity anaphylaxis"))
 _HIGH_SEVERITY = frozenset(tokenize("severe life-threatening fulminant critical"))
 _SEVERITY = frozenset(tokenize("mild moderate severe life-threatening fulminant critical complicated"))
 
@@ -151,6 +152,11 @@ def condition_fit(text: str, source_title: str, case: CaseReading) -> float:
             and s not in _CONDITION_VERBS
         }
         stated = words & (case.question_terms | topic)
+        if words & _ALLERGY and not (case.stems | case.question_terms) & _ALLERGY:
+            # "with penicillin allergy": a case that states no allergy (a clinician would say) is not
+            # one, even when it names penicillin
+            verdict = min(verdict, -0.5)
+            continue
         unstated_severity = (_SEVERITY & words) - stated
         if not stated or len(stated) / len(words) < CONDITION_MET_SHARE or unstated_severity:
             continue

@@ -295,14 +295,59 @@ _SODIUM_RISE = re.compile(
 )
 
 
+# "Na 114 on arrival ... Na at 10 h is 127": the second value named again, its hours before it
+_SODIUM_LATER = re.compile(
+    r"\b(?:Na\+?|sodium)\b\D{0,30}?\b(?P<before>1[0-3]\d)\b.{0,200}?\b(?:Na\+?|sodium)\s+(?:at|after)\s*"
+    r"(?P<hours>\d{1,2})\s*(?:h|hrs?|hours?)\b\s*(?:is|was|=|:|of)?\s*(?P<after>1[0-4]\d)\b",
+    re.I | re.S,
+)
+
+
 def _sodium_rising_too_fast(text: str) -> bool:
     """Two sodium values and the hours between them ("Na 108 on admission, now 121 at 14 h"): a rise
     above the first-day limit, within a day, is overcorrection."""
-    m = _SODIUM_RISE.search(text)
+    m = _SODIUM_RISE.search(text) or _SODIUM_LATER.search(text)
     if not m:
         return False
     rise, hours = int(m.group("after")) - int(m.group("before")), int(m.group("hours"))
     return hours <= 24 and rise > SODIUM_RISE_LIMIT_24H
+
+
+# CDC Sexually Transmitted Infections Treatment Guidelines, 2021: syphilis is diagnosed with both a
+# nontreponemal test (RPR, VDRL) and a treponemal test (TPPA, TPHA, EIA/CIA, FTA-ABS). Reactive serology
+# without clinical signs is latent syphilis: early latent when acquired within the past year (documented
+# seroconversion, a fourfold titre rise, a partner with early syphilis), otherwise late latent or of
+# unknown duration.
+_NONTREPONEMAL = re.compile(
+    r"\b(?:RPR|VDRL)\b[^.;?]{0,20}?(?:\b1\s*:\s*\d+|\breactive\b|\bpositive\b|\+)", re.I
+)
+_TREPONEMAL = re.compile(
+    r"\b(?:TP-?PA|TPHA|FTA-ABS|treponemal(?: \w+)?|syphilis (?:EIA|CIA|IgG|antibod\w*|serology))"
+    r"[^.;?]{0,20}?(?:reactive|positive|\+|detected)",
+    re.I,
+)
+_NO_SIGNS = re.compile(
+    r"\b(?:no|without|denies)\s+(?:\w+\s+){0,2}?(?:symptoms|signs|rash|chancre|ulcers?|sores?|lesions?)\b"
+    r"|\basymptomatic\b",
+    re.I,
+)
+_ACQUIRED_THIS_YEAR = re.compile(
+    r"\bnegative\b[^.;?]{0,40}\b(?:months? ago|weeks? ago|last year|this year)\b"
+    r"|\b(?:months?|weeks?) ago\b[^.;?]{0,30}\bnegative\b|\bseroconver\w*|\bfour-?fold\b"
+    r"|\bpartner\b[^.;?]{0,40}\b(?:primary|secondary|early)\b",
+    re.I,
+)
+
+
+def _syphilis(text: str) -> list[str]:
+    """Syphilis from reactive serology, and its latent stage when the case states no signs."""
+    if not (_NONTREPONEMAL.search(text) and _TREPONEMAL.search(text)):
+        return []
+    if not _NO_SIGNS.search(text):
+        return ["syphilis"]
+    if _ACQUIRED_THIS_YEAR.search(text):
+        return ["syphilis", "early latent syphilis"]
+    return ["syphilis", "latent syphilis of unknown duration"]
 
 
 # vomiting every dose, nil by mouth, unable to swallow: the patient cannot take oral treatment, which is
@@ -315,6 +360,17 @@ _NO_ORAL_ROUTE = re.compile(
     re.I,
 )
 NO_ORAL_ROUTE = "cannot take oral medication by mouth tablets, oral treatment is not possible"
+
+
+def ruled_out_states(question: str) -> list[str]:
+    """What the case's findings rule out, as sources word it: latent syphilis of unknown duration is
+    managed as late latent, so advice "for early syphilis" is for someone else (and the reverse)."""
+    stages = _syphilis(question)
+    if "latent syphilis of unknown duration" in stages:
+        return ["early syphilis"]
+    if "early latent syphilis" in stages:
+        return ["late latent syphilis"]
+    return []
 
 
 def derived_states(question: str) -> list[str]:
@@ -332,7 +388,8 @@ def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
     in adrenal insufficiency is a crisis; a blood pressure of 160/110 in pregnancy, or 180/120
     otherwise, is severe hypertension; jaw claudication with a raised ESR at 70 is suspected giant cell
     arteritis; sodium 108 then 121 at 14 hours is rising too fast; creatinine 95 then 190 is acute kidney
-    injury; consolidation on a chest X-ray with a cough, or a CRB-65 score, is pneumonia).
+    injury; consolidation on a chest X-ray with a cough, or a CRB-65 score, is pneumonia; a reactive RPR
+    with a positive TPPA is syphilis, latent when there are no signs).
     Unlike the condition the question names, which is often a comorbidity ("in a patient with CKD"),
     these are what the question is about, so retrieval, the topic choice and the case the bottom line
     is read against take them too."""
@@ -355,6 +412,7 @@ def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
         out.append("acute kidney injury")
     if _pneumonia(question, labs):
         out.append("pneumonia")
+    out += _syphilis(question)
     from_labs = condition_from_labs(labs)
     if from_labs:
         return [*out, from_labs]
