@@ -264,3 +264,12 @@ def test_an_older_patient_is_monitored_more_often(library_hybrid_service: Answer
         "72M on lithium for years, levels stable. We check levels 6-monthly - is that enough?"
     )
     assert "at least every 3 months in people aged 65 or over" in _bottom(article)
+
+
+def test_the_drug_asked_about_picks_the_topic(service: AnswerService) -> None:
+    """CrCl and "dose" are words of the anticoagulant topic too; varenicline is named only by the
+    smoking-cessation topic, which answers."""
+    article = service.ask(
+        "Pharmacist: varenicline for a 68M with CrCl 22 mL/min - does the usual titration need changing?"
+    )
+    assert article.bottom_line[0].text.startswith("Varenicline:")

@@ -56,6 +56,7 @@ _EVALUATE = re.compile(
     r"\bconfirm\b|adherence|\bexclude\b|before escalating|\bassess\b|\bmeasure\b|treat to target", re.I
 )
 OTHER_AGE_GROUP = 3.0  # a source for children, for an adult patient, or the reverse
+NO_ASKED_DRUG = 2.0  # a source that never names the drug asked about, when another does
 ASKED_SOURCE_WEIGHT = 20.0  # a source's share of the known-question votes, against votes + cover (1-4)
 _SCOPE_SECTION = re.compile(r"(?:scope|about this (?:summary|guideline)|purpose)\b", re.I)
 _EXPLICIT_ESCALATION = re.compile(r"escalat|step[- ]up|intensif|treat to target|target is not", re.I)
@@ -340,6 +341,8 @@ def compose_extractive(
         " ".join((analysis.question, *analysis.expansions, *derived)),
         selection.asked_sources,
         analysis.age_group,
+        # the drugs asked about, not those taken for something else ("on metformin, now a UTI")
+        frozenset(d.lower() for d in facts.drugs_mentioned) - {d.lower() for d in facts.current_treatments},
     )
     pool_keys = {c.key for c in pool}
     bottom_pool = pool + [
@@ -515,6 +518,7 @@ def _lead_source(
     question: str,
     asked: dict[int, float] | None = None,
     age_group: str | None = None,
+    asked_drugs: frozenset[str] = frozenset(),
 ) -> int:
     """The source most about the question: its passages rank high and its sentences, section
     headings and title together cover most of the question's own words (rare words weigh most).
@@ -526,7 +530,9 @@ def _lead_source(
     protocol) keeps the lead, so adding known questions to the library never outranks local text.
 
     A source whose title is for the other age group ("... in infants and children" for a woman of 31)
-    competes with a handicap (`OTHER_AGE_GROUP`)."""
+    competes with a handicap (`OTHER_AGE_GROUP`), and so does one that never names a drug the question
+    asks about when another source does ("varenicline, CrCl 24: dose?" is not about anticoagulants,
+    however alike its renal-dosing words are: `NO_ASKED_DRUG`)."""
     votes: dict[int, float] = defaultdict(float)
     seen: set[int] = set()
     stems: dict[int, set[str]] = defaultdict(set)
@@ -545,6 +551,13 @@ def _lead_source(
     for sid in votes:
         if named_age_group(titles[sid]) not in (None, age_group) and age_group is not None:
             cover[sid] -= OTHER_AGE_GROUP
+    drugs_by_source: dict[int, set[str]] = defaultdict(set)
+    for c in candidates:
+        drugs_by_source[c.hit.source_id] |= {d.lower() for d in c.drugs}
+    if asked_drugs and any(asked_drugs & drugs_by_source[sid] for sid in votes):
+        for sid in votes:
+            if not asked_drugs & drugs_by_source[sid]:
+                cover[sid] -= NO_ASKED_DRUG
     lead = max(votes, key=lambda sid: (votes[sid] + cover[sid], -sid))
     if not asked or lead not in asked:
         return lead
