@@ -170,3 +170,11 @@ def test_the_composer_version_migration_goes_both_ways_and_keeps_history_append_
                 conn.execute(text("UPDATE article_versions SET comment = 'rewritten'"))
     finally:
         engine.dispose()
+
+
+def test_the_written_head_revision_is_the_scripts_head() -> None:
+    """Start-up compares the database with `HEAD_REVISION` without importing Alembic: a new migration
+    must update it."""
+    from medcite.store.database import scripted_head_revision
+
+    assert head_revision() == scripted_head_revision()
