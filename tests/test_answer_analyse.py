@@ -71,6 +71,8 @@ def test_score_trends(
         ("she did not tolerate atorvastatin; stable on ezetimibe", [], ["atorvastatin"]),
         ("failed methotrexate and leflunomide", [], ["methotrexate", "leflunomide"]),
         ("Is lisinopril safe in pregnancy?", [], []),
+        # a dose changed is a drug taken
+        ("Ramipril uptitrated 2.5 -> 10 mg three weeks ago, creatinine 152. Stop it?", ["ramipril"], []),
         # doses written without their unit still join the list
         (
             "BP 152/94 despite amlodipine 10, ramipril 10, indapamide 2.5. What next?",

@@ -273,3 +273,33 @@ def test_the_drug_asked_about_picks_the_topic(service: AnswerService) -> None:
         "Pharmacist: varenicline for a 68M with CrCl 22 mL/min - does the usual titration need changing?"
     )
     assert article.bottom_line[0].text.startswith("Varenicline:")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # "stop the ACEi?" asks about the drug taken: the stop rule answers, not another drug to add
+        (
+            "59M T2DM, CKD 3a. Ramipril uptitrated 2.5 -> 10 mg three weeks ago and creatinine has gone "
+            "128 -> 152. Do I need to stop the ACEi?",
+            "unless serum creatinine rises by more than 30%",
+        ),
+        (
+            "CKD G4, on dapagliflozin 10 mg and losartan. eGFR has drifted down to 17. Should I stop the "
+            "dapagliflozin?",
+            "SGLT2 inhibitor",
+        ),
+    ],
+)
+def test_a_question_on_stopping_a_drug_is_answered_about_it(
+    service: AnswerService, question: str, expected: str
+) -> None:
+    assert expected in _bottom(service.ask(question))
+
+
+def test_what_a_stop_question_is_about() -> None:
+    from medcite.answer.bottom_line import stopping_asked
+
+    assert stopping_asked("Do I need to stop the ACEi?", {"ramipril"}) == {"ramipril"}
+    assert stopping_asked("Keep going with the metformin?", {"metformin", "gliclazide"}) == {"metformin"}
+    assert stopping_asked("What should I add?", {"ramipril"}) == frozenset()

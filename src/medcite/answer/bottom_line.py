@@ -186,6 +186,7 @@ class BottomLineContext:
     unavailable: frozenset[str] = field(default=frozenset(), init=False)  # "fidaxomicin is not available"
     asks_amount: bool = field(default=False, init=False)  # "what dose?", "how much?", "starting rate?"
     focus_classes: frozenset[str] = field(default=frozenset(), init=False)  # "steroids" in "what dose?"
+    stopping: frozenset[str] = field(default=frozenset(), init=False)  # "stop the ACEi?": taken, asked about
     case: CaseReading = field(init=False)  # what conditions are read against
     implied_stems: list[frozenset[str]] = field(default_factory=list, init=False)
     elapsed: list[Elapsed] = field(default_factory=list, init=False)  # time since onset, birth, a start
@@ -247,6 +248,11 @@ class BottomLineContext:
         self.focus_drugs = frozenset(d.name.lower() for d in find_drugs(asked)) - (
             set() if self.intent is Intent.DOSING else current
         )
+        self.stopping = stopping_asked(asked_text, current)
+        if self.stopping:
+            self.escalating = False  # "stop the ACE inhibitor?" asks whether to go on, not what to add
+            if Role.MONITORING not in self.roles:  # stop rules sit with monitoring ("continue unless ...")
+                self.roles.insert(1, Role.MONITORING)
         if self.intent is Intent.DOSING and not self.focus_drugs and not self.which_drug:
             # "Start steroids now, what dose?" names a class, not a drug ("which anticoagulant and what
             # dose?" asks for the choice first)
@@ -317,6 +323,7 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
         - WEIGHTS["definition"] * (ctx.intent is not Intent.DIAGNOSIS and bool(DEFINITION.match(c.text)))
         - WEIGHTS["episode"] * (ctx.later_episode and bool(FIRST_EPISODE.search(c.text)))
         - WEIGHTS["other_drug"] * _names_only_other_drugs(c, ctx.focus_drugs)
+        - WEIGHTS["other_drug"] * _silent_on_stopping(c, ctx.stopping)
         - WEIGHTS["no_drug"] * (ctx.which_drug and not c.drugs)
         - WEIGHTS["age_group"] * _for_other_age_group(c, ctx)
         - WEIGHTS["no_dose"] * no_dose
@@ -415,6 +422,39 @@ def _for_other_age_group(c: Candidate, ctx: BottomLineContext) -> bool:
     31, and "in adults" when the patient is 4; a sentence naming both groups is for either."""
     named = named_age_group(c.text)
     return ctx.age_group is not None and named is not None and named != ctx.age_group
+
+
+# "Do I need to stop the ACEi?", "keep going with the metformin?": whether to go on with what is taken
+_STOP_ASK = re.compile(
+    r"\b(?:stop|stopping|continu\w*|hold|withhold|discontinu\w*|back off|reduce|cut (?:back|down)|taper"
+    r"|keep (?:going|on)|come off|carry on)\b",
+    re.I,
+)
+
+
+def stopping_asked(asked: str, current: set[str]) -> frozenset[str]:
+    """The drugs taken that the question asks whether to stop or go on with, named or by class."""
+    if not current or not _STOP_ASK.search(asked):
+        return frozenset()
+    words = set(tokenize(asked))
+    for word in re.findall(r"[A-Za-z][A-Za-z0-9-]+", asked):
+        for meaning in abbreviation_meanings(word):
+            words |= set(tokenize(meaning))
+    return frozenset(d for d in current if (set(tokenize(d)) | _class_stems(d)) & words)
+
+
+def _class_stems(drug: str) -> set[str]:
+    """The stems of a drug's one-word class names ("ACE", "ACEi", "SSRI"), not the broad ones."""
+    return {s for w in class_words(drug) if " " not in w and w != "antihypertensive" for s in tokenize(w)}
+
+
+def _silent_on_stopping(c: Candidate, stopping: frozenset[str]) -> bool:
+    """ "Stop the ACE inhibitor?" is answered by a sentence about ACE inhibitors: one naming neither the
+    drug nor its class answers another question."""
+    if not stopping:
+        return False
+    drugs = {d.lower() for d in c.drugs}
+    return not any(d in drugs or (set(tokenize(d)) | _class_stems(d)) & c.stems for d in stopping)
 
 
 def _names_only_other_drugs(c: Candidate, asked: frozenset[str]) -> bool:

@@ -354,7 +354,7 @@ _STEROID = ("corticosteroid", "corticosteroids", "steroid", "steroids", "glucoco
 _SSRI = ("SSRI", "antidepressant", "antidepressants")
 _BENZODIAZEPINE = ("benzodiazepine", "benzodiazepines")
 CLASS_WORDS = {
-    "pril": ("ACE", "antihypertensive"),
+    "pril": ("ACE", "ACEi", "antihypertensive"),
     "sartan": ("ARB", "angiotensin", "antihypertensive"),
     "olol": ("beta-blocker", "beta-blockers"),
     "statin": ("statin", "statins"),
