@@ -71,6 +71,12 @@ def test_score_trends(
         ("she did not tolerate atorvastatin; stable on ezetimibe", [], ["atorvastatin"]),
         ("failed methotrexate and leflunomide", [], ["methotrexate", "leflunomide"]),
         ("Is lisinopril safe in pregnancy?", [], []),
+        # a route word between two drugs of one list
+        (
+            "Croup, had dexamethasone and nebulised adrenaline an hour ago. Next?",
+            [],
+            ["dexamethasone", "adrenaline"],
+        ),
         # a dose changed is a drug taken
         ("Ramipril uptitrated 2.5 -> 10 mg three weeks ago, creatinine 152. Stop it?", ["ramipril"], []),
         # doses written without their unit still join the list

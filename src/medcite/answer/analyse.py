@@ -167,7 +167,9 @@ _CUES: list[tuple[re.Pattern[str], str, str]] = [
     ),
 ]
 _LIST_JOINER = re.compile(
-    r"^\s*(?:,|and|plus|with|\+|&|or)\s*(?:,|and)?\s*$|^\s*\d[\d.\s]*\s*(?:mg|mcg|g|"
+    # "dexamethasone and nebulised adrenaline": a route or form word may come between
+    r"^\s*(?:,|and|plus|with|\+|&|or)\s*(?:,|and)?\s*(?:(?:nebuli[sz]ed|oral|IV|intravenous|IM|intramuscular|"
+    r"inhaled|topical|subcutaneous|SC|PO|high-dose|low-dose|an?)\s+)*$|^\s*\d[\d.\s]*\s*(?:mg|mcg|g|"
     r"units?)\b[^,.;]{0,20}(?:,|and|plus)?\s*$"
     # "amlodipine 10, ramipril 10, indapamide 2.5": a dose without its unit
     r"|^\s*\d+(?:\.\d+)?(?:\s+(?:od|bd|tds|qds|daily|nocte|mane))?\s*(?:,|and|plus|\+|&)\s*(?:and\s*)?$",
