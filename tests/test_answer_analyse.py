@@ -71,6 +71,8 @@ def test_score_trends(
         ("she did not tolerate atorvastatin; stable on ezetimibe", [], ["atorvastatin"]),
         ("failed methotrexate and leflunomide", [], ["methotrexate", "leflunomide"]),
         ("Is lisinopril safe in pregnancy?", [], []),
+        # what works is taken
+        ("Migraine. Naproxen works for the attacks but there are too many. Preventer?", ["naproxen"], []),
         # a route word between two drugs of one list
         (
             "Croup, had dexamethasone and nebulised adrenaline an hour ago. Next?",

@@ -514,7 +514,9 @@ _CUE_AFTER = re.compile(
     r"\s*(?:\d[\d.]*\s*(?:mg|mcg|micrograms?|g|units?)\b\s*(?:[a-z]{1,4}\s+)?)?"
     r"(?:was |has been |have been |already |just )?(?:prescribed|started|given|commenced|begun"
     # "ramipril uptitrated 2.5 -> 10 mg", "ramipril went from 5 to 10 mg": a dose changed is a drug taken
-    r"|(?:up)?titrated|increased|went (?:up|from)|was (?:increased|reduced))\b",
+    r"|(?:up)?titrated|increased|went (?:up|from)|was (?:increased|reduced)"
+    # "sumatriptan + naproxen work for attacks": what works is taken
+    r"|works?|working|helps?|helping)\b",
     re.I,
 )
 
