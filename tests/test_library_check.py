@@ -16,6 +16,7 @@ from medcite.library import (
     dev_e_questions_path,
     dev_f_questions_path,
     dev_g_questions_path,
+    dev_h_questions_path,
     heldout_b_questions_path,
     heldout_questions_path,
     library_path,
@@ -204,6 +205,7 @@ def test_shipped_library_passes_the_check() -> None:
     assert dev_e_questions_path() in paths
     assert dev_f_questions_path() in paths
     assert dev_g_questions_path() in paths
+    assert dev_h_questions_path() in paths
     report = check_library(library_path(), paths)
     assert report.errors == [], "\n".join(str(p) for p in report.errors)
     assert report.topics >= 20
@@ -220,8 +222,9 @@ def test_shipped_library_passes_the_check() -> None:
         dev_e_questions_path(),
         dev_f_questions_path(),
         dev_g_questions_path(),
+        dev_h_questions_path(),
     ],
-    ids=["A", "B", "dev-C", "dev-D", "dev-E", "dev-F", "dev-G"],
+    ids=["A", "B", "dev-C", "dev-D", "dev-E", "dev-F", "dev-G", "dev-H"],
 )
 def test_one_per_topic_set_has_one_question_per_topic(path: Path) -> None:
     slugs = sorted(p.stem for p in library_path().rglob("*.md"))

@@ -20,6 +20,7 @@ __all__ = [
     "dev_e_questions_path",
     "dev_f_questions_path",
     "dev_g_questions_path",
+    "dev_h_questions_path",
     "heldout_b_questions_path",
     "heldout_questions_path",
     "library_path",
@@ -84,6 +85,13 @@ def dev_g_questions_path() -> Path:
     return _package_dir() / "questions_dev_g.yaml"
 
 
+def dev_h_questions_path() -> Path:
+    """Development set H, written like set G on 2026-12-06 (session 9), mostly on lines that are not a
+    topic's first recommendation; measured with totals only in that session, and may be read and tuned on
+    from then on."""
+    return _package_dir() / "questions_dev_h.yaml"
+
+
 def shipped_questions_paths() -> list[Path]:
     """Every evaluation questions file shipped with the library; `medcite library check` checks each."""
     return [
@@ -95,4 +103,5 @@ def shipped_questions_paths() -> list[Path]:
         dev_e_questions_path(),
         dev_f_questions_path(),
         dev_g_questions_path(),
+        dev_h_questions_path(),
     ]
