@@ -317,7 +317,7 @@ def threshold_fit(sentence: str, values: list[QuestionValue]) -> float:
 
 
 def _singles_out(condition: Condition, value: QuestionValue) -> bool:
-    """An adult's age band that most adults are outside: 60 or over, or under 40 or younger."""
+    """An adult's age band that most adults are outside: from 60 years up, or up to 40 at most."""
     if value.stems != AGE_STEMS or value.unit != "year" or value.value < 18:
         return False
     return (condition.low is not None and condition.low >= 60) or (
