@@ -71,6 +71,9 @@ def test_score_trends(
         ("she did not tolerate atorvastatin; stable on ezetimibe", [], ["atorvastatin"]),
         ("failed methotrexate and leflunomide", [], ["methotrexate", "leflunomide"]),
         ("Is lisinopril safe in pregnancy?", [], []),
+        # a dose before the drug, and a salt word inside the list
+        ("K 6.7, given 10 u Actrapid with 50 mL of 50% glucose. Rate afterwards?", ["insulin"], []),
+        ("Gave calcium gluconate and 10 units Actrapid with glucose. What next?", ["calcium", "insulin"], []),
         # what works is taken
         ("Migraine. Naproxen works for the attacks but there are too many. Preventer?", ["naproxen"], []),
         # a route word between two drugs of one list

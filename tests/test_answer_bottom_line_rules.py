@@ -303,3 +303,13 @@ def test_what_a_stop_question_is_about() -> None:
     assert stopping_asked("Do I need to stop the ACEi?", {"ramipril"}) == {"ramipril"}
     assert stopping_asked("Keep going with the metformin?", {"metformin", "gliclazide"}) == {"metformin"}
     assert stopping_asked("What should I add?", {"ramipril"}) == frozenset()
+
+
+def test_after_a_dose_given_the_answer_is_what_follows_it(service: AnswerService) -> None:
+    """Insulin-glucose was given; "give insulin-glucose" answers an earlier question, and the row whose
+    condition the pre-treatment glucose meets says what runs afterwards."""
+    article = service.ask(
+        "K 6.4, given 10 units Actrapid with 25 g glucose. Pre-treatment CBG was 6.1. Anything to run "
+        "afterwards for the sugar, and at what rate?"
+    )
+    assert "follow with 10% glucose at 50 mL per hour for 5 hours" in _bottom(article)

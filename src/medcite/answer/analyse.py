@@ -159,7 +159,9 @@ _CUES: list[tuple[re.Pattern[str], str, str]] = [
         re.compile(
             r"(?:\bon|taking|receiving|treated with|using|currently on|maintained on|started on|"
             r"already on|now on|prescribed|stable on|gave|given|was given|has been given|received|"
-            r"administered)\s+(?:maximal\s+|maximum\s+|high-dose\s+|low-dose\s+)?$",
+            r"administered)\s+(?:maximal\s+|maximum\s+|high-dose\s+|low-dose\s+)?"
+            # "given 10 u Actrapid": the dose may come before the drug
+            r"(?:\d[\d.]*\s*(?:mg|mcg|micrograms?|g|units?|u|iu)\s+(?:of\s+)?)?$",
             re.I,
         ),
         "current",
@@ -168,8 +170,11 @@ _CUES: list[tuple[re.Pattern[str], str, str]] = [
 ]
 _LIST_JOINER = re.compile(
     # "dexamethasone and nebulised adrenaline": a route or form word may come between
-    r"^\s*(?:,|and|plus|with|\+|&|or)\s*(?:,|and)?\s*(?:(?:nebuli[sz]ed|oral|IV|intravenous|IM|intramuscular|"
-    r"inhaled|topical|subcutaneous|SC|PO|high-dose|low-dose|an?)\s+)*$|^\s*\d[\d.\s]*\s*(?:mg|mcg|g|"
+    # "gave calcium gluconate and 10 units Actrapid": a salt, and a dose before the next drug
+    r"^\s*(?:(?:gluconate|chloride|carbonate|sulfate|sulphate|phosphate)\s*)?(?:,|and|plus|with|\+|&|or)\s*"
+    r"(?:,|and)?\s*(?:(?:nebuli[sz]ed|oral|IV|intravenous|IM|intramuscular|"
+    r"inhaled|topical|subcutaneous|SC|PO|high-dose|low-dose|an?)\s+)*"
+    r"(?:\d[\d.]*\s*(?:mg|mcg|micrograms?|g|units?|u|iu)\s+(?:of\s+)?)?$|^\s*\d[\d.\s]*\s*(?:mg|mcg|g|"
     r"units?)\b[^,.;]{0,20}(?:,|and|plus)?\s*$"
     # "amlodipine 10, ramipril 10, indapamide 2.5": a dose without its unit
     r"|^\s*\d+(?:\.\d+)?(?:\s+(?:od|bd|tds|qds|daily|nocte|mane))?\s*(?:,|and|plus|\+|&)\s*(?:and\s*)?$",

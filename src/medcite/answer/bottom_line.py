@@ -363,12 +363,17 @@ def _starts_what_is_taken(c: Candidate, ctx: BottomLineContext) -> bool:
     taken = {d.lower() for d in ctx.current_treatments}
     if ctx.failing:
         taken |= {d.lower() for d in ctx.previous_treatments}
-    if not taken or ctx.intent is Intent.DOSING:
-        return False  # "how much hydrocortisone now?" asks for a new dose of what is taken
+    # "how much hydrocortisone now?" asks for a new dose of what is taken; "10 units of insulin given. At
+    # what rate do I run glucose afterwards?" asks what comes after it
+    after_dose = ctx.intent is Intent.DOSING and not _names_taken(
+        asked_part(ctx.question) or ctx.question, taken
+    )
+    if not taken or (ctx.intent is Intent.DOSING and not after_dose):
+        return False
     # the advice may follow an opening condition: "If BP is not controlled on step 1, add a CCB ..."
     opening = _LEADING_CLAUSE.match(c.text)
     advice = _ADVISES.sub("", c.text[opening.end() :] if opening else c.text)
-    if not (_START.match(advice) or (ctx.escalating and _PUT_ON.match(advice))):
+    if not (_START.match(advice) or ((ctx.escalating or after_dose) and _PUT_ON.match(advice))):
         return False
     if _REPEAT_DOSE.search(c.text):
         return False  # "give a second 1 g dose of tranexamic acid if bleeding continues" goes on with it
@@ -379,6 +384,12 @@ def _starts_what_is_taken(c: Candidate, ctx: BottomLineContext) -> bool:
 
 _NAMED_WITHIN = 6  # words of the advice in which what it starts is named
 _SALT = re.compile(r"\s+(?:gluconate|chloride|carbonate|acetate|citrate|supplement)", re.I)
+
+
+def _names_taken(text: str, taken: set[str]) -> bool:
+    """The text names a drug taken, or its class ("how much hydrocortisone now?", "steroid dose?")."""
+    words = set(tokenize(text))
+    return any((set(tokenize(d)) | _class_stems(d)) & words for d in taken)
 
 
 def _first_named_is_taken(advice: str, drugs: tuple[str, ...], taken: set[str]) -> bool | None:
@@ -738,6 +749,9 @@ def _prose_for_row(first: Candidate, ranked: list[Candidate], ctx: BottomLineCon
         # plain statement of the row's dose
         and main_roles(c) & set(ctx.roles)
         and fit(c, ctx) >= floor
+        # "give insulin-glucose" after insulin-glucose was given is not the row's "then follow with ..."
+        # (a new dose of a drug taken, "hydrocortisone 100 mg IV at once" in a crisis, still is)
+        and not (ctx.intent is Intent.DOSING and _starts_what_is_taken(c, ctx))
     ]
     # the sentence giving most of the row's numbers, then the first in reading order: a source
     # states the dose ("give 1 g over 10 minutes") before its repeats ("a second 1 g dose if ...")
