@@ -803,6 +803,7 @@ def test_an_implied_condition_the_question_names_by_abbreviation_adds_nothing() 
         ("Painless penile ulcer, RPR 1:64 and TPPA positive. Treatment?", ["syphilis"], []),
         # one test alone is not the diagnosis
         ("RPR 1:2, no symptoms. Treat?", [], []),
+        ("Non-treponemal test reactive, RPR 1:4, asymptomatic. Treat?", [], []),
     ],
 )
 def test_syphilis_and_its_stage_are_read_from_serology(

@@ -322,7 +322,8 @@ _NONTREPONEMAL = re.compile(
     r"\b(?:RPR|VDRL)\b[^.;?]{0,20}?(?:\b1\s*:\s*\d+|\breactive\b|\bpositive\b|\+)", re.I
 )
 _TREPONEMAL = re.compile(
-    r"\b(?:TP-?PA|TPHA|FTA-ABS|treponemal(?: \w+)?|syphilis (?:EIA|CIA|IgG|antibod\w*|serology))"
+    r"\b(?:TP-?PA|TPHA|FTA-ABS|(?<!non-)(?<!non )treponemal(?: \w+)?"
+    r"|syphilis (?:EIA|CIA|IgG|antibod\w*|serology))"
     r"[^.;?]{0,20}?(?:reactive|positive|\+|detected)",
     re.I,
 )
