@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from medcite.answer.analyse import named_age_group
 from medcite.answer.conditions import (
     CaseReading,
+    after_leading_condition,
     condition_fit,
     denies_condition,
     interaction_fit,
@@ -187,6 +188,11 @@ class BottomLineContext:
     asks_amount: bool = field(default=False, init=False)  # "what dose?", "how much?", "starting rate?"
     focus_classes: frozenset[str] = field(default=frozenset(), init=False)  # "steroids" in "what dose?"
     stopping: frozenset[str] = field(default=frozenset(), init=False)  # "stop the ACEi?": taken, asked about
+    stopping_stems: frozenset[str] = field(default=frozenset(), init=False)  # their names' and classes' stems
+    taken: frozenset[str] = field(default=frozenset(), init=False)  # taken, or tried and failing (lower case)
+    # a dose question after a dose given that does not name it: "10 units of insulin given. At what rate do
+    # I run glucose afterwards?" asks what comes after it
+    after_dose: bool = field(default=False, init=False)
     case: CaseReading = field(init=False)  # what conditions are read against
     implied_stems: list[frozenset[str]] = field(default_factory=list, init=False)
     elapsed: list[Elapsed] = field(default_factory=list, init=False)  # time since onset, birth, a start
@@ -249,6 +255,11 @@ class BottomLineContext:
             set() if self.intent is Intent.DOSING else current
         )
         self.stopping = stopping_asked(asked_text, current)
+        self.stopping_stems = frozenset(s for d in self.stopping for s in _drug_stems(d))
+        self.taken = frozenset(
+            current | ({d.lower() for d in self.previous_treatments} if self.failing else set())
+        )
+        self.after_dose = self.intent is Intent.DOSING and not _names_taken(asked_text, self.taken)
         if self.stopping:
             self.escalating = False  # "stop the ACE inhibitor?" asks whether to go on, not what to add
             if Role.MONITORING not in self.roles:  # stop rules sit with monitoring ("continue unless ...")
@@ -323,7 +334,7 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
         - WEIGHTS["definition"] * (ctx.intent is not Intent.DIAGNOSIS and bool(DEFINITION.match(c.text)))
         - WEIGHTS["episode"] * (ctx.later_episode and bool(FIRST_EPISODE.search(c.text)))
         - WEIGHTS["other_drug"] * _names_only_other_drugs(c, ctx.focus_drugs)
-        - WEIGHTS["other_drug"] * _silent_on_stopping(c, ctx.stopping)
+        - WEIGHTS["other_drug"] * _silent_on_stopping(c, ctx)
         - WEIGHTS["no_drug"] * (ctx.which_drug and not c.drugs)
         - WEIGHTS["age_group"] * _for_other_age_group(c, ctx)
         - WEIGHTS["no_dose"] * no_dose
@@ -337,7 +348,6 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
 _FIRST_LINE_TEXT = re.compile(
     r"\bfirst[- ]line\b|\bas (?:the )?(?:initial|first) (?:treatment|therapy)", re.I
 )
-_LEADING_CLAUSE = re.compile(r"(?:if|when|where|once|for|in)\b[^,;:]{3,100}[,:]\s*", re.I)
 # "NICE advises adding ...": who advises is not what is advised
 _ADVISES = re.compile(r"^(?:[A-Z][\w/]+ )?(?:advises|recommends|suggests)\s+", re.I)
 # "add" too: adding what the patient already takes is never the next step
@@ -360,39 +370,32 @@ def _starts_what_is_taken(c: Candidate, ctx: BottomLineContext) -> bool:
     """ "Start oral iron ..." for a patient who has started it, "treat with an SGLT2 inhibitor" for
     one on empagliflozin, "prescribe corticosteroids" after a course of prednisolone that did not
     work: answers to an earlier question."""
-    taken = {d.lower() for d in ctx.current_treatments}
-    if ctx.failing:
-        taken |= {d.lower() for d in ctx.previous_treatments}
-    # "how much hydrocortisone now?" asks for a new dose of what is taken; "10 units of insulin given. At
-    # what rate do I run glucose afterwards?" asks what comes after it
-    after_dose = ctx.intent is Intent.DOSING and not _names_taken(
-        asked_part(ctx.question) or ctx.question, taken
-    )
-    if not taken or (ctx.intent is Intent.DOSING and not after_dose):
+    # "how much hydrocortisone now?" asks for a new dose of what is taken (`after_dose` when it does not
+    # name it)
+    if not ctx.taken or (ctx.intent is Intent.DOSING and not ctx.after_dose):
         return False
     # the advice may follow an opening condition: "If BP is not controlled on step 1, add a CCB ..."
-    opening = _LEADING_CLAUSE.match(c.text)
-    advice = _ADVISES.sub("", c.text[opening.end() :] if opening else c.text)
-    if not (_START.match(advice) or ((ctx.escalating or after_dose) and _PUT_ON.match(advice))):
+    advice = _ADVISES.sub("", after_leading_condition(c.text))
+    if not (_START.match(advice) or ((ctx.escalating or ctx.after_dose) and _PUT_ON.match(advice))):
         return False
     if _REPEAT_DOSE.search(c.text):
         return False  # "give a second 1 g dose of tranexamic acid if bleeding continues" goes on with it
     # the treatment started is the first one named: "Start methotrexate ..., in preference to
     # sulfasalazine"; "adding a calcium channel blocker" for a patient on amlodipine
-    return bool(_first_named_is_taken(advice, c.drugs, taken))
+    return bool(_first_named_is_taken(advice, c.drugs, ctx.taken))
 
 
 _NAMED_WITHIN = 6  # words of the advice in which what it starts is named
 _SALT = re.compile(r"\s+(?:gluconate|chloride|carbonate|acetate|citrate|supplement)", re.I)
 
 
-def _names_taken(text: str, taken: set[str]) -> bool:
+def _names_taken(text: str, taken: frozenset[str]) -> bool:
     """The text names a drug taken, or its class ("how much hydrocortisone now?", "steroid dose?")."""
     words = set(tokenize(text))
-    return any((set(tokenize(d)) | _class_stems(d)) & words for d in taken)
+    return any(_drug_stems(d) & words for d in taken)
 
 
-def _first_named_is_taken(advice: str, drugs: tuple[str, ...], taken: set[str]) -> bool | None:
+def _first_named_is_taken(advice: str, drugs: tuple[str, ...], taken: frozenset[str]) -> bool | None:
     """Whether the first treatment the advice names, a drug or the class of a drug taken, is taken;
     None when it names neither."""
     classes = {w.lower() for d in taken for w in class_words(d)}
@@ -451,21 +454,22 @@ def stopping_asked(asked: str, current: set[str]) -> frozenset[str]:
     for word in re.findall(r"[A-Za-z][A-Za-z0-9-]+", asked):
         for meaning in abbreviation_meanings(word):
             words |= set(tokenize(meaning))
-    return frozenset(d for d in current if (set(tokenize(d)) | _class_stems(d)) & words)
+    return frozenset(d for d in current if _drug_stems(d) & words)
 
 
-def _class_stems(drug: str) -> set[str]:
-    """The stems of a drug's one-word class names ("ACE", "ACEi", "SSRI"), not the broad ones."""
-    return {s for w in class_words(drug) if " " not in w and w != "antihypertensive" for s in tokenize(w)}
+def _drug_stems(drug: str) -> set[str]:
+    """The stems of a drug's name and of its one-word class names ("ACE", "ACEi", "SSRI"), not the broad
+    ones ("antihypertensive")."""
+    classes = (w for w in class_words(drug) if " " not in w and w != "antihypertensive")
+    return set(tokenize(drug)) | {s for w in classes for s in tokenize(w)}
 
 
-def _silent_on_stopping(c: Candidate, stopping: frozenset[str]) -> bool:
+def _silent_on_stopping(c: Candidate, ctx: BottomLineContext) -> bool:
     """ "Stop the ACE inhibitor?" is answered by a sentence about ACE inhibitors: one naming neither the
     drug nor its class answers another question."""
-    if not stopping:
+    if not ctx.stopping:
         return False
-    drugs = {d.lower() for d in c.drugs}
-    return not any(d in drugs or (set(tokenize(d)) | _class_stems(d)) & c.stems for d in stopping)
+    return not ({d.lower() for d in c.drugs} & ctx.stopping or ctx.stopping_stems & c.stems)
 
 
 def _names_only_other_drugs(c: Candidate, asked: frozenset[str]) -> bool:

@@ -229,6 +229,13 @@ def _opposite(words: set[str], stated: frozenset[str]) -> bool:
     return any(len(w) > 4 and (f"un{w}" in stated or (w.startswith("un") and w[2:] in stated)) for w in words)
 
 
+def after_leading_condition(text: str) -> str:
+    """What a sentence says after the condition it opens with ("If BP is not controlled on step 1, add a
+    CCB" -> "add a CCB"), or the whole sentence."""
+    m = _LEADING_CONDITION.match(text)
+    return text[m.end() :].lstrip() if m else text
+
+
 def leading_condition(text: str) -> str | None:
     """The condition a sentence opens with ("For children 3 months or older with cystitis," -> "children
     3 months or older with cystitis"), or None."""
