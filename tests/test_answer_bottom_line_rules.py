@@ -313,3 +313,80 @@ def test_after_a_dose_given_the_answer_is_what_follows_it(service: AnswerService
         "afterwards for the sugar, and at what rate?"
     )
     assert "follow with 10% glucose at 50 mL per hour for 5 hours" in _bottom(article)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # carboplatin is named by the antiemetic topic, ovarian cancer is not: what is asked for (an
+        # antiemetic) and the drug are enough to answer
+        (
+            "Breast ca, carbo AUC 6 and docetaxel starting Monday. What antiemetic cover do I prescribe for "
+            "day 1?",
+            "NK1 receptor antagonist, a 5-HT3 receptor antagonist and dexamethasone on day 1",
+        ),
+        # NIHSS and a deficit with its onset are a stroke, though the question never says so
+        (
+            "73F, R arm numbness and slurred speech since 3 hours ago, NIHSS 3, not disabling, not for "
+            "lysis. CT no bleed. Antiplatelets?",
+            "aspirin plus clopidogrel",
+        ),
+        # CKD and heart failure are comorbidities: not the line for outpatients without them
+        (
+            "74F with CKD 3 and heart failure, CAP, CURB-65 1, managing at home. Which oral antibiotics?",
+            "amoxicillin-clavulanate or a cephalosporin",
+        ),
+        # CrCl 26 meets the renal row; the dronedarone reduction needs dronedarone
+        (
+            "AF on dabigatran 150 mg bd, CrCl has dropped to 26 after a chest infection. What dose now?",
+            "75 mg twice daily if CrCl 15-30",
+        ),
+        # a third episode is a second recurrence
+        (
+            "80M, third episode of C. difficile since June, treated with vancomycin then fidaxomicin. "
+            "Options now?",
+            "faecal microbiota transplantation",
+        ),
+        # months since onset reach the referral line's 3 months
+        (
+            "Bell's palsy 5 months ago, had prednisolone within a day. Eye still not closing fully. "
+            "What now?",
+            "refer to a facial nerve specialist",
+        ),
+        # one of the groups the more frequent monitoring is for: over 65
+        (
+            "69M on lithium for 8 years, last level 0.6, no other drugs. How often do we check the level?",
+            "at least every 3 months in people aged 65 or over",
+        ),
+        # tests to titrate a dose: the monitoring line
+        (
+            "Addison's on hydrocortisone 10/5/5. Do we need to do cortisol levels to adjust the dose?",
+            "Monitor glucocorticoid replacement clinically",
+        ),
+    ],
+)
+def test_what_the_case_implies_counts_or_dates_picks_the_line(
+    service: AnswerService, question: str, expected: str
+) -> None:
+    article = service.ask(question)
+    assert not article.insufficient_evidence
+    assert expected in _bottom(article), _bottom(article)
+
+
+def test_a_drug_class_the_case_rules_out(library_hybrid_service: AnswerService) -> None:
+    """ "30/40" is a pregnancy; "avoiding beta-blockers" makes the line for when labetalol is not suitable
+    this patient's."""
+    article = library_hybrid_service.ask(
+        "30/40, BP 152/98 on two readings, asthmatic so avoiding beta-blockers. What antihypertensive?"
+    )
+    assert "Hypertension in pregnancy" in article.references[article.bottom_line[0].citations[0] - 1].title
+    assert "consider nifedipine if labetalol is not suitable" in _bottom(article)
+
+
+def test_asked_for_more_of_a_drug_given_the_repeat_dose_answers(service: AnswerService) -> None:
+    """TXA "went in" 35 minutes ago and bleeding goes on: more TXA is its second dose, not starting it."""
+    article = service.ask(
+        "NVD 50 min ago, EBL 1.2 L, syntocinon infusion running, 1 g TXA went in 35 min ago, still "
+        "bleeding. Can we give more TXA?"
+    )
+    assert "second 1 g dose of tranexamic acid" in article.bottom_line[0].text

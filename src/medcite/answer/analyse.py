@@ -158,7 +158,7 @@ _CUES: list[tuple[re.Pattern[str], str, str]] = [
     (
         re.compile(
             r"(?:\bon|taking|receiving|treated with|using|currently on|maintained on|started on|"
-            r"already on|now on|prescribed|stable on|gave|given|was given|has been given|received|"
+            r"already on|now on|prescribed|stable on|gave|given|was given|has been given|received|got|"
             r"administered)\s+(?:maximal\s+|maximum\s+|high-dose\s+|low-dose\s+)?"
             # "given 10 u Actrapid": the dose may come before the drug
             r"(?:\d[\d.]*\s*(?:mg|mcg|micrograms?|g|units?|u|iu)\s+(?:of\s+)?)?$",
@@ -521,7 +521,9 @@ _CUE_AFTER = re.compile(
     # "ramipril uptitrated 2.5 -> 10 mg", "ramipril went from 5 to 10 mg": a dose changed is a drug taken
     r"|(?:up)?titrated|increased|went (?:up|from)|was (?:increased|reduced)"
     # "sumatriptan + naproxen work for attacks": what works is taken
-    r"|works?|working|helps?|helping)\b",
+    r"|works?|working|helps?|helping"
+    # "syntocinon infusion running", "the TXA went in": given now
+    r"|(?:infusion |drip )?(?:running|went in|is up|going in))\b",
     re.I,
 )
 
@@ -551,7 +553,8 @@ _NOT_DISEASE = frozenset(
 )
 _NOT_CONDITION = re.compile(
     r"\b(?:response|responses|waves?|attacks?|symptoms?|results?|levels?|values?|signs?|history|"
-    r"frequency|dose|doses|ED|A&E|ICU|clinic|ward|hospital|department|surgery|home)\b",
+    r"frequency|dose|doses|ED|A&E|ICU|clinic|ward|hospital|department|surgery|home|"
+    r"days?|weeks?|months?|years?|night|morning|evening|today|tomorrow|tonight)\b",
     re.I,
 )
 _LAB_START = re.compile(rf"^(?:{_LAB_NAMES})\b", re.I)
@@ -563,12 +566,23 @@ _HISTORY_CUE = re.compile(
 )
 
 
+# "ovarian ca", "breast Ca": the clinic shorthand for a cancer of the organ named
+_CANCER_SHORTHAND = re.compile(
+    r"\b(ovarian|breast|lung|prostate|prostatic|bowel|colorectal|colon|rectal|pancreatic|gastric|stomach|"
+    r"oesophageal|esophageal|bladder|renal|cervical|endometrial|testicular|head and neck)\s+ca\b",
+    re.I,
+)
+
+
 def _condition(text: str, drugs: list[DrugMention]) -> str | None:
     """A disease abbreviation anywhere ("RA", "T2DM") wins; otherwise the phrase after "with", "for" ...
     A seizure said to last 5 minutes or more is status epilepticus (the operational definition the
     guidelines use)."""
     if status_epilepticus(text):
         return "status epilepticus"
+    cancer = _CANCER_SHORTHAND.search(text)
+    if cancer:
+        return f"{cancer.group(1).lower()} cancer"
     for m in re.finditer(r"\b[A-Z][A-Za-z0-9]{1,6}\b", text):
         word = m.group(0)
         meanings = [m for m in abbreviation_meanings(word) if _DISEASE_WORD.search(m)]

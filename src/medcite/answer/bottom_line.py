@@ -87,6 +87,7 @@ WEIGHTS = {
     "no_dose": 0.3,  # penalty: a dose question answered without a dose
     "age_group": 0.3,  # penalty: a sentence about children for an adult patient, or about adults for a child
     "unavailable": 1.0,  # penalty: "use fidaxomicin ..." when the case says fidaxomicin is not available
+    "follow_on": 0.6,  # asked what follows a treatment given, the sentence says what follows one
 }
 CLEARLY_ASKED = 0.2  # a line's share of the votes at which it may lead from any section
 MIN_SECOND_COVER = 0.08  # the second sentence must answer this much of what the first did not
@@ -141,6 +142,11 @@ _WHEN_START = re.compile(
     re.I,
 )
 _UNTIL = re.compile(r"\b(?:until|before|unless)\b", re.I)
+_WANTS_OTHER = re.compile(
+    r"\b(?:better (?:option|choice|drug|alternative)s?|alternatives?|instead|something else|"
+    r"other (?:options?|drugs?|choices?))\b",
+    re.I,
+)
 _INSTEAD_OF = re.compile(
     r"\b(?:instead of|other than|alternatives? to|rather than|apart from)\s+([^,.;?]{3,60})", re.I
 )
@@ -185,6 +191,10 @@ class BottomLineContext:
     which_drug: bool = field(default=False, init=False)  # "which antibiotic?": the answer names one
     replaced: frozenset[str] = field(default=frozenset(), init=False)  # "instead of flucloxacillin"
     unavailable: frozenset[str] = field(default=frozenset(), init=False)  # "fidaxomicin is not available"
+    # "Reg suggests ropinirole. Better option?": the answer may name another drug than the one asked about
+    wants_other: bool = field(default=False, init=False)
+    # "brittle asthma, so I don't want a beta-blocker": drugs and drug classes (lower case) the case rules out
+    unsuitable: frozenset[str] = field(default=frozenset(), init=False)
     asks_amount: bool = field(default=False, init=False)  # "what dose?", "how much?", "starting rate?"
     focus_classes: frozenset[str] = field(default=frozenset(), init=False)  # "steroids" in "what dose?"
     stopping: frozenset[str] = field(default=frozenset(), init=False)  # "stop the ACEi?": taken, asked about
@@ -193,6 +203,8 @@ class BottomLineContext:
     # a dose question after a dose given that does not name it: "10 units of insulin given. At what rate do
     # I run glucose afterwards?" asks what comes after it
     after_dose: bool = field(default=False, init=False)
+    # "Just given 10 units Actrapid ... anything to run afterwards?": asks what follows a treatment given
+    follow_on: bool = field(default=False, init=False)
     case: CaseReading = field(init=False)  # what conditions are read against
     implied_stems: list[frozenset[str]] = field(default_factory=list, init=False)
     elapsed: list[Elapsed] = field(default_factory=list, init=False)  # time since onset, birth, a start
@@ -210,6 +222,7 @@ class BottomLineContext:
             and self.intent is not Intent.DOSING
         )
         self.which_drug = bool(_WHICH_DRUG.search(asked_text))
+        self.wants_other = bool(_WANTS_OTHER.search(asked_text))
         self.asks_amount = bool(_AMOUNT.search(asked_text))
         self.replaced = frozenset(
             d.name.lower() for m in _INSTEAD_OF.finditer(self.question) for d in find_drugs(m.group(1))
@@ -241,6 +254,11 @@ class BottomLineContext:
             for m in _UNAVAILABLE.finditer(self.question)
             for d in find_drugs(_clause_at(self.question, m.start(), ",;.!?"))
         )
+        self.unsuitable = frozenset(
+            name
+            for m in _UNSUITABLE.finditer(self.question)
+            for name in _drugs_and_classes(re.split(r"[,;.!?]| but | so ", self.question[m.end() :])[0])
+        )
         # "vomiting every dose" in the words sources use ("cannot take oral medication"): stated, and asked
         # about as much as the case's own words
         states = derived_states(self.question)
@@ -260,6 +278,7 @@ class BottomLineContext:
             current | ({d.lower() for d in self.previous_treatments} if self.failing else set())
         )
         self.after_dose = self.intent is Intent.DOSING and not _names_taken(asked_text, self.taken)
+        self.follow_on = bool(self.taken) and bool(_ASKS_AFTER.search(asked_text))
         if self.stopping:
             self.escalating = False  # "stop the ACE inhibitor?" asks whether to go on, not what to add
             if Role.MONITORING not in self.roles:  # stop rules sit with monitoring ("continue unless ...")
@@ -303,6 +322,33 @@ _AMOUNT = re.compile(
 _GOING_ON = re.compile(
     r"\b(?:keep|continu\w*|carry on|stay on|start\w*|switch\w*|restart\w*|begin\w*|chang\w* to)\b", re.I
 )
+# "I don't want a beta-blocker", "can't have NSAIDs", "contraindication to metformin"
+_UNSUITABLE = re.compile(
+    r"\b(?:(?:don't|do not|doesn't|does not|wouldn't|would not) (?:want|like) (?:to (?:use|give|start) )?"
+    r"|(?:can't|cannot|unable to|shouldn't|should not) (?:have|take|use|tolerate)|contraindications? to"
+    r"|allergic to|intolerant (?:of|to)|avoid(?:ing)?)\b",
+    re.I,
+)
+_NOT_SUITABLE = re.compile(
+    r"\bnot suitable\b|\bunsuitable\b|\bcontraindicated\b|\bnot tolerated\b|\bcannot (?:take|use|have)\b",
+    re.I,
+)
+_IF_NOT_SUITABLE = re.compile(
+    r"\b(?:if|when|where)\s+([\w -]{3,40}?)\s+(?:is|are)\s+"
+    r"(?:not suitable|unsuitable|contraindicated|not tolerated)",
+    re.I,
+)
+_ASKS_AFTER = re.compile(
+    r"\b(?:afterwards?|after (?:that|this|it|the (?:dose|bolus|infusion))|to follow"
+    r"|follow (?:it |that )?(?:up )?with|(?:and|what) then|(?:give|have|use) (?:any |some )?more"
+    r"|another dose|repeat (?:the |a )?dose|re-?dose)\b",
+    re.I,
+)
+_FOLLOWS = re.compile(
+    r"\bfollow(?:ed)? (?:it |this )?(?:by|with)\b|\bafterwards\b|\bthen (?:give|start|continue|repeat)\b"
+    r"|\b(?:second|repeat|further|another|additional)\s+(?:[\d.]+\s*\w+\s+)?dose\b",
+    re.I,
+)
 _UNAVAILABLE = re.compile(
     r"\b(?:(?:does not|doesn't|do not|don't|cannot|can't) (?:have|stock|get)|not available|unavailable|"
     r"out of stock|no access to|not on (?:our|the) formulary)\b",
@@ -333,12 +379,14 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
         + WEIGHTS["asked_like"] * ctx.selection.asked_like.get(c.key, 0.0)
         - WEIGHTS["definition"] * (ctx.intent is not Intent.DIAGNOSIS and bool(DEFINITION.match(c.text)))
         - WEIGHTS["episode"] * (ctx.later_episode and bool(FIRST_EPISODE.search(c.text)))
-        - WEIGHTS["other_drug"] * _names_only_other_drugs(c, ctx.focus_drugs)
+        - WEIGHTS["other_drug"] * (_names_only_other_drugs(c, ctx.focus_drugs) and not ctx.wants_other)
         - WEIGHTS["other_drug"] * _silent_on_stopping(c, ctx)
         - WEIGHTS["no_drug"] * (ctx.which_drug and not c.drugs)
         - WEIGHTS["age_group"] * _for_other_age_group(c, ctx)
         - WEIGHTS["no_dose"] * no_dose
         - WEIGHTS["unavailable"] * _uses_unavailable(c, ctx)
+        + WEIGHTS["follow_on"] * (ctx.follow_on and bool(_FOLLOWS.search(c.text)))
+        + WEIGHTS["threshold"] * _for_unsuitable(c, ctx)
         + WEIGHTS["implied"] * any(stems <= c.stems for stems in ctx.implied_stems)
         - WEIGHTS["other_drug"]
         * bool(ctx.replaced and c.drugs and {d.lower() for d in c.drugs} <= ctx.replaced)
@@ -427,8 +475,33 @@ def _misses_age(c: Candidate, ctx: BottomLineContext) -> bool:
 
 def _uses_unavailable(c: Candidate, ctx: BottomLineContext) -> bool:
     """ "Use fidaxomicin rather than vancomycin" cannot be followed where fidaxomicin is not available;
-    "Where fidaxomicin is unavailable, ..." is the line for that case."""
-    return bool(ctx.unavailable & {d.lower() for d in c.drugs}) and not _UNAVAILABLE.search(c.text)
+    "Where fidaxomicin is unavailable, ..." is the line for that case. So for a drug the case rules out
+    ("I don't want a beta-blocker"), unless the sentence says what to do when it is not suitable."""
+    drugs = {d.lower() for d in c.drugs}
+    if ctx.unavailable & drugs and not _UNAVAILABLE.search(c.text):
+        return True
+    return bool(_ruled_out(drugs, ctx.unsuitable)) and not _NOT_SUITABLE.search(c.text)
+
+
+def _for_unsuitable(c: Candidate, ctx: BottomLineContext) -> bool:
+    """ "Consider nifedipine if labetalol is not suitable" for a case that rules labetalol (or
+    beta-blockers) out: the sentence's condition is met."""
+    return any(
+        _ruled_out({d.name.lower() for d in find_drugs(m.group(1))}, ctx.unsuitable)
+        for m in _IF_NOT_SUITABLE.finditer(c.text)
+    )
+
+
+def _ruled_out(drugs: set[str], unsuitable: frozenset[str]) -> set[str]:
+    """The drugs ruled out by name or by class."""
+    return {d for d in drugs if d in unsuitable or {w.lower() for w in class_words(d)} & unsuitable}
+
+
+def _drugs_and_classes(text: str) -> set[str]:
+    """The drugs a clause names, and the drug classes ("a beta-blocker", "NSAIDs"), lower case."""
+    words = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9-]*", text)}
+    classes = {w.lower() for names in CLASS_WORDS.values() for w in names if " " not in w}
+    return {d.name.lower() for d in find_drugs(text)} | (words & classes)
 
 
 def _for_other_age_group(c: Candidate, ctx: BottomLineContext) -> bool:
@@ -473,9 +546,13 @@ def _silent_on_stopping(c: Candidate, ctx: BottomLineContext) -> bool:
 
 
 def _names_only_other_drugs(c: Candidate, asked: frozenset[str]) -> bool:
-    """The sentence names drugs, none of them the ones asked about (lower case)."""
+    """The sentence names drugs, none of them the ones asked about (lower case) nor their class
+    ("dopamine agonists" when pramipexole is asked about)."""
     drugs = {d.lower() for d in c.drugs}
-    return bool(asked and drugs) and not drugs & asked
+    if not (asked and drugs):
+        return False
+    classes = {w.lower() for d in asked for w in class_words(d)}
+    return not drugs & (asked | classes)
 
 
 def _about_other_drug(c: Candidate, ctx: BottomLineContext) -> bool:
@@ -572,14 +649,16 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> BottomL
     eligible = [c for c in pool if section_fit(c, ctx.failing, ctx.intent) >= 0]
     # a dose question is answered with a dose when the lead source gives one for the drug asked about
     # ("which anticoagulant and what dose?" names none: the choice comes first)
+    # (a dose for a patient the case is not: "for outpatients without comorbidities" for one with COPD)
     dose_first = bool(ctx.focus_drugs or ctx.asked_drugs or ctx.focus_classes) and any(
-        c.hit.source_id == ctx.lead_source and _gives_dose(c, ctx) for c in eligible
+        c.hit.source_id == ctx.lead_source and _gives_dose(c, ctx) and not _case_misses(c, ctx)
+        for c in eligible
     )
     ranked = sorted(
         eligible,
         key=lambda c: (
             c.hit.source_id != ctx.lead_source,
-            dose_first and not _gives_dose(c, ctx),
+            dose_first and (not _gives_dose(c, ctx) or _case_misses(c, ctx)),
             # "what starting rate?" asks for a number, not "reduce the starting dose"
             dose_first and ctx.asks_amount and not _DOSE_VALUE.search(c.text),
             # "start methotrexate" for a patient on methotrexate answers an earlier question, however
@@ -618,6 +697,13 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> BottomL
         ruled_drugs = {d.lower() for d in ruled.drugs} & (ctx.focus_drugs or ctx.asked_drugs)
         ranked = [c for c in ranked if not {d.lower() for d in c.drugs} & ruled_drugs]
     return BottomLine(_with_second(first, ranked, ctx), rules_out=ruled is not None and first is ruled)
+
+
+def _case_misses(c: Candidate, ctx: BottomLineContext) -> bool:
+    """The case does not meet the sentence's condition (a value outside its threshold, a state it
+    excludes)."""
+    title = c.hit.source_title if c.hit.source_id == ctx.lead_source else ""
+    return condition_fit(c.text, title, ctx.case) < 0
 
 
 def _gives_dose(c: Candidate, ctx: BottomLineContext) -> bool:
@@ -756,6 +842,9 @@ def _prose_for_row(first: Candidate, ranked: list[Candidate], ctx: BottomLineCon
         # "give insulin-glucose" after insulin-glucose was given is not the row's "then follow with ..."
         # (a new dose of a drug taken, "hydrocortisone 100 mg IV at once" in a crisis, still is)
         and not (ctx.intent is Intent.DOSING and _starts_what_is_taken(c, ctx))
+        and not _case_misses(c, ctx)  # "for outpatients without comorbidities" for one with COPD
+        # asked what follows a dose given: the row's "follow with 10% glucose" is the answer, not the dose
+        and not (ctx.follow_on and _FOLLOWS.search(first.text) and not _FOLLOWS.search(c.text))
     ]
     # the sentence giving most of the row's numbers, then the first in reading order: a source
     # states the dose ("give 1 g over 10 minutes") before its repeats ("a second 1 g dose if ...")
@@ -776,11 +865,12 @@ def clearly_asked(c: Candidate, ctx: BottomLineContext) -> bool:
 def _alternative_for_this_case(c: Candidate, ctx: BottomLineContext) -> bool:
     """An alternative whose condition the case meets ("warfarin is the anticoagulant for patients with
     rheumatic mitral stenosis") is this patient's recommendation, though filed under Alternatives; so is
-    a referral whose condition the case meets ("refer babies under 3 months with a suspected UTI")."""
+    a referral whose condition the case meets ("refer babies under 3 months with a suspected UTI"), or
+    whose time the case has reached ("refer ... incomplete recovery 3 months after onset", 4 months on)."""
     if c.role not in (Role.ALTERNATIVE, Role.REFERRAL) or Role.RECOMMENDATION not in ctx.roles:
         return False
     title = c.hit.source_title if c.hit.source_id == ctx.lead_source else ""
-    return condition_fit(c.text, title, ctx.case) > 0
+    return condition_fit(c.text, title, ctx.case) > 0 or elapsed_fit(c.text, ctx.elapsed) > 0
 
 
 def main_roles(c: Candidate) -> set[Role]:

@@ -173,11 +173,24 @@ _TAKEN_WITH = re.compile(
 )
 
 
+# "Dabigatran should be reduced to 75 mg twice daily with dronedarone": a dose lowered for a co-medication
+_REDUCED_WITH = re.compile(r"\b(?:reduc\w*|lower\w*|halv\w*)\b[^.;]{0,40}?\bwith\b([^.;\[]{3,160})", re.I)
+_CONDITIONAL = re.compile(r"\b(?:when|if|while|whilst|where)\s+(?:\w+\s+){0,2}$", re.I)
+
+
+def _is_interaction(before: str) -> bool:
+    """ "when taken with", or a subject taken with others ("Benzodiazepines combined with alcohol ...");
+    not a regimen ("give amoxicillin-clavulanate combined with a macrolide")."""
+    return bool(_CONDITIONAL.search(before)) or len(before.split()) <= 2
+
+
 def interaction_fit(text: str, case: CaseReading) -> int:
     """Advice for when a drug is taken with others that it names: -1 when the case names no drug but the
     ones the rest of the sentence is about (nothing it could interact with), +1 when the case names
     one of those others, else 0 (it may name one the list's "such as" leaves out)."""
     m = _TAKEN_WITH.search(text)
+    if not m or not _is_interaction(text[: m.start()]):
+        m = _REDUCED_WITH.search(text)
     if not m:
         return 0
     others = {d.name.lower() for d in find_drugs(m.group(1))}

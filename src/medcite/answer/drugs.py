@@ -126,7 +126,9 @@ LEXICON = frozenset(
     penicillin benzylpenicillin oseltamivir nicotine bupropion naltrexone acamprosate disulfiram
     cabotegravir emtricitabine tenofovir codeine co-codamol co-dydramol tramadol oxycodone fentanyl
     diamorphine ergometrine sumatriptan rizatriptan zolmitriptan rifabutin finerenone aciclovir valaciclovir
-    fondaparinux bivalirudin phytomenadione
+    fondaparinux bivalirudin phytomenadione pramipexole ropinirole rotigotine apomorphine rasagiline
+    selegiline safinamide entacapone opicapone amantadine patiromer urea dronedarone ketoconazole
+    itraconazole
     """.split()
 )
 # Brand names clinicians type, as the generic the sources use (UK and US brands; facts, not advice)
@@ -247,6 +249,8 @@ BRANDS = {
     "vivitrol": "naltrexone",
     "pabrinex": "thiamine",
     "symbicort": "budesonide-formoterol",
+    "fostair": "beclometasone-formoterol",
+    "carbo": "carboplatin",  # the oncology ward's shorthand ("carbo AUC 5")
     "spiriva": "tiotropium",
     "colcrys": "colchicine",
     "uloric": "febuxostat",
@@ -329,6 +333,7 @@ MULTIWORD = (
     "vitamin b12",
     "cognitive behavioural therapy",
     "cognitive behavioral therapy",
+    "sodium zirconium cyclosilicate",
 )
 _NOT_DRUGS = frozenset(
     """
@@ -357,6 +362,8 @@ CLASS_WORDS = {
     "pril": ("ACE", "ACEi", "antihypertensive"),
     "sartan": ("ARB", "angiotensin", "antihypertensive"),
     "olol": ("beta-blocker", "beta-blockers"),
+    "alol": ("beta-blocker", "beta-blockers"),  # labetalol
+    "ilol": ("beta-blocker", "beta-blockers"),  # carvedilol
     "statin": ("statin", "statins"),
     "gliflozin": ("SGLT2",),
     "glutide": ("GLP-1",),
@@ -392,6 +399,9 @@ CLASS_WORDS = {
     "profen": ("NSAID", "NSAIDs"),
     "cycline": ("tetracycline", "tetracyclines"),
     "ergometrine": ("ergometrine", "ergot"),
+    "pramipexole": ("dopamine", "agonist", "agonists"),
+    "ropinirole": ("dopamine", "agonist", "agonists"),
+    "rotigotine": ("dopamine", "agonist", "agonists"),
     "olone": _STEROID,
     "asone": _STEROID,
     "cortisone": _STEROID,

@@ -16,18 +16,24 @@ from medcite.answer.drugs import find_drugs
 from medcite.search.expansion import abbreviation_meanings
 from medcite.text.tokens import tokenize
 
-_HOURS = {"m": 1 / 60, "h": 1.0, "d": 24.0, "w": 168.0}
-_UNIT = r"(?P<unit>hours?|hrs?|h|days?|d|minutes?|mins?|min|weeks?|wks?)"
+_HOURS = {"m": 1 / 60, "h": 1.0, "d": 24.0, "w": 168.0, "mo": 730.0}
+_UNIT = r"(?P<unit>hours?|hrs?|h|days?|d|minutes?|mins?|min|weeks?|wks?|months?|mos?)"
 # the kinds of event a window is counted from, by the words that name them
 _EVENTS = {
     "onset": frozenset(tokenize("onset symptom symptoms illness history recognition")),
-    "birth": frozenset(tokenize("birth delivery delivered born NVD LSCS caesarean postpartum")),
+    "birth": frozenset(tokenize("birth delivery delivered born NVD SVD LSCS caesarean postpartum")),
     "start": frozenset(tokenize("starting started start day course")),
 }
+# "within 72 hours of onset"; "incomplete recovery 3 months after onset" (no word before: from then on)
 _WINDOW = re.compile(
-    r"\b(?P<op>within|more than|beyond|later than|after|up to|in the first)\s+(?P<a>\d+(?:\.\d+)?)"
-    rf"(?:\s*-\s*(?P<b>\d+(?:\.\d+)?))?\s*{_UNIT}\s+(?:of|after|from|since)\s+"
+    r"\b(?:(?P<op>within|more than|beyond|later than|after|up to|in the first)\s+)?(?P<a>\d+(?:\.\d+)?)"
+    rf"(?:\s*-\s*(?P<b>\d+(?:\.\d+)?))?\s*{_UNIT}\s+(?P<conn>of|after|from|since)\s+"
     r"(?P<event>[A-Za-z][A-Za-z -]{2,40})",
+    re.I,
+)
+# "Bell's palsy 4 months ago", "MI 3 weeks ago": an illness named right before "ago" dates its onset
+_ILLNESS = re.compile(
+    r"(?:palsy|itis|stroke|attack|infarct\w*|MI|TIA|seizure|fracture|injury|bleed|episode|diagnos\w*)\W*$",
     re.I,
 )
 _AGO = re.compile(rf"(?P<n>\d+(?:\.\d+)?)\s*{_UNIT}\s+ago\b", re.I)
@@ -53,8 +59,8 @@ class Window:
 
 
 def _hours(number: str, unit: str) -> float:
-    key = unit.lower()[0]
-    return float(number) * _HOURS["m" if key == "m" else key]
+    key = "mo" if unit.lower().startswith("mo") else unit.lower()[0]
+    return float(number) * _HOURS[key]
 
 
 def _event(words: str) -> str | None:
@@ -68,7 +74,7 @@ def stated_elapsed(question: str) -> list[Elapsed]:
     out = []
     for m in _AGO.finditer(question):
         clause = re.split(r"[,;.]", question[: m.start()])[-1]
-        event = _event(" ".join(clause.split()[-5:]))
+        event = _event(" ".join(clause.split()[-5:])) or ("onset" if _ILLNESS.search(clause) else None)
         if event:
             out.append(Elapsed(_hours(m.group("n"), m.group("unit")), event))
     for m in _DAY_OF.finditer(question):
@@ -90,7 +96,12 @@ def windows(sentence: str) -> list[Window]:
         if event is None:
             continue
         limit = _hours(m.group("b") or m.group("a"), m.group("unit"))
-        op = m.group("op").lower()
+        op = (m.group("op") or "").lower()
+        if not op and m.group("conn").lower() == "of":
+            continue  # "2 days of dysuria" is no window
+        if not op:  # "3 months after onset": from then on (that time itself included)
+            out.append(Window(limit * 0.999, None, event))
+            continue
         if op in ("within", "up to", "in the first"):
             out.append(Window(None, limit, event))
         else:

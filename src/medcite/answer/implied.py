@@ -11,6 +11,7 @@ import re
 
 from medcite.answer.age import stated_age
 from medcite.answer.schema import LabFact
+from medcite.search.expansion import states_pregnancy
 
 PREGNANT = re.compile(r"\bpregnan\w*|\bgestation\w*|\btrimester\b|\bweeks pregnant\b", re.I)
 NOT_PREGNANT = re.compile(
@@ -285,6 +286,24 @@ def _pneumonia(text: str, labs: list[LabFact]) -> bool:
     )
 
 
+# an NIHSS score is only scored for a suspected stroke; a new focal deficit (speech, one side's limbs,
+# a field) with a time of onset is a stroke until imaging says otherwise (the case a stroke topic answers)
+_NIHSS = re.compile(r"\bNIHSS\s*(?:of|score|=|:)?\s*\d", re.I)
+_FOCAL_DEFICIT = re.compile(
+    r"\b(?:dysarthri\w*|aphasi\w*|dysphasi\w*|hemipar\w*|hemipleg\w*|hemianopi\w*|"
+    r"(?:arm|leg|hand|limb)s?\b[^.?;]{0,20}?\b(?:weak\w*|clums\w*|numb\w*))",
+    re.I,
+)
+_ONSET = re.compile(r"\b(?:onset|ago|woke (?:up )?with)\b|\b(?:since|from|at) \d", re.I)
+
+
+def _stroke(text: str) -> bool:
+    if _NIHSS.search(text):
+        return True
+    affirmed = _affirmed(text)
+    return bool(_FOCAL_DEFICIT.search(affirmed)) and bool(_ONSET.search(affirmed))
+
+
 # European clinical practice guideline on hyponatraemia (Spasovski et al., Eur J Endocrinol 2014): the
 # serum sodium should rise by no more than 10 mmol/L in the first 24 hours
 SODIUM_RISE_LIMIT_24H = 10
@@ -360,6 +379,15 @@ _NO_ORAL_ROUTE = re.compile(
     r"|\b(?:unable to|can'?t|cannot)\s+swallow",
     re.I,
 )
+# chronic diseases that guidelines group as "comorbidities" (ATS/IDSA 2019 for pneumonia: chronic heart,
+# lung, liver or renal disease, diabetes, alcoholism, malignancy, asplenia): a case naming one has them
+_CHRONIC_DISEASE = re.compile(
+    r"\b(?:COPD|T[12]DM|DM|CKD|CCF|HF|HFrEF|IHD|diabet\w*|cirrho\w*|(?:chronic\s+)?(?:heart|liver|renal|kidney)"
+    r"\s+(?:failure|disease)|bronchiectasis|alcohol\w*|malignan\w*|cancer|asplen\w*|splenectom\w*|"
+    r"immunosuppress\w*|HIV)\b",
+    re.I,
+)
+COMORBIDITIES = "comorbidities comorbidity"
 NO_ORAL_ROUTE = "cannot take oral medication by mouth tablets, oral treatment is not possible"
 
 
@@ -376,8 +404,12 @@ def ruled_out_states(question: str) -> list[str]:
 
 def derived_states(question: str) -> list[str]:
     """What the case says in other words than a source's: "vomiting every oral dose" is a patient who
-    cannot take oral medication. Words for reading a sentence's condition against, not conditions."""
-    return [NO_ORAL_ROUTE] if _NO_ORAL_ROUTE.search(question) else []
+    cannot take oral medication; COPD or diabetes are comorbidities. Words for reading a sentence's
+    condition against, not conditions."""
+    states = [NO_ORAL_ROUTE] if _NO_ORAL_ROUTE.search(question) else []
+    if _CHRONIC_DISEASE.search(_affirmed(question)):
+        states.append(COMORBIDITIES)
+    return states
 
 
 def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
@@ -389,7 +421,8 @@ def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
     in adrenal insufficiency is a crisis; a blood pressure of 160/110 in pregnancy, or 180/120
     otherwise, is severe hypertension; jaw claudication with a raised ESR at 70 is suspected giant cell
     arteritis; sodium 108 then 121 at 14 hours is rising too fast; creatinine 95 then 190 is acute kidney
-    injury; consolidation on a chest X-ray with a cough, or a CRB-65 score, is pneumonia; a reactive RPR
+    injury; consolidation on a chest X-ray with a cough, or a CRB-65 score, is pneumonia; an NIHSS score, or a
+    new focal deficit with a time of onset, is a stroke; "24/40" or "primip" is a pregnancy; a reactive RPR
     with a positive TPPA is syphilis, latent when there are no signs).
     Unlike the condition the question names, which is often a comorbidity ("in a patient with CKD"),
     these are what the question is about, so retrieval, the topic choice and the case the bottom line
@@ -413,6 +446,10 @@ def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
         out.append("acute kidney injury")
     if _pneumonia(question, labs):
         out.append("pneumonia")
+    if _stroke(question):
+        out.append("stroke")
+    if states_pregnancy(question):  # "24/40 primip": the case is a pregnancy whatever it asks
+        out.append("pregnancy")
     out += _syphilis(question)
     from_labs = condition_from_labs(labs)
     if from_labs:

@@ -82,6 +82,15 @@ _CUES: dict[Intent, list[tuple[str, float]]] = {
             3,
         ),
         (r"(?:should|do|must) (?:i|we) (?:be )?(?:check|measur|monitor|test)\w*", 3),
+        # "should I be doing cortisol day curves or ACTH levels?"
+        (
+            r"(?:should|do|must) (?:i|we) (?:be )?"
+            r"(?:do|doing|send|sending|order|ordering|request|requesting)\s+"
+            r"(?:[\w-]+\s+){0,4}?(?:levels?|curves?|bloods?|assays?)\b",
+            3,
+        ),
+        # "... levels to titrate the hydrocortisone": a test that guides the dose is monitoring
+        (r"\b(?:levels?|curves?|bloods?|tests?|assays?) to (?:titrate|guide|adjust)\b", 2),
         (
             r"when (?:should|do|can|to) (?:i|we)?\s*"
             r"(?:repeat|recheck|re-check|check|test|measure|send|take|draw)"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from medcite.answer.analyse import Analysis
 from medcite.answer.schema import Intent
 from medcite.search.expansion import synonym_table
@@ -59,7 +61,8 @@ def key_terms(analysis: Analysis) -> list[str]:
     terms = [t for t in (facts.condition, *synonyms, *facts.drugs_mentioned) if t]
     terms += [s.name for s in facts.scores if s.name]
     if not terms:
-        terms = [w for w in analysis.question.split() if _is_specific(w)]
+        words = (w.strip(",.;:?!()[]\"'") for w in analysis.question.split())
+        terms = [w for w in words if _is_specific(w) and not re.search(r"\d", w)]
     return terms
 
 
@@ -68,6 +71,23 @@ def topic_terms(analysis: Analysis) -> list[str]:
     facts = analysis.facts
     terms = [t for t in (facts.condition, *facts.drugs_mentioned) if t]
     return terms or [lab.name for lab in facts.labs] or key_terms(analysis)
+
+
+_ASKED_OBJECT = re.compile(
+    r"\b(?:what|which)\s+(?P<object>[A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*){0,2}?)\s+"
+    r"(?:do|does|did|should|shall|would|could|can|will|is|are|to|for|I|we)\b",
+    re.I,
+)
+
+
+def asked_object(question: str) -> str | None:
+    """What the question asks for when it names it: "What antiemetic prophylaxis do I write up?" asks
+    for an antiemetic. Only its specific words, so "what dose should" names nothing."""
+    m = _ASKED_OBJECT.search(question)
+    if not m:
+        return None
+    words = [w for w in m.group("object").split() if _is_specific(w)]
+    return " ".join(words) or None
 
 
 def _is_specific(word: str) -> bool:

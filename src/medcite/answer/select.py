@@ -32,7 +32,9 @@ _ROLE_PATTERNS: list[tuple[Role, re.Pattern[str]]] = [
         re.compile(
             r"\btrials?\b|randomi[sz]ed|meta-analys|cohort|participants|placebo|hazard ratio|odds ratio|"
             r"relative risk|\bstudy\b|\bstudies\b|improved by a mean|reduced .{0,40} by (?:about )?\d|"
-            r"\bAUC\b|\bCmax\b|plasma (?:levels|concentrations?)|healthy (?:male )?volunteers|"
+            # not "carboplatin at AUC 5", a dose
+            r"\bAUC\b(?!\s*(?:of\s*)?\d)|\bCmax\b|plasma (?:levels|concentrations?)|"
+            r"healthy (?:male )?volunteers|"
             r"pharmacokinetic|\bsubjects\b",
             re.I,
         ),

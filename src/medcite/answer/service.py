@@ -25,7 +25,7 @@ from medcite.answer.compose_llm import compose_llm
 from medcite.answer.drugs import class_words
 from medcite.answer.followups import suggest_follow_ups
 from medcite.answer.patient import adapt_for_patient
-from medcite.answer.query import build_query, key_stems, key_terms, topic_terms
+from medcite.answer.query import asked_object, build_query, key_stems, key_terms, topic_terms
 from medcite.answer.readability import flesch_kincaid
 from medcite.answer.retrieve import probe, retrieve
 from medcite.answer.schema import AnswerArticle, Audience, Provenance
@@ -127,6 +127,13 @@ class AnswerService:
         equivalents = term_equivalents(analysis)
         condition = analysis.facts.condition
         strength = evidence_strength(hits, topic_terms(analysis), keywords, equivalents, condition)
+        wanted = asked_object(analysis.question)
+        if wanted and 0 < strength < MIN_EVIDENCE_STRENGTH:
+            # a source that holds what is asked for ("antiemetic") and part of the case (the carboplatin,
+            # not the ovarian cancer it treats) answers it: the asked-for object counts as one more term
+            strength = max(
+                strength, evidence_strength(hits, [wanted, *topic_terms(analysis)], keywords, equivalents)
+            )
         for other in (c for c in analysis.implied_conditions if c != condition):
             # "breast cancer, neutrophils 0.4, temp 38.4" is answerable as febrile neutropenia
             implied_terms = [other, *analysis.facts.drugs_mentioned]

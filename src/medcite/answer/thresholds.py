@@ -22,8 +22,10 @@ _NUMBER = r"(\d+(?:\.\d+)?)"
 # "potassium 3.2", "LDL 95 mg/dL", "eosinophils of 300", "CrCl is 40", "ACR=450"
 _QUESTION_VALUE = re.compile(
     rf"\b((?<![Vv]itamin )K\+?|[A-Za-z][A-Za-z0-9+\-]{{1,24}})"
-    rf"(?:\s+(?:level|count|of|is|was|at|now|(?:has |have )?"
-    rf"(?:fallen|fell|dropped|drifted|risen|rose|gone|come|increased|decreased)(?: (?:down|up))? to))?"
+    rf"(?:\s+(?:level|count|of|is|was|at|now|(?:before|pre-?)\s*(?:treatment|insulin|the dose)|"
+    rf"(?:has |have )?(?:now |today )?"
+    rf"(?:fallen|fell|dropped|drifted|risen|rose|gone|come|increased|decreased|settled|stabili[sz]ed|"
+    rf"remained|stayed|stuck)(?: (?:down|up|back))? (?:to|at)))?"
     rf"\s*(?:=|:|~|≈)?\s*{_NUMBER}(?!\d|/\d|\.\d)"
 )
 _BARE_WEIGHT = re.compile(r"(?:^|[,;(]\s*)(\d{1,3}(?:\.\d)?)\s*kg\b", re.I)
@@ -57,6 +59,7 @@ _TARGET = re.compile(
 
 
 _DOSE_UNITS = frozenset({"mg", "g", "microgram", "mcg", "unit", "iu"})
+_UNIT_NAMES = frozenset({"mg", "mcg", "g", "kg", "ml", "l", "unit", "units", "u", "iu", "mmol", "micrograms"})
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,46 @@ class Condition:
     strict: bool
     unit: str = ""
     age: bool = False  # "younger than 60", "16 or older": about age whatever word comes before
+    end: int = 0  # where the comparison ends: "at least 2 recurrences" names what it counts after it
+
+
+# episodes a case counts ("third bout of C diff", "second recurrence", "3 episodes"); a first episode and
+# its recurrences: the third episode is the second recurrence
+_EPISODE_WORDS = r"episodes?|bouts?|recurrences?|relapses?"
+_ORDINALS = {
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "2nd": 2,
+    "3rd": 3,
+    "4th": 4,
+    "5th": 5,
+}
+_ORDINAL_EPISODE = re.compile(rf"\b({'|'.join(_ORDINALS)})\s+(?:[\w-]+\s+){{0,2}}?({_EPISODE_WORDS})\b", re.I)
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_EPISODE_COUNT = re.compile(rf"\b(\d|{'|'.join(_NUMBER_WORDS)})\s+(?:[\w-]+\s+)?({_EPISODE_WORDS})\b", re.I)
+_COUNTED_AFTER = re.compile(
+    rf"\s+(?:[\w-]+\s+){{0,2}}?({_EPISODE_WORDS}|exacerbations?|flares?|attacks?)\b", re.I
+)
+EPISODE_STEMS = frozenset(tokenize("episode episodes bout bouts"))
+RECURRENCE_STEMS = frozenset(tokenize("recurrence recurrences relapse relapses"))
+
+
+def _episode_values(question: str) -> list[QuestionValue]:
+    """How many episodes (and so recurrences) the case counts."""
+    for m in (*_ORDINAL_EPISODE.finditer(question), *_EPISODE_COUNT.finditer(question)):
+        word = m.group(1).lower()
+        n = _ORDINALS.get(word) or _NUMBER_WORDS.get(word) or int(word)
+        # "second recurrence", "2 recurrences": 3 episodes; "third bout", "3 episodes": 2 recurrences
+        recurrences = n if set(tokenize(m.group(2))) & RECURRENCE_STEMS else n - 1
+        episodes = recurrences + 1
+        return [
+            QuestionValue(EPISODE_STEMS, float(episodes)),
+            QuestionValue(RECURRENCE_STEMS, float(recurrences)),
+        ]
+    return []
 
 
 _UNIT_WORD = re.compile(r"\s*(%|[a-zA-Zµ]+)")
@@ -107,8 +150,11 @@ _UNIT_BY_SIZE = [
 ]
 
 
+_CLEARANCE = frozenset(tokenize("clearance crcl egfr gfr"))
+
+
 def _implied_unit(stems: frozenset[str], value: float, unit: str) -> str:
-    if unit:
+    if unit or stems & _CLEARANCE:  # a creatinine clearance of 24 is in mL/min, not a creatinine
         return unit
     for names, size, small, large in _UNIT_BY_SIZE:
         if stems & names:
@@ -161,12 +207,15 @@ def question_values(question: str) -> list[QuestionValue]:
         # under 65" (no unit) in years
         out += [QuestionValue(AGE_STEMS, age.in_unit(unit), unit) for unit in _AGE_UNITS]
     for m in _QUESTION_VALUE.finditer(question):
+        if m.group(1).lower() in _UNIT_NAMES:
+            continue  # "30 mg at 09:00": a dose's unit names no measurement
         if stems := _name_stems(m.group(1)):
             # "BM 2.4, now 6.8", "creat 142 -> 171": the value now is the one the advice is for
             later = _LATER.match(question, m.end())
             value = float(later.group(1)) if later else float(m.group(2))
             unit = _implied_unit(stems, value, unit_after(question, m.end()))
             out.append(QuestionValue(stems, value, unit))
+    out += _episode_values(question)
     # "82-year-old woman, 55 kg": a weight stated on its own
     for m in _BARE_WEIGHT.finditer(question):
         out.append(QuestionValue(frozenset(tokenize("weight")), float(m.group(1)), "kg"))
@@ -210,8 +259,22 @@ def derived_findings(values: list[QuestionValue]) -> list[str]:
     return out
 
 
+_SPELLED = {"two": "2", "three": "3", "four": "4", "five": "5", "six": "6"}
+_SPELLED_COUNT = re.compile(
+    r"\b(at least\s+)(two|three|four|five|six)\b|\b(two|three|four|five|six)(?=\s+or more\b)", re.I
+)
+
+
+def _in_digits(sentence: str) -> str:
+    """ "at least two recurrences (three or more episodes)" -> "at least 2 ... (3 or more ...)"."""
+    return _SPELLED_COUNT.sub(
+        lambda m: (m.group(1) or "") + _SPELLED[(m.group(2) or m.group(3)).lower()], sentence
+    )
+
+
 def conditions(sentence: str) -> list[Condition]:
-    """Every "below N", "N or more", "N-M" comparison in a sentence."""
+    """Every "below N", "N or more", "N-M" comparison in a sentence (counts spelled out included)."""
+    sentence = _in_digits(sentence)
     out = []
     for m in _PREFIX_CONDITION.finditer(sentence):
         op, number = m.group(1).lower(), float(m.group(2))
@@ -220,7 +283,9 @@ def conditions(sentence: str) -> list[Condition]:
         unit = unit_after(sentence, m.end())
         age = op in ("younger than", "older than")
         out.append(
-            Condition(m.start(), None if below else number, number if below else None, strict, unit, age)
+            Condition(
+                m.start(), None if below else number, number if below else None, strict, unit, age, m.end()
+            )
         )
     for m in _SUFFIX_CONDITION.finditer(sentence):
         number, word = float(m.group(1)), m.group(2).lower()
@@ -228,14 +293,16 @@ def conditions(sentence: str) -> list[Condition]:
         unit = unit_after(sentence, m.end(1))
         age = word in ("older", "younger")
         out.append(
-            Condition(m.start(), None if below else number, number if below else None, False, unit, age)
+            Condition(
+                m.start(), None if below else number, number if below else None, False, unit, age, m.end()
+            )
         )
     for m in _RANGE_CONDITION.finditer(sentence):
         low, high = float(m.group(1)), float(m.group(2))
         unit = unit_after(sentence, m.end(2))
         if low < high and unit not in _DOSE_UNITS:
             # "hydrocortisone 15-25 mg a day" is a dose to give, not a condition on the patient's dose
-            out.append(Condition(m.start(), low, high, False, unit))
+            out.append(Condition(m.start(), low, high, False, unit, end=m.end()))
     return out
 
 
@@ -251,6 +318,7 @@ def _meets(condition: Condition, value: float) -> bool:
 # "2.5 mg twice daily if at least 2 of: age 80 or more, weight 60 kg or less, creatinine 1.5 or more"
 _AT_LEAST_OF = re.compile(r"\bat least (two|three|2|3) of\b", re.I)
 _COUNTS = {"two": 2, "three": 3, "2": 2, "3": 3}
+_THOSE = re.compile(r"\bthose\b", re.I)
 # "continue unless creatinine rises by more than 30%": the advice is for those who do not meet it
 _UNLESS = re.compile(r"\bunless\b", re.I)
 
@@ -260,6 +328,7 @@ def threshold_fit(sentence: str, values: list[QuestionValue]) -> float:
     when one meets none, 0 when the sentence sets no condition on a value the question gives."""
     if not values:
         return 0
+    sentence = _in_digits(sentence)
     # per measurement: a sentence can state branches ("if below 3.5, hold insulin; once between 3.5
     # and 5.0, add potassium"), and a patient meeting one of them is who the sentence is about
     verdicts: dict[int, bool] = {}
@@ -284,6 +353,10 @@ def threshold_fit(sentence: str, values: list[QuestionValue]) -> float:
             for i, v in enumerate(values):
                 if v.stems & stems and _compares(v, condition.unit):
                     nearest[i] = pos
+        counted = _COUNTED_AFTER.match(sentence, condition.end) if not nearest else None
+        if counted:  # "at least 2 recurrences": what is counted follows the number
+            stems = set(tokenize(counted.group(1)))
+            nearest = {i: 0 for i, v in enumerate(values) if v.stems & stems and not v.unit}
         if condition.age and not nearest:
             nearest = {
                 i: 0 for i, v in enumerate(values) if v.stems == AGE_STEMS and _compares(v, condition.unit)
@@ -307,6 +380,10 @@ def threshold_fit(sentence: str, values: list[QuestionValue]) -> float:
             verdicts.update(dict.fromkeys(found, False))
     if not verdicts:
         return 0
+    if len(_THOSE.findall(sentence)) >= 2 and any(verdicts.values()):
+        # "in people aged 65 or over, those taking interacting drugs, ... and those whose last level was
+        # 0.8 or higher": groups the advice is for, of which the patient need be in one
+        verdicts = {i: met for i, met in verdicts.items() if met}
     if not all(verdicts.values()):
         return -1
     # an age met ("adults over 12" for a 28-year-old) says less than a measurement met, unless its band

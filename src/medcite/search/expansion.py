@@ -45,9 +45,25 @@ def _table() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-/]*")
 
 
+# "24/40", "32+3/40", "primip", "G2P1": obstetric shorthand for a pregnant woman
+_PREGNANCY_SHORTHAND = re.compile(
+    r"(?<![\d/.])(?:[4-9]|[1-3]\d|4[0-2])(?:\+[0-6])?/40\b|\bprimip\w*|\bmultip\b|\bmultiparous\b"
+    r"|\bprimigravid\w*|\bG\d+\s?P\d+\b",
+    re.I,
+)
+PREGNANT = "pregnant"
+
+
+def states_pregnancy(text: str) -> bool:
+    """The text says the woman is pregnant in obstetric shorthand (not "BP 150/40")."""
+    return bool(_PREGNANCY_SHORTHAND.search(text))
+
+
 def expand_query(query: str) -> Expansion:
     abbreviations, synonyms = _table()
     added: list[str] = []
+    if states_pregnancy(query) and PREGNANT not in query.lower():
+        added.append(PREGNANT)
     lowered = query.lower()
     for match in _WORD.finditer(query):
         word = match.group(0)

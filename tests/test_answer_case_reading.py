@@ -1,0 +1,182 @@
+"""How a case's shorthand is read: what it implies, counts and dates, and what it rules out."""
+
+from __future__ import annotations
+
+import pytest
+
+from medcite.answer.analyse import analyse_question
+from medcite.answer.conditions import CaseReading, interaction_fit
+from medcite.answer.elapsed import Elapsed, Window, elapsed_fit, stated_elapsed, windows
+from medcite.answer.implied import COMORBIDITIES, derived_conditions, derived_states
+from medcite.answer.intent import classify_intent
+from medcite.answer.query import asked_object, key_terms
+from medcite.answer.schema import Intent
+from medcite.answer.thresholds import question_values, threshold_fit
+from medcite.search.expansion import expand_query, states_pregnancy
+
+
+@pytest.mark.parametrize(
+    ("question", "implied"),
+    [
+        ("67M, L hand clumsiness and dysarthria from 5h ago, NIHSS 2, CT clear. Antiplatelets?", True),
+        ("Right arm weakness and aphasia, onset 40 minutes ago. Lyse?", True),
+        ("NIHSS of 4 on arrival, which antiplatelet?", True),
+        # a droop of the mouth is Bell's palsy's too; a deficit with no time of onset is no acute stroke
+        ("Bell's palsy 4 months ago, the mouth still droops. Refer?", False),
+        ("Chronic dysarthria since birth, cerebral palsy. Which SLT?", False),
+    ],
+)
+def test_a_stroke_is_read_from_the_nihss_or_a_deficit_with_its_onset(question: str, implied: bool) -> None:
+    assert ("stroke" in derived_conditions(question, [])) is implied
+
+
+@pytest.mark.parametrize(
+    ("text", "pregnant"),
+    [
+        ("24/40 primip, BP 148/96", True),
+        ("32+3/40, headache", True),
+        ("G2P1 with nausea", True),
+        ("Multip, post-dates", True),
+        ("BP 150/40 and HR 40/min", False),
+        ("Score 12/40 on the questionnaire", True),  # read as a gestation: the shorthand is ambiguous
+    ],
+)
+def test_obstetric_shorthand_states_a_pregnancy(text: str, pregnant: bool) -> None:
+    assert states_pregnancy(text) is pregnant
+
+
+def test_a_pregnancy_in_shorthand_is_searched_and_implied() -> None:
+    question = "24/40 primip, BP 148/96, asthmatic. What do I start?"
+    assert "pregnant" in expand_query(question).added
+    assert "pregnancy" in derived_conditions(question, [])
+    assert "pregnancy" not in derived_conditions("Pregnant at 24 weeks, BP 148/96.", [])
+
+
+def test_a_named_chronic_disease_is_a_comorbidity() -> None:
+    assert COMORBIDITIES in derived_states("69M with COPD and T2DM, consolidation on CXR. Oral regimen?")
+    assert COMORBIDITIES not in derived_states("31F, previously well, consolidation on CXR. Oral regimen?")
+    assert COMORBIDITIES not in derived_states("No diabetes, no heart disease. Which antibiotic?")
+
+
+def test_cancer_shorthand_and_chemotherapy_shorthand() -> None:
+    facts = analyse_question(
+        "Ovarian ca starting carbo AUC 5 + paclitaxel tomorrow. What antiemetic prophylaxis for day 1?"
+    ).facts
+    assert facts.condition == "ovarian cancer"
+    assert facts.drugs_mentioned == ["carboplatin", "paclitaxel"]
+
+
+def test_a_time_word_is_not_the_condition() -> None:
+    assert analyse_question("What antiemetic do I write up for day 1?").facts.condition is None
+
+
+def test_the_fallback_terms_leave_out_punctuation_and_numbers() -> None:
+    terms = key_terms(analyse_question("67M, clumsiness from 5h ago, NIHSS 2. Antiplatelet plan?"))
+    assert "clumsiness" in terms
+    assert not any(t.endswith((",", ".", "?")) or any(ch.isdigit() for ch in t) for t in terms)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What antiemetic prophylaxis do I write up for day 1?", "antiemetic prophylaxis"),
+        ("Which antibiotic should I give?", "antibiotic"),
+        ("What dose should I give?", None),
+        ("Is it safe?", None),
+    ],
+)
+def test_what_a_question_asks_for(question: str, expected: str | None) -> None:
+    assert asked_object(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "name", "value", "unit"),
+    [
+        ("CrCl has now settled at 24. Dose?", "crcl", 24.0, ""),
+        ("K has fallen to 3.1.", "potassium", 3.1, ""),
+        ("BM before treatment 5.4, given insulin.", "glucos", 5.4, "mmol"),
+    ],
+)
+def test_a_value_after_words_about_its_course(question: str, name: str, value: float, unit: str) -> None:
+    found = [v for v in question_values(question) if name in v.stems]
+    assert [(v.value, v.unit) for v in found] == [(value, unit)]
+
+
+@pytest.mark.parametrize(
+    ("question", "episodes", "recurrences"),
+    [
+        ("Third bout of C diff in 5 months.", 3, 2),
+        ("Second recurrence of CDI after fidaxomicin.", 3, 2),
+        ("2 recurrences this year.", 3, 2),
+        ("Three episodes since March.", 3, 2),
+        ("First episode, no recurrence.", None, None),
+    ],
+)
+def test_episodes_and_recurrences_are_counted(
+    question: str, episodes: int | None, recurrences: int | None
+) -> None:
+    values = {min(v.stems): v.value for v in question_values(question) if v.stems & {"episod", "recurr"}}
+    assert values.get("bout") == episodes
+    assert values.get("recurr") == recurrences
+
+
+def test_a_count_condition_names_what_it_counts_after_the_number() -> None:
+    fmt = "Offer faecal microbiota transplantation after treatment has failed for at least two recurrences"
+    assert threshold_fit(fmt, question_values("Third bout of C diff.")) == 1
+    assert threshold_fit(fmt, question_values("Second episode of C diff.")) == -1
+    assert threshold_fit("Use it in three or more episodes.", question_values("4 episodes so far.")) == 1
+
+
+def test_groups_the_advice_is_for_need_only_one_met() -> None:
+    line = (
+        "Monitor at least every 3 months in people aged 65 or over, those taking interacting drugs, and "
+        "those whose last level was 0.8 mmol/L or higher."
+    )
+    assert threshold_fit(line, question_values("71F on lithium, last level 0.7.")) == 1
+    assert threshold_fit(line, question_values("41F on lithium, last level 0.7.")) == -1
+    # without "those" groups every value must meet its condition
+    both = "For adults aged 65 or over with a level of 0.8 mmol/L or higher, reduce the dose."
+    assert threshold_fit(both, question_values("71F on lithium, level 0.7.")) == -1
+
+
+def test_months_and_an_illness_date_the_onset() -> None:
+    assert stated_elapsed("51F, R Bell's palsy 4 months ago, had pred.") == [Elapsed(2920.0, "onset")]
+    assert stated_elapsed("SVD 1 h ago, EBL 1.4 L.") == [Elapsed(1.0, "birth")]
+
+
+def test_a_time_after_an_event_with_no_limit_word_is_reached_from_then_on() -> None:
+    refer = "Refer when there is incomplete facial recovery 3 months after onset."
+    assert windows(refer) == [Window(2190.0 * 0.999, None, "onset")]
+    assert elapsed_fit(refer, [Elapsed(2920.0, "onset")]) == 1
+    assert elapsed_fit(refer, [Elapsed(24.0 * 14, "onset")]) == -1
+    assert windows("2 days of dysuria") == []
+
+
+def _case(question: str) -> CaseReading:
+    from medcite.answer.drugs import find_drugs
+
+    drugs = frozenset(d.name.lower() for d in find_drugs(question))
+    return CaseReading(values=[], stems=frozenset(), question_terms=frozenset(), aliases={}, drugs=drugs)
+
+
+def test_a_regimen_combined_with_a_drug_is_no_interaction() -> None:
+    regimen = "For outpatients with comorbidities, give amoxicillin-clavulanate combined with a macrolide."
+    assert interaction_fit(regimen, _case("COPD, pneumonia, going home. Regimen?")) == 0
+    interaction = (
+        "Apixaban needs a 50% dose reduction when taken with strong CYP3A4 inhibitors such as ketoconazole."
+    )
+    assert interaction_fit(interaction, _case("On apixaban alone.")) == -1
+
+
+def test_a_dose_reduced_for_a_co_medication_needs_it_in_the_case() -> None:
+    line = "Dabigatran should be reduced to 75 mg twice daily with dronedarone or systemic ketoconazole."
+    assert interaction_fit(line, _case("On dabigatran 150 bd, CrCl 24.")) == -1
+    assert interaction_fit(line, _case("On dabigatran 150 bd and dronedarone.")) == 1
+
+
+def test_tests_to_titrate_a_dose_ask_about_monitoring() -> None:
+    question = (
+        "Addison's on hydrocortisone. Should I be doing cortisol day curves or ACTH levels to titrate it?"
+    )
+    assert classify_intent(question) is Intent.MONITORING
+    assert classify_intent("How should I titrate the hydrocortisone?") is Intent.DOSING
