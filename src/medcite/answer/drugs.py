@@ -128,7 +128,9 @@ LEXICON = frozenset(
     diamorphine ergometrine sumatriptan rizatriptan zolmitriptan rifabutin finerenone aciclovir valaciclovir
     fondaparinux bivalirudin phytomenadione pramipexole ropinirole rotigotine apomorphine rasagiline
     selegiline safinamide entacapone opicapone amantadine patiromer urea dronedarone ketoconazole
-    itraconazole
+    itraconazole benzathine ceftaroline fenoldopam ivabradine liothyronine thyroxine procaine
+    prochlorperazine promethazine pyridoxine doxylamine rimegepant ubrogepant lasmiditan trazodone venlafaxine
+    pegloticase danazol isosorbide cefpodoxime
     """.split()
 )
 # Brand names clinicians type, as the generic the sources use (UK and US brands; facts, not advice)

@@ -21,6 +21,7 @@ __all__ = [
     "dev_f_questions_path",
     "dev_g_questions_path",
     "dev_h_questions_path",
+    "dev_i_questions_path",
     "heldout_b_questions_path",
     "heldout_questions_path",
     "library_path",
@@ -92,6 +93,12 @@ def dev_h_questions_path() -> Path:
     return _package_dir() / "questions_dev_h.yaml"
 
 
+def dev_i_questions_path() -> Path:
+    """Development set I, written like set H on 2026-12-06 (session 10), about half as a nurse, pharmacist
+    or GP would ask; measured with totals only in that session, and may be read and tuned on from then on."""
+    return _package_dir() / "questions_dev_i.yaml"
+
+
 def shipped_questions_paths() -> list[Path]:
     """Every evaluation questions file shipped with the library; `medcite library check` checks each."""
     return [
@@ -104,4 +111,5 @@ def shipped_questions_paths() -> list[Path]:
         dev_f_questions_path(),
         dev_g_questions_path(),
         dev_h_questions_path(),
+        dev_i_questions_path(),
     ]
