@@ -180,3 +180,23 @@ def test_tests_to_titrate_a_dose_ask_about_monitoring() -> None:
     )
     assert classify_intent(question) is Intent.MONITORING
     assert classify_intent("How should I titrate the hydrocortisone?") is Intent.DOSING
+
+
+def test_inflammation_limited_to_the_rectum_is_proctitis() -> None:
+    question = "32F, flexi sig shows mild inflammation limited to the rectum, some blood. What do I start?"
+    assert "ulcerative proctitis" in derived_conditions(question, [])
+    assert "ulcerative proctitis" not in derived_conditions("Colitis extending beyond the rectum.", [])
+
+
+@pytest.mark.parametrize(
+    ("question", "later"),
+    [
+        ("Carbimazole stopped last year, now thyrotoxic again with FT4 38. Treatment this time?", True),
+        ("Her cellulitis came back after 2 weeks.", True),
+        ("Should I check the level again next week?", False),
+    ],
+)
+def test_a_relapse_in_plain_words_is_a_later_episode(question: str, later: bool) -> None:
+    from medcite.answer.bottom_line import LATER_EPISODE
+
+    assert bool(LATER_EPISODE.search(question)) is later

@@ -108,7 +108,9 @@ DEFINITION = re.compile(
     r"[^.;]{0,80}\b(?i:is defined as)\b"
 )
 LATER_EPISODE = re.compile(
-    r"\brecurren|\brelapse|"
+    # "stopped last year ..., now thyrotoxic again", "it came back"
+    r"\brecurren|\brelapse|\bnow\b[^.?;]{0,40}\bagain\b|\bcame back\b"
+    r"|\bhas (?:come back|returned|recurred)\b|"
     r"\b(?:second|third|fourth|further|another|repeat) (?:episode|recurrence|attack|flare)",
     re.I,
 )

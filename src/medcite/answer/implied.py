@@ -304,6 +304,14 @@ def _stroke(text: str) -> bool:
     return bool(_FOCAL_DEFICIT.search(affirmed)) and bool(_ONSET.search(affirmed))
 
 
+# inflammation limited to the rectum on sigmoidoscopy is ulcerative proctitis (the extent names the disease)
+_RECTUM_ONLY = re.compile(
+    r"\b(?:inflamm\w*|colitis|proctitis|ulcerat\w*|disease)\b[^.;?]{0,25}?\b(?:limited|confined|restricted)"
+    r"\s+to\s+(?:the\s+)?rectum\b",
+    re.I,
+)
+
+
 # European clinical practice guideline on hyponatraemia (Spasovski et al., Eur J Endocrinol 2014): the
 # serum sodium should rise by no more than 10 mmol/L in the first 24 hours
 SODIUM_RISE_LIMIT_24H = 10
@@ -421,9 +429,10 @@ def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
     in adrenal insufficiency is a crisis; a blood pressure of 160/110 in pregnancy, or 180/120
     otherwise, is severe hypertension; jaw claudication with a raised ESR at 70 is suspected giant cell
     arteritis; sodium 108 then 121 at 14 hours is rising too fast; creatinine 95 then 190 is acute kidney
-    injury; consolidation on a chest X-ray with a cough, or a CRB-65 score, is pneumonia; an NIHSS score, or a
-    new focal deficit with a time of onset, is a stroke; "24/40" or "primip" is a pregnancy; a reactive RPR
-    with a positive TPPA is syphilis, latent when there are no signs).
+    injury; consolidation on a chest X-ray with a cough, or a CRB-65 score, is pneumonia; an NIHSS score,
+    or a new focal deficit with a time of onset, is a stroke; "24/40" or "primip" is a pregnancy;
+    inflammation limited to the rectum is ulcerative proctitis; a reactive RPR with a positive TPPA is
+    syphilis, latent when there are no signs).
     Unlike the condition the question names, which is often a comorbidity ("in a patient with CKD"),
     these are what the question is about, so retrieval, the topic choice and the case the bottom line
     is read against take them too."""
@@ -448,6 +457,8 @@ def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
         out.append("pneumonia")
     if _stroke(question):
         out.append("stroke")
+    if _RECTUM_ONLY.search(_affirmed(question)):
+        out.append("ulcerative proctitis")
     if states_pregnancy(question):  # "24/40 primip": the case is a pregnancy whatever it asks
         out.append("pregnancy")
     out += _syphilis(question)
