@@ -390,3 +390,12 @@ def test_asked_for_more_of_a_drug_given_the_repeat_dose_answers(service: AnswerS
         "bleeding. Can we give more TXA?"
     )
     assert "second 1 g dose of tranexamic acid" in article.bottom_line[0].text
+
+
+def test_anything_more_after_a_dose_given_is_what_follows_it(service: AnswerService) -> None:
+    """Insulin-glucose given, glucose before it under 7: what follows is the 10% glucose infusion."""
+    article = service.ask(
+        "K 6.6 with peaked T waves, gave 10 units Actrapid with 25 g glucose. Sugar before was 4.9. Anything "
+        "more to prevent a hypo?"
+    )
+    assert "10% glucose at 50 mL per hour for 5 hours" in _bottom(article), _bottom(article)

@@ -200,3 +200,36 @@ def test_a_relapse_in_plain_words_is_a_later_episode(question: str, later: bool)
     from medcite.answer.bottom_line import LATER_EPISODE
 
     assert bool(LATER_EPISODE.search(question)) is later
+
+
+def test_advice_for_when_a_drug_is_unavailable_needs_the_case_to_say_so() -> None:
+    from medcite.answer.conditions import condition_fit
+    from medcite.text.tokens import tokenize
+
+    line = "Where fidaxomicin is unavailable or unaffordable, oral vancomycin is an acceptable alternative."
+    silent = CaseReading(
+        values=[],
+        stems=frozenset(tokenize("first recurrence of C. difficile")),
+        question_terms=frozenset(),
+        aliases={},
+    )
+    says_so = CaseReading(
+        values=[],
+        stems=frozenset(tokenize("recurrence, fidaxomicin unavailable on our formulary")),
+        question_terms=frozenset(tokenize("fidaxomicin unavailable")),
+        aliases={},
+    )
+    assert condition_fit(line, "", silent) < 0
+    assert condition_fit(line, "", says_so) > 0
+
+
+def test_a_group_that_needs_a_treatment_is_advised_it() -> None:
+    from medcite.answer.schema import Role
+    from medcite.answer.select import classify_role
+
+    role, _ = classify_role(
+        "High-risk patients need admission and intravenous empirical monotherapy with an antipseudomonal "
+        "beta-lactam such as cefepime [r1].",
+        ("Febrile neutropenia", "Recommendations", "First line"),
+    )
+    assert role is Role.RECOMMENDATION

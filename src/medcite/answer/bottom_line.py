@@ -87,7 +87,7 @@ WEIGHTS = {
     "no_dose": 0.3,  # penalty: a dose question answered without a dose
     "age_group": 0.3,  # penalty: a sentence about children for an adult patient, or about adults for a child
     "unavailable": 1.0,  # penalty: "use fidaxomicin ..." when the case says fidaxomicin is not available
-    "follow_on": 0.6,  # asked what follows a treatment given, the sentence says what follows one
+    "follow_on": 1.0,  # asked what follows a treatment given, the sentence says what follows one
 }
 CLEARLY_ASKED = 0.2  # a line's share of the votes at which it may lead from any section
 MIN_SECOND_COVER = 0.08  # the second sentence must answer this much of what the first did not
@@ -341,7 +341,7 @@ _IF_NOT_SUITABLE = re.compile(
     re.I,
 )
 _ASKS_AFTER = re.compile(
-    r"\b(?:afterwards?|after (?:that|this|it|the (?:dose|bolus|infusion))|to follow"
+    r"\b(?:afterwards?|after (?:that|this|it|the (?:dose|bolus|infusion))|to follow|anything (?:more|else) to"
     r"|follow (?:it |that )?(?:up )?with|(?:and|what) then|(?:give|have|use) (?:any |some )?more"
     r"|another dose|repeat (?:the |a )?dose|re-?dose)\b",
     re.I,

@@ -88,6 +88,7 @@ _CONDITION_VERBS = frozenset(
     )
 )
 _ALLERGY = frozenset(tokenize("allergy allergic intolerant intolerance hypersensitivity anaphylaxis"))
+_UNAVAILABLE = frozenset(tokenize("unavailable unaffordable"))
 _HIGH_SEVERITY = frozenset(tokenize("severe life-threatening fulminant critical"))
 _SEVERITY = frozenset(tokenize("mild moderate severe life-threatening fulminant critical complicated"))
 
@@ -152,9 +153,12 @@ def condition_fit(text: str, source_title: str, case: CaseReading) -> float:
             and s not in _CONDITION_VERBS
         }
         stated = words & (case.question_terms | topic)
-        if words & _ALLERGY and not (case.stems | case.question_terms) & _ALLERGY:
+        if (words & _ALLERGY and not (case.stems | case.question_terms) & _ALLERGY) or (
+            words & _UNAVAILABLE and not case.stems & _UNAVAILABLE
+        ):
             # "with penicillin allergy": a case that states no allergy (a clinician would say) is not
-            # one, even when it names penicillin
+            # one, even when it names penicillin; nor is "where fidaxomicin is unavailable" a case that
+            # says nothing of supply
             verdict = min(verdict, -0.5)
             continue
         unstated_severity = (_SEVERITY & words) - stated

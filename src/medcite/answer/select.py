@@ -80,7 +80,9 @@ _ROLE_PATTERNS: list[tuple[Role, re.Pattern[str]]] = [
             r"\bindicated\b|\bagree\b|can be (?:managed|treated|given|used|offered)|first[- ]choice|"
             r"\badvis(?:e|es|ed)\b|\bsuggests?\b|\bsets? a (?:\w+ )?target\b|"
             r"treatment of choice|"
-            r"(?:is|are) (?:a )?(?:suitable|reasonable|appropriate)",
+            r"(?:is|are) (?:a )?(?:suitable|reasonable|appropriate)|"
+            # "High-risk patients need admission and intravenous empirical monotherapy with ..."
+            r"\bneeds? (?:admission|treatment|therapy|(?:intravenous|oral|empirical|urgent) \w+)",
             re.I,
         ),
     ),

@@ -22,7 +22,8 @@ _NUMBER = r"(\d+(?:\.\d+)?)"
 # "potassium 3.2", "LDL 95 mg/dL", "eosinophils of 300", "CrCl is 40", "ACR=450"
 _QUESTION_VALUE = re.compile(
     rf"\b((?<![Vv]itamin )K\+?|[A-Za-z][A-Za-z0-9+\-]{{1,24}})"
-    rf"(?:\s+(?:level|count|of|is|was|at|now|(?:before|pre-?)\s*(?:treatment|insulin|the dose)|"
+    rf"(?:\s+(?:level|count|of|is|was|at|now|"
+    rf"(?:before|pre-?)(?:\s*(?:treatment|insulin|the dose))?(?: was| is)?|"
     rf"(?:has |have )?(?:now |today )?"
     rf"(?:fallen|fell|dropped|drifted|risen|rose|gone|come|increased|decreased|settled|stabili[sz]ed|"
     rf"remained|stayed|stuck)(?: (?:down|up|back))? (?:to|at)))?"
@@ -189,6 +190,8 @@ _VALUE_NAMES = {
     "K": "potassium",
     "BM": "glucose",
     "CBG": "glucose",
+    "sugar": "glucose",
+    "Sugar": "glucose",
     "weighs": "weight",
     "weighing": "weight",
     "wt": "weight",
