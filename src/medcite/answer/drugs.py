@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 SUFFIXES = (
     "mab",
@@ -429,11 +430,17 @@ def is_drug_word(word: str) -> bool:
         return True
     if w in _NOT_DRUGS or len(w) < 5:
         return False
-    return any(w.endswith(s) for s in SUFFIXES)
+    return w.endswith(SUFFIXES)
 
 
 def find_drugs(text: str) -> list[DrugMention]:
     """Drug and therapy mentions in text order, without overlaps."""
+    return list(_find_drugs(text))
+
+
+@lru_cache(maxsize=8192)
+def _find_drugs(text: str) -> tuple[DrugMention, ...]:
+    """Cached: an answer reads the same source sentences many times (once per candidate and rule)."""
     found: list[DrugMention] = []
     taken: list[tuple[int, int]] = []
     for pattern in (_PLACEHOLDER, _MULTI):
@@ -441,11 +448,11 @@ def find_drugs(text: str) -> list[DrugMention]:
             found.append(DrugMention(_canonical(m.group(0)), m.start(), m.end()))
             taken.append(m.span())
     for m in _WORD.finditer(text):
-        if any(s <= m.start() < e for s, e in taken):
+        if taken and any(s <= m.start() < e for s, e in taken):
             continue
         if is_drug_word(m.group(0)):
             found.append(DrugMention(_canonical(m.group(0)), m.start(), m.end()))
-    return sorted(found, key=lambda d: d.start)
+    return tuple(sorted(found, key=lambda d: d.start))
 
 
 def _canonical(name: str) -> str:

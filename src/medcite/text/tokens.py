@@ -7,7 +7,7 @@ doses and abbreviations are matched.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import Stemmer
 
@@ -37,11 +37,16 @@ def raw_tokens(text: str) -> list[str]:
 
 def tokenize(text: str, keep_stopwords: bool = False) -> list[str]:
     """Stemmed tokens; stop words dropped (except "no"/"not" style negations are also dropped)."""
+    return list(_tokenize(text, keep_stopwords))
+
+
+@lru_cache(maxsize=16384)
+def _tokenize(text: str, keep_stopwords: bool) -> tuple[str, ...]:
+    """Cached: an answer stems the same source sentences many times (once per candidate and rule)."""
     words = raw_tokens(text)
     if not keep_stopwords:
         words = [w for w in words if w not in STOPWORDS]
-    stems: list[str] = _stemmer().stemWords(words)
-    return stems
+    return tuple(_stemmer().stemWords(words))
 
 
 def tokenize_many(texts: list[str]) -> list[list[str]]:
