@@ -479,6 +479,8 @@ def _uses_unavailable(c: Candidate, ctx: BottomLineContext) -> bool:
     """ "Use fidaxomicin rather than vancomycin" cannot be followed where fidaxomicin is not available;
     "Where fidaxomicin is unavailable, ..." is the line for that case. So for a drug the case rules out
     ("I don't want a beta-blocker"), unless the sentence says what to do when it is not suitable."""
+    if not (ctx.unavailable or ctx.unsuitable) or not c.drugs:
+        return False
     drugs = {d.lower() for d in c.drugs}
     if ctx.unavailable & drugs and not _UNAVAILABLE.search(c.text):
         return True
@@ -488,7 +490,7 @@ def _uses_unavailable(c: Candidate, ctx: BottomLineContext) -> bool:
 def _for_unsuitable(c: Candidate, ctx: BottomLineContext) -> bool:
     """ "Consider nifedipine if labetalol is not suitable" for a case that rules labetalol (or
     beta-blockers) out: the sentence's condition is met."""
-    return any(
+    return bool(ctx.unsuitable) and any(
         _ruled_out({d.name.lower() for d in find_drugs(m.group(1))}, ctx.unsuitable)
         for m in _IF_NOT_SUITABLE.finditer(c.text)
     )
