@@ -399,3 +399,14 @@ def test_anything_more_after_a_dose_given_is_what_follows_it(service: AnswerServ
         "more to prevent a hypo?"
     )
     assert "10% glucose at 50 mL per hour for 5 hours" in _bottom(article), _bottom(article)
+
+
+def test_advice_for_the_allergic_patient_is_not_ruled_out_by_the_allergy(
+    library_hybrid_service: AnswerService,
+) -> None:
+    """ "Allergic to penicillin" rules out advice to give penicillin, but not the sentence written for her:
+    in pregnancy, desensitise and then treat with penicillin."""
+    article = library_hybrid_service.ask(
+        "31F 20 weeks pregnant, early syphilis, allergic to penicillin (hives). What do I give?"
+    )
+    assert "desensitise and then treat with penicillin" in article.bottom_line[0].text

@@ -331,8 +331,11 @@ _UNSUITABLE = re.compile(
     r"|allergic to|intolerant (?:of|to)|avoid(?:ing)?)\b",
     re.I,
 )
+# a sentence for the patient who cannot have the drug ("if they are allergic, desensitise and then treat with
+# penicillin"): not advice the case rules out
 _NOT_SUITABLE = re.compile(
-    r"\bnot suitable\b|\bunsuitable\b|\bcontraindicated\b|\bnot tolerated\b|\bcannot (?:take|use|have)\b",
+    r"\bnot suitable\b|\bunsuitable\b|\bcontraindicated\b|\bnot tolerated\b|\bcannot (?:take|use|have)\b"
+    r"|\ballerg\w*|\bdesensiti[sz]\w*|\bintoleran\w*",
     re.I,
 )
 _IF_NOT_SUITABLE = re.compile(
