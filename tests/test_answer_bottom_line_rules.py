@@ -410,3 +410,12 @@ def test_advice_for_the_allergic_patient_is_not_ruled_out_by_the_allergy(
         "31F 20 weeks pregnant, early syphilis, allergic to penicillin (hives). What do I give?"
     )
     assert "desensitise and then treat with penicillin" in article.bottom_line[0].text
+
+
+def test_a_drug_the_question_asks_about_avoiding_is_not_ruled_out(service: AnswerService) -> None:
+    """ "Should we avoid anticoagulation and just use aspirin?" asks; only the case rules drugs out, so the
+    line against aspirin alone still answers."""
+    article = service.ask(
+        "72M with new AF, CHA2DS2-VASc 3, HAS-BLED 3. Should we avoid anticoagulation and just use aspirin?"
+    )
+    assert "Do not use aspirin alone as a substitute for anticoagulation" in _bottom(article)

@@ -256,10 +256,11 @@ class BottomLineContext:
             for m in _UNAVAILABLE.finditer(self.question)
             for d in find_drugs(_clause_at(self.question, m.start(), ",;.!?"))
         )
+        # read in the case only: "Should I avoid NSAIDs?" asks, it rules nothing out
         self.unsuitable = frozenset(
             name
-            for m in _UNSUITABLE.finditer(self.question)
-            for name in _drugs_and_classes(re.split(r"[,;.!?]| but | so ", self.question[m.end() :])[0])
+            for m in _UNSUITABLE.finditer(case)
+            for name in _drugs_and_classes(re.split(r"[,;.!?]| but | so ", case[m.end() :])[0])
         )
         # "vomiting every dose" in the words sources use ("cannot take oral medication"): stated, and asked
         # about as much as the case's own words
