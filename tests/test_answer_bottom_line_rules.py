@@ -413,8 +413,8 @@ def test_advice_for_the_allergic_patient_is_not_ruled_out_by_the_allergy(
 
 
 def test_a_drug_the_question_asks_about_avoiding_is_not_ruled_out(service: AnswerService) -> None:
-    """ "Should we avoid anticoagulation and just use aspirin?" asks; only the case rules drugs out, so the
-    line against aspirin alone still answers."""
+    """ "Should we avoid anticoagulation and just use aspirin?" is answered by the line against aspirin alone
+    (`test_answer_case_reading` checks that the question's "avoid" rules nothing out)."""
     article = service.ask(
         "72M with new AF, CHA2DS2-VASc 3, HAS-BLED 3. Should we avoid anticoagulation and just use aspirin?"
     )

@@ -5,12 +5,14 @@ from __future__ import annotations
 import pytest
 
 from medcite.answer.analyse import analyse_question
+from medcite.answer.bottom_line import BottomLineContext
 from medcite.answer.conditions import CaseReading, interaction_fit
 from medcite.answer.elapsed import Elapsed, Window, elapsed_fit, stated_elapsed, windows
 from medcite.answer.implied import COMORBIDITIES, derived_conditions, derived_states
 from medcite.answer.intent import classify_intent
 from medcite.answer.query import asked_object, key_terms
 from medcite.answer.schema import Intent
+from medcite.answer.select import select_evidence
 from medcite.answer.thresholds import question_values, threshold_fit
 from medcite.search.expansion import expand_query, states_pregnancy
 
@@ -233,3 +235,30 @@ def test_a_group_that_needs_a_treatment_is_advised_it() -> None:
         ("Febrile neutropenia", "Recommendations", "First line"),
     )
     assert role is Role.RECOMMENDATION
+
+
+def _context(question: str) -> BottomLineContext:
+    analysis = analyse_question(question)
+    selection = select_evidence([], question, analysis.intent, [], question=question)
+    return BottomLineContext(
+        question=question,
+        intent=analysis.intent,
+        failing=False,
+        escalating=False,
+        current_treatments=frozenset(),
+        asked_drugs=frozenset(),
+        tried_drugs=frozenset(),
+        lead_source=0,
+        selection=selection,
+    )
+
+
+def test_the_case_rules_drugs_out_and_the_question_does_not() -> None:
+    assert _context("Brittle asthma, so I don't want a beta-blocker. What do I start?").unsuitable == {
+        "beta-blocker"
+    }
+    assert _context("Allergic to penicillin (hives), early syphilis. What now?").unsuitable == {"penicillin"}
+    assert (
+        _context("New AF, HAS-BLED 3. Should we avoid anticoagulation and just use aspirin?").unsuitable
+        == set()
+    )
