@@ -262,16 +262,15 @@ def derived_findings(values: list[QuestionValue]) -> list[str]:
     return out
 
 
-_SPELLED = {"two": "2", "three": "3", "four": "4", "five": "5", "six": "6"}
 _SPELLED_COUNT = re.compile(
-    r"\b(at least\s+)(two|three|four|five|six)\b|\b(two|three|four|five|six)(?=\s+or more\b)", re.I
+    rf"\b(at least\s+)({'|'.join(_NUMBER_WORDS)})\b|\b({'|'.join(_NUMBER_WORDS)})(?=\s+or more\b)", re.I
 )
 
 
 def _in_digits(sentence: str) -> str:
     """ "at least two recurrences (three or more episodes)" -> "at least 2 ... (3 or more ...)"."""
     return _SPELLED_COUNT.sub(
-        lambda m: (m.group(1) or "") + _SPELLED[(m.group(2) or m.group(3)).lower()], sentence
+        lambda m: (m.group(1) or "") + str(_NUMBER_WORDS[(m.group(2) or m.group(3)).lower()]), sentence
     )
 
 
