@@ -262,3 +262,25 @@ def test_the_case_rules_drugs_out_and_the_question_does_not() -> None:
         _context("New AF, HAS-BLED 3. Should we avoid anticoagulation and just use aspirin?").unsuitable
         == set()
     )
+
+
+def test_drugs_count_as_failed_only_when_the_case_says_treatment_is_failing() -> None:
+    from medcite.answer.conditions import condition_fit
+
+    line = (
+        "CGRP monoclonal antibodies are appropriate for prevention when at least two established oral "
+        "preventive drugs have failed."
+    )
+
+    def case(failing: bool) -> CaseReading:
+        return CaseReading(
+            values=[],
+            stems=frozenset(),
+            question_terms=frozenset(),
+            aliases={},
+            failing=failing,
+            failing_drugs=frozenset({"sumatriptan", "naproxen"}),
+        )
+
+    assert condition_fit(line, "", case(failing=False)) <= 0  # "sumatriptan + naproxen work for attacks"
+    assert condition_fit(line, "", case(failing=True)) == 1

@@ -109,7 +109,7 @@ def condition_fit(text: str, source_title: str, case: CaseReading) -> float:
     if verdict:
         return verdict
     prior = _PRIOR_COUNT.search(text)
-    if prior and case.failing_drugs:
+    if prior and case.failing and case.failing_drugs:
         # "when at least two oral preventive drugs have failed": count the drugs the case names (of
         # the class named, for "two oral triptans" or "two previous antidepressants")
         needed = _COUNTS[prior.group(1).lower()]
