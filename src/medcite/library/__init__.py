@@ -22,6 +22,7 @@ __all__ = [
     "dev_g_questions_path",
     "dev_h_questions_path",
     "dev_i_questions_path",
+    "dev_j_questions_path",
     "heldout_b_questions_path",
     "heldout_questions_path",
     "library_path",
@@ -99,6 +100,12 @@ def dev_i_questions_path() -> Path:
     return _package_dir() / "questions_dev_i.yaml"
 
 
+def dev_j_questions_path() -> Path:
+    """Development set J, written like set I at the end of session 10 and not yet measured: session 11
+    measures it first, blind, on session 10's code."""
+    return _package_dir() / "questions_dev_j.yaml"
+
+
 def shipped_questions_paths() -> list[Path]:
     """Every evaluation questions file shipped with the library; `medcite library check` checks each."""
     return [
@@ -112,4 +119,5 @@ def shipped_questions_paths() -> list[Path]:
         dev_g_questions_path(),
         dev_h_questions_path(),
         dev_i_questions_path(),
+        dev_j_questions_path(),
     ]
