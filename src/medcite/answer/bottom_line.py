@@ -325,6 +325,7 @@ _AMOUNT = re.compile(
 _GOING_ON = re.compile(
     r"\b(?:keep|continu\w*|carry on|stay on|start\w*|switch\w*|restart\w*|begin\w*|chang\w* to)\b", re.I
 )
+_CLASS_NAMES = frozenset(w.lower() for names in CLASS_WORDS.values() for w in names if " " not in w)
 # "I don't want a beta-blocker", "can't have NSAIDs", "contraindication to metformin"
 _UNSUITABLE = re.compile(
     r"\b(?:(?:don't|do not|doesn't|does not|wouldn't|would not) (?:want|like) (?:to (?:use|give|start) )?"
@@ -350,11 +351,6 @@ _ASKS_AFTER = re.compile(
     r"|another dose|repeat (?:the |a )?dose|re-?dose)\b",
     re.I,
 )
-_FOLLOWS = re.compile(
-    r"\bfollow(?:ed)? (?:it |this )?(?:by|with)\b|\bafterwards\b|\bthen (?:give|start|continue|repeat)\b"
-    r"|\b(?:second|repeat|further|another|additional)\s+(?:[\d.]+\s*\w+\s+)?dose\b",
-    re.I,
-)
 _UNAVAILABLE = re.compile(
     r"\b(?:(?:does not|doesn't|do not|don't|cannot|can't) (?:have|stock|get)|not available|unavailable|"
     r"out of stock|no access to|not on (?:our|the) formulary)\b",
@@ -378,8 +374,7 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
         - WEIGHTS["escalation"] * (ctx.failing and bool(c.drugs) and set(c.drugs) <= ctx.tried_drugs)
         - WEIGHTS["escalation"] * (ctx.failing and bool(_FIRST_LINE_TEXT.search(c.text)))
         - WEIGHTS["taken"] * _starts_what_is_taken(c, ctx)
-        + WEIGHTS["threshold"]
-        * condition_fit(c.text, c.hit.source_title if c.hit.source_id == ctx.lead_source else "", ctx.case)
+        + WEIGHTS["threshold"] * _condition_verdict(c, ctx)
         + WEIGHTS["threshold"] * elapsed_fit(c.text, ctx.elapsed)
         + WEIGHTS["negation"] * negation_fit(c.text, ctx.negated)
         + WEIGHTS["asked_like"] * ctx.selection.asked_like.get(c.key, 0.0)
@@ -417,6 +412,12 @@ _PUT_ON = re.compile(
 
 _REPEAT_DOSE = re.compile(
     r"\b(?:second|repeat|further|another|additional)\s+(?:[\d.]+\s*\w+\s+)?dose\b", re.I
+)
+# what follows a treatment given: "follow with 10% glucose", "a second 1 g dose"
+_FOLLOWS = re.compile(
+    r"\bfollow(?:ed)? (?:it |this )?(?:by|with)\b|\bafterwards\b|\bthen (?:give|start|continue|repeat)\b|"
+    + _REPEAT_DOSE.pattern,
+    re.I,
 )
 
 
@@ -508,8 +509,7 @@ def _ruled_out(drugs: set[str], unsuitable: frozenset[str]) -> set[str]:
 def _drugs_and_classes(text: str) -> set[str]:
     """The drugs a clause names, and the drug classes ("a beta-blocker", "NSAIDs"), lower case."""
     words = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9-]*", text)}
-    classes = {w.lower() for names in CLASS_WORDS.values() for w in names if " " not in w}
-    return {d.name.lower() for d in find_drugs(text)} | (words & classes)
+    return {d.name.lower() for d in find_drugs(text)} | (words & _CLASS_NAMES)
 
 
 def _for_other_age_group(c: Candidate, ctx: BottomLineContext) -> bool:
@@ -707,11 +707,15 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> BottomL
     return BottomLine(_with_second(first, ranked, ctx), rules_out=ruled is not None and first is ruled)
 
 
+def _condition_verdict(c: Candidate, ctx: BottomLineContext) -> float:
+    """`condition_fit` of the sentence; the lead source's own topic counts as stated."""
+    return condition_fit(c.text, c.hit.source_title if c.hit.source_id == ctx.lead_source else "", ctx.case)
+
+
 def _case_misses(c: Candidate, ctx: BottomLineContext) -> bool:
     """The case does not meet the sentence's condition (a value outside its threshold, a state it
     excludes)."""
-    title = c.hit.source_title if c.hit.source_id == ctx.lead_source else ""
-    return condition_fit(c.text, title, ctx.case) < 0
+    return _condition_verdict(c, ctx) < 0
 
 
 def _gives_dose(c: Candidate, ctx: BottomLineContext) -> bool:
@@ -877,8 +881,7 @@ def _alternative_for_this_case(c: Candidate, ctx: BottomLineContext) -> bool:
     whose time the case has reached ("refer ... incomplete recovery 3 months after onset", 4 months on)."""
     if c.role not in (Role.ALTERNATIVE, Role.REFERRAL) or Role.RECOMMENDATION not in ctx.roles:
         return False
-    title = c.hit.source_title if c.hit.source_id == ctx.lead_source else ""
-    return condition_fit(c.text, title, ctx.case) > 0 or elapsed_fit(c.text, ctx.elapsed) > 0
+    return _condition_verdict(c, ctx) > 0 or elapsed_fit(c.text, ctx.elapsed) > 0
 
 
 def main_roles(c: Candidate) -> set[Role]:

@@ -101,6 +101,13 @@ _EPISODE_COUNT = re.compile(rf"\b(\d|{'|'.join(_NUMBER_WORDS)})\s+(?:[\w-]+\s+)?
 _COUNTED_AFTER = re.compile(
     rf"\s+(?:[\w-]+\s+){{0,2}}?({_EPISODE_WORDS}|exacerbations?|flares?|attacks?)\b", re.I
 )
+
+
+def _count(word: str) -> int:
+    """ "two" or "2" -> 2."""
+    return _NUMBER_WORDS.get(word.lower()) or int(word)
+
+
 EPISODE_STEMS = frozenset(tokenize("episode episodes bout bouts"))
 RECURRENCE_STEMS = frozenset(tokenize("recurrence recurrences relapse relapses"))
 
@@ -109,7 +116,7 @@ def _episode_values(question: str) -> list[QuestionValue]:
     """How many episodes (and so recurrences) the case counts."""
     for m in (*_ORDINAL_EPISODE.finditer(question), *_EPISODE_COUNT.finditer(question)):
         word = m.group(1).lower()
-        n = _ORDINALS.get(word) or _NUMBER_WORDS.get(word) or int(word)
+        n = _ORDINALS.get(word) or _count(word)
         # "second recurrence", "2 recurrences": 3 episodes; "third bout", "3 episodes": 2 recurrences
         recurrences = n if set(tokenize(m.group(2))) & RECURRENCE_STEMS else n - 1
         episodes = recurrences + 1
@@ -319,7 +326,6 @@ def _meets(condition: Condition, value: float) -> bool:
 
 # "2.5 mg twice daily if at least 2 of: age 80 or more, weight 60 kg or less, creatinine 1.5 or more"
 _AT_LEAST_OF = re.compile(r"\bat least (two|three|2|3) of\b", re.I)
-_COUNTS = {"two": 2, "three": 3, "2": 2, "3": 3}
 _THOSE = re.compile(r"\bthose\b", re.I)
 # "continue unless creatinine rises by more than 30%": the advice is for those who do not meet it
 _UNLESS = re.compile(r"\bunless\b", re.I)
@@ -375,7 +381,7 @@ def threshold_fit(sentence: str, values: list[QuestionValue]) -> float:
             if met and _singles_out(condition, values[i]):
                 singled.add(i)
     if listed and found:
-        needed = _COUNTS[listed.group(1).lower()]
+        needed = _count(listed.group(1))
         if sum(found.values()) >= needed:
             verdicts.update(dict.fromkeys(found, True))
         elif len(found) == in_list:  # every listed condition read, too few met
