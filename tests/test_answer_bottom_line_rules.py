@@ -419,3 +419,80 @@ def test_a_drug_the_question_asks_about_avoiding_is_not_ruled_out(service: Answe
         "72M with new AF, CHA2DS2-VASc 3, HAS-BLED 3. Should we avoid anticoagulation and just use aspirin?"
     )
     assert "Do not use aspirin alone as a substitute for anticoagulation" in _bottom(article)
+
+
+def test_a_pharmacist_checking_a_prescription_is_told_its_contraindication(service: AnswerService) -> None:
+    """ "Fine to dispense?" asks about the drugs the case's prescription names: prasugrel after a stroke is
+    ruled out, and that leads."""
+    article = service.ask(
+        "Community pharmacist: 58F discharged after a STEMI with a stent, script for aspirin 75 mg and "
+        "prasugrel 10 mg daily. She had a stroke in 2019. Fine to dispense?"
+    )
+    assert re.search(r"(?i)contraindicated after stroke or TIA|must not be used", article.bottom_line[0].text)
+
+
+def test_going_home_after_a_sulfonylurea_hypo(library_hybrid_service: AnswerService) -> None:
+    """A glucose now normal ("2.0, now 7.5") misses "if glucose is still below 4.0"; a sulfonylurea's
+    hypoglycaemia can recur, so observing is the answer."""
+    article = library_hybrid_service.ask(
+        "83M on glibenclamide, found with glucose 2.0, now 7.5 after IV glucose and talking normally. "
+        "Daughter wants him home - is that alright?"
+    )
+    bottom = _bottom(article)
+    assert "observe these patients" in bottom and "still below 4.0" not in bottom, bottom
+
+
+def test_a_platelet_count_alone_leads_to_itp_not_to_hit(service: AnswerService) -> None:
+    """Petechiae and platelets of 11 with no heparin named: the ITP topic (not heparin-induced
+    thrombocytopenia) answers, with its admission threshold."""
+    article = service.ask(
+        "35M with a few petechiae, no bleeding from the gums or nose, platelets 11, FBC otherwise normal. "
+        "Same-day admission or outpatient review?"
+    )
+    assert "Admit adults with newly diagnosed ITP" in article.bottom_line[0].text
+
+
+def test_same_dose_asks_about_the_dose_change_in_words(service: AnswerService) -> None:
+    """ "Same dose?" after 6 months of anticoagulation is answered by the reduced-dose suggestion, not by a
+    dosing row's numbers."""
+    article = service.ask(
+        "Unprovoked DVT in a 64F, completed 6 months of rivaroxaban 20 mg daily, continuing indefinitely, "
+        "low bleeding risk. Same dose?"
+    )
+    assert "reduced-dose apixaban or rivaroxaban is suggested" in article.bottom_line[0].text
+
+
+def test_holding_oral_medicines_for_surgery_does_not_include_levodopa(service: AnswerService) -> None:
+    article = service.ask(
+        "Ward pharmacist: 81F with Parkinson's on co-careldopa 25/100 four times daily, going NBM for a "
+        'laparotomy, surgeon wrote "omit all oral meds". Should her co-careldopa be held too?'
+    )
+    assert "avoid missed doses during illness or surgery" in article.bottom_line[0].text
+
+
+def test_how_many_ml_is_a_dose_question(service: AnswerService) -> None:
+    article = service.ask(
+        "3-year-old, 14 kg, croup with stridor at rest and recession, dexamethasone given 20 minutes ago. "
+        "We're giving neb adrenaline 1:1000 - how many mL?"
+    )
+    assert "0.5 mL/kg, maximum 5 mL" in article.bottom_line[0].text
+
+
+def test_often_enough_asks_about_the_interval_for_an_older_patient(service: AnswerService) -> None:
+    """ "6-monthly. Often enough?" for a 74-year-old on lithium: every 3 months from 65 (and "raised
+    calcium" in that sentence is a result, not a drug that would make it about something else)."""
+    article = service.ask(
+        "74M with bipolar disorder on lithium for 10 years, levels 0.6-0.7, eGFR 64. The surgery checks his "
+        "level 6-monthly. Often enough?"
+    )
+    assert "Monitor at least every 3 months in people aged 65 or over" in article.bottom_line[0].text
+
+
+def test_what_follows_a_treatment_had_earlier_today(service: AnswerService) -> None:
+    """ "She had ... at 08:15" tells a treatment given (not a past one that failed): asked what to run after
+    it, the follow-on infusion answers, not giving insulin-glucose again."""
+    article = service.ask(
+        "K 6.2 on the gas. She had 10 units of Actrapid in 25 g glucose at 08:15; sugar before it was 6.2. "
+        "What do we run after that?"
+    )
+    assert "follow with 10% glucose at 50 mL per hour for 5 hours" in _bottom(article), _bottom(article)

@@ -6,7 +6,8 @@ import pytest
 
 from medcite.answer.analyse import analyse_question
 from medcite.answer.bottom_line import BottomLineContext
-from medcite.answer.conditions import CaseReading, interaction_fit
+from medcite.answer.conditions import CaseReading, condition_fit, interaction_fit
+from medcite.answer.drugs import find_drugs
 from medcite.answer.elapsed import Elapsed, Window, elapsed_fit, stated_elapsed, windows
 from medcite.answer.implied import COMORBIDITIES, derived_conditions, derived_states
 from medcite.answer.intent import classify_intent
@@ -284,3 +285,85 @@ def test_drugs_count_as_failed_only_when_the_case_says_treatment_is_failing() ->
 
     assert condition_fit(line, "", case(failing=False)) <= 0  # "sumatriptan + naproxen work for attacks"
     assert condition_fit(line, "", case(failing=True)) == 1
+
+
+def test_a_blood_count_in_10_9_per_litre_meets_a_condition_in_cells_per_microlitre() -> None:
+    """ "eos 0.4" is 400 cells/microlitre: it meets "300 cells/microlitre or more" and misses "below 100"."""
+    values = question_values("COPD, three flares last year, eos 0.4, FEV1 52%. Which inhaler?")
+    assert threshold_fit("With blood eosinophils of 300 cells/microlitre or more, add an ICS", values) == 1
+    assert threshold_fit("If blood eosinophils are below 100 cells/microlitre, add roflumilast", values) == -1
+    # a count already in cells per microlitre is read as it is
+    values = question_values("Eosinophils 150, two exacerbations. Triple therapy?")
+    assert threshold_fit("With blood eosinophils of 300 cells/microlitre or more, add an ICS", values) == -1
+
+
+@pytest.mark.parametrize(
+    ("question", "glucose"),
+    [
+        # the value now, after "and is now"; a clock time is never a value
+        ("CBG was 2.1 and is now 7.2 after glucose gel. Home?", 7.2),
+        ("Gave insulin with 25 g glucose at 09:30. Her BM before it was 6.1. Anything else?", 6.1),
+    ],
+)
+def test_the_value_now_and_not_a_clock_time(question: str, glucose: float) -> None:
+    values = [v for v in question_values(question) if "glucos" in v.stems]
+    assert [v.value for v in values] == [glucose]
+
+
+def test_an_absence_the_case_contradicts_misses() -> None:
+    """ "For group A (few symptoms, no exacerbation history)" is not for a patient with exacerbations; it
+    still may be for one who says there were none."""
+    sentence = "For GOLD group A (few symptoms, no exacerbation history), start a bronchodilator [r1]."
+    flares = _context("New COPD, two exacerbations last year, CAT 20. Which inhaler?")
+    assert condition_fit(sentence, "COPD", flares.case) == -1
+    none = _context("New COPD, no exacerbations ever, CAT 8. Which inhaler?")
+    assert condition_fit(sentence, "COPD", none.case) >= 0
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("Neb adrenaline for a 9 kg toddler with croup - how many mL should I draw up?", Intent.DOSING),
+        ("Morphine for a 60 kg man - how many mg?", Intent.DOSING),
+        ("On 6-monthly thyroid function tests for amiodarone - is that often enough?", Intent.MONITORING),
+        ("She has 3-monthly lithium levels. Is that too often now?", Intent.MONITORING),
+    ],
+)
+def test_amount_and_interval_questions(question: str, intent: Intent) -> None:
+    assert classify_intent(question) is intent
+
+
+@pytest.mark.parametrize(
+    ("question", "condition"),
+    [
+        # a count below range names the disorder when nothing else does; "otherwise normal" is no condition
+        ("Bruising, platelets 22, otherwise normal FBC. Admit?", "thrombocytopenia"),
+        ("Platelets 250, otherwise unremarkable bloods, tired. Cause?", None),
+    ],
+)
+def test_a_low_platelet_count_names_thrombocytopenia(question: str, condition: str | None) -> None:
+    assert analyse_question(question).facts.condition == condition
+
+
+def test_a_level_named_is_not_a_drug() -> None:
+    """ "raised calcium" is a result; "calcium gluconate" is a drug."""
+    assert [d.name for d in find_drugs("those with raised calcium or low magnesium")] == []
+    assert [d.name for d in find_drugs("give calcium gluconate 10%")] == ["calcium"]
+
+
+def test_a_brand_is_read_in_a_stop_question() -> None:
+    question = "Parkinson's on Sinemet 25/100 TDS, nil by mouth for surgery. Should we hold his Sinemet?"
+    analysis = analyse_question(question)
+    assert [t.name for t in analysis.facts.treatments] == ["levodopa"]
+    ctx = BottomLineContext(
+        question=question,
+        intent=analysis.intent,
+        failing=False,
+        escalating=False,
+        current_treatments=frozenset({"levodopa"}),
+        asked_drugs=frozenset(),
+        tried_drugs=frozenset(),
+        lead_source=0,
+        selection=select_evidence([], question, analysis.intent, [], question=question),
+    )
+    assert ctx.stopping == frozenset({"levodopa"})

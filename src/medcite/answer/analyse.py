@@ -159,8 +159,9 @@ _CUES: list[tuple[re.Pattern[str], str, str]] = [
         re.compile(
             r"(?:\bon|taking|receiving|treated with|using|currently on|maintained on|started on|"
             r"already on|now on|prescribed|stable on|gave|given|was given|has been given|received|got|"
-            r"administered)\s+(?:maximal\s+|maximum\s+|high-dose\s+|low-dose\s+)?"
-            # "given 10 u Actrapid": the dose may come before the drug
+            r"administered|had)\s+(?:maximal\s+|maximum\s+|high-dose\s+|low-dose\s+)?"
+            # "given 10 u Actrapid": the dose may come before the drug ("had 10 units of Actrapid" is a dose
+            # given; "had insulin", with no dose, is read as past treatment above)
             r"(?:\d[\d.]*\s*(?:mg|mcg|micrograms?|g|units?|u|iu)\s+(?:of\s+)?)?$",
             re.I,
         ),
@@ -554,6 +555,8 @@ _NOT_DISEASE = frozenset(
 _NOT_CONDITION = re.compile(
     r"\b(?:response|responses|waves?|attacks?|symptoms?|results?|levels?|values?|signs?|history|"
     r"frequency|dose|doses|ED|A&E|ICU|clinic|ward|hospital|department|surgery|home|"
+    # "otherwise normal FBC": a finding ruled out is not what the question is about
+    r"normal|otherwise|unremarkable|"
     r"days?|weeks?|months?|years?|night|morning|evening|today|tomorrow|tonight)\b",
     re.I,
 )

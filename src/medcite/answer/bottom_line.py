@@ -128,7 +128,9 @@ _DOSING_SECTION = re.compile(r"dos(?:e|ing|age)", re.I)
 _YES_NO_DRUG = re.compile(
     r"^(?:can|could|should|may|is it (?:ok|okay|safe|reasonable) to)\s+(?:(?:i|we|you|she|he|they)\s+)?"
     r"(?:just\s+)?(?:use|give|start|prescribe|continue|add|switch to|try|take|have)\b|"
-    r"^(?:is|are)\b.{0,60}\b(?:ok|okay|safe|appropriate|suitable|fine|contraindicated|allowed)\b",
+    r"^(?:is|are)\b.{0,60}\b(?:ok|okay|safe|appropriate|suitable|fine|contraindicated|allowed)\b|"
+    # a pharmacist checking a prescription in the case: "OK to dispense or do I flag it?"
+    r"^(?:(?:is it|is this|is that)\s+)?(?:ok|okay|safe|fine|alright) to (?:dispense|supply|issue|give it)\b",
     re.I,
 )
 _WH_WORD = re.compile(r"\b(?:what|which|how|when|why|who|where|whom|whose)\b", re.I)
@@ -161,7 +163,7 @@ _WHICH_DRUG = re.compile(
 _CONTRAINDICATION = re.compile(
     r"contraindicat|\bprefer (?:a|an)\b|\binstead of\b|"
     r"\bdo not (?:routinely )?(?:use|give|offer|prescribe|start|combine)|\bavoid\b|\bnot recommended\b|"
-    r"\bshould not be\b|\b(?:should|must) be avoided\b|\bseek specialist advice before\b|"
+    r"\b(?:should|must) not be\b|\b(?:should|must) be avoided\b|\bseek specialist advice before\b|"
     r"\b(?:hold|withhold)\b",
     re.I,
 )
@@ -277,11 +279,13 @@ class BottomLineContext:
         )
         self.stopping = stopping_asked(asked_text, current)
         self.stopping_stems = frozenset(s for d in self.stopping for s in _drug_stems(d))
-        self.taken = frozenset(
-            current | ({d.lower() for d in self.previous_treatments} if self.failing else set())
-        )
+        previous = {d.lower() for d in self.previous_treatments}
+        # "he had Actrapid ... at 14:00. Anything else after that?": what was given counts as taken when
+        # the question asks what follows it
+        asks_after = bool(_ASKS_AFTER.search(asked_text))
+        self.taken = frozenset(current | (previous if self.failing or asks_after else set()))
         self.after_dose = self.intent is Intent.DOSING and not _names_taken(asked_text, self.taken)
-        self.follow_on = bool(self.taken) and bool(_ASKS_AFTER.search(asked_text))
+        self.follow_on = bool(self.taken) and asks_after
         if self.stopping:
             self.escalating = False  # "stop the ACE inhibitor?" asks whether to go on, not what to add
             if Role.MONITORING not in self.roles:  # stop rules sit with monitoring ("continue unless ...")
@@ -318,7 +322,8 @@ _CLASS_STEMS = frozenset(
 )
 _AMOUNT = re.compile(
     r"\b(?:what|which)\b[^?.]{0,30}\b(?:dose|doses|dosing|rate|regimen)\b|\bhow (?:much|many)\b"
-    r"|\b(?:dose|rate)\s*\?",
+    # not "Keep the same dose?", "Full dose?": a yes/no on a dose change, answered in words or numbers
+    r"|(?<!same )(?<!full )(?<!higher )(?<!lower )(?<!reduced )(?<!usual )\b(?:dose|rate)\s*\?",
     re.I,
 )
 # "want to keep ticagrelor going", "switching to apixaban": the drug a following "what dose?" is about
@@ -431,7 +436,9 @@ def _starts_what_is_taken(c: Candidate, ctx: BottomLineContext) -> bool:
         return False
     # the advice may follow an opening condition: "If BP is not controlled on step 1, add a CCB ..."
     advice = _ADVISES.sub("", after_leading_condition(c.text))
-    if not (_START.match(advice) or ((ctx.escalating or ctx.after_dose) and _PUT_ON.match(advice))):
+    # asked what follows a treatment given, "give insulin-glucose" gives it again
+    giving_again = ctx.escalating or ctx.after_dose or ctx.follow_on
+    if not (_START.match(advice) or (giving_again and _PUT_ON.match(advice))):
         return False
     if _REPEAT_DOSE.search(c.text):
         return False  # "give a second 1 g dose of tranexamic acid if bleeding continues" goes on with it
@@ -531,7 +538,8 @@ def stopping_asked(asked: str, current: set[str]) -> frozenset[str]:
     """The drugs taken that the question asks whether to stop or go on with, named or by class."""
     if not current or not _STOP_ASK.search(asked):
         return frozenset()
-    words = set(tokenize(asked))
+    # "does that include his Sinemet?": a brand is read as the drug it is
+    words = set(tokenize(asked)) | {s for d in find_drugs(asked) for s in tokenize(d.name)}
     for word in re.findall(r"[A-Za-z][A-Za-z0-9-]+", asked):
         for meaning in abbreviation_meanings(word):
             words |= set(tokenize(meaning))

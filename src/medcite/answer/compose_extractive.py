@@ -23,6 +23,7 @@ from medcite.answer.bottom_line import (
     drug_stems,
     stage_fits,
 )
+from medcite.answer.drugs import find_drugs
 from medcite.answer.schema import (
     AnswerArticle,
     Assessment,
@@ -558,6 +559,10 @@ def _lead_source(
         for sid in votes:
             if not asked_drugs & drugs_by_source[sid]:
                 cover[sid] -= NO_ASKED_DRUG
+    question_drugs = {d.name.lower() for d in find_drugs(question)}
+    for sid in votes:
+        if _cause_unstated(titles[sid], asked_stems, question_drugs & drugs_by_source[sid]):
+            cover[sid] -= NO_ASKED_DRUG
     lead = max(votes, key=lambda sid: (votes[sid] + cover[sid], -sid))
     if not asked or lead not in asked:
         return lead
@@ -565,6 +570,19 @@ def _lead_source(
         (sid for sid in votes if sid in asked),
         key=lambda sid: (votes[sid] + cover[sid] + ASKED_SOURCE_WEIGHT * asked[sid], -sid),
     )
+
+
+_INDUCED = re.compile(r"\b([A-Za-z]+)-induced\b", re.I)
+
+
+def _cause_unstated(title: str, question_stems: set[str], shared_drugs: set[str]) -> bool:
+    """A topic on what a drug causes ("Heparin-induced thrombocytopenia") for a question that names
+    neither that drug nor any drug the topic names: a platelet count of 14 with no heparin is another
+    disorder's question."""
+    cause = _INDUCED.search(title)
+    if cause is None or shared_drugs:
+        return False
+    return not set(tokenize(cause.group(1))) <= question_stems
 
 
 def _dose_lead(c: Candidate, leads: dict[str, str]) -> str:

@@ -105,6 +105,8 @@ def condition_fit(text: str, source_title: str, case: CaseReading) -> float:
             return -1
     if _excluded_state(text, case):  # "for non-pregnant adults", a pregnant patient
         return -1
+    if _absence_contradicted(text, case):  # "(few symptoms, no exacerbation history)", two exacerbations
+        return -1
     verdict = threshold_fit(text, case.values) or interaction_fit(text, case)
     if verdict:
         return verdict
@@ -230,6 +232,27 @@ def denies_condition(text: str, case: CaseReading) -> bool:
         elif words & case.stems:
             return False  # an alternative the case does state: the sentence may be for this patient
     return denied
+
+
+# "no exacerbation history", "no history of seizures": an absence a condition names
+_NO_STATE = re.compile(r"\bno (?:history of |previous |prior )?([a-z][a-z-]{3,})(?= history\b|[),;]|$)", re.I)
+_PARENTHESIS = re.compile(r"\(([^()]{3,120})\)")
+# absences that describe a course rather than a state ("no response", "no improvement")
+_COURSE_STEMS = frozenset(tokenize("response improvement change benefit effect relief"))
+
+
+def _absence_contradicted(text: str, case: CaseReading) -> bool:
+    """The sentence's condition (its opening clause or a bracketed definition) names an absence the case
+    contradicts: "For GOLD group A (few symptoms, no exacerbation history)" for a patient with two
+    exacerbations last year."""
+    leading = _LEADING_CONDITION.match(text)
+    parts = [m.group(1) for m in _PARENTHESIS.finditer(text)] + ([leading.group(1)] if leading else [])
+    for part in parts:
+        for m in _NO_STATE.finditer(part):
+            stems = {case.aliases.get(s, s) for s in tokenize(m.group(1))} - _COURSE_STEMS - FILLER_STEMS
+            if stems and stems <= case.stems and not stems & case.negated:
+                return True
+    return False
 
 
 def _excluded_state(text: str, case: CaseReading) -> bool:

@@ -402,9 +402,10 @@ CLASS_WORDS = {
     "profen": ("NSAID", "NSAIDs"),
     "cycline": ("tetracycline", "tetracyclines"),
     "ergometrine": ("ergometrine", "ergot"),
-    "pramipexole": ("dopamine", "agonist", "agonists"),
-    "ropinirole": ("dopamine", "agonist", "agonists"),
-    "rotigotine": ("dopamine", "agonist", "agonists"),
+    "pramipexole": ("dopamine", "agonist", "agonists", "dopaminergic"),
+    "ropinirole": ("dopamine", "agonist", "agonists", "dopaminergic"),
+    "rotigotine": ("dopamine", "agonist", "agonists", "dopaminergic"),
+    "levodopa": ("dopaminergic",),
     "olone": _STEROID,
     "asone": _STEROID,
     "cortisone": _STEROID,
@@ -450,9 +451,13 @@ def _find_drugs(text: str) -> tuple[DrugMention, ...]:
     for m in _WORD.finditer(text):
         if taken and any(s <= m.start() < e for s, e in taken):
             continue
-        if is_drug_word(m.group(0)):
+        if is_drug_word(m.group(0)) and not _MEASURED.search(text, 0, m.start()):
             found.append(DrugMention(_canonical(m.group(0)), m.start(), m.end()))
     return tuple(sorted(found, key=lambda d: d.start))
+
+
+# "raised calcium", "low magnesium", "serum potassium": a level measured, not a drug given
+_MEASURED = re.compile(r"\b(?:raised|high|low|elevated|serum|plasma|corrected|ionised|ionized)\s+$", re.I)
 
 
 def _canonical(name: str) -> str:

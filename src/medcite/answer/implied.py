@@ -31,11 +31,12 @@ _LAB_CONDITIONS: list[tuple[str, str, float, str]] = [
     (r"sodium|na\+?", ">", 145, "hypernatraemia"),
     (r"glucose|blood sugar|cbg|bg", "<", 4.0, "hypoglycaemia"),
     (r"neutrophils?|anc|neuts", "<", 1.0, "neutropenia"),
+    (r"platelets?|plts?", "<", 100, "thrombocytopenia"),  # 10^9/L, the unit counts are given in
 ]
 
 
 def condition_from_labs(labs: list[LabFact]) -> str | None:
-    """The disorder an out-of-range potassium, sodium, glucose or neutrophil count names, for the
+    """The disorder an out-of-range potassium, sodium, glucose, neutrophil or platelet count names, for the
     first such lab (with a temperature of 38 or more, neutropenia is febrile neutropenia)."""
     for lab in labs:
         try:

@@ -41,7 +41,11 @@ _CUES: dict[Intent, list[tuple[str, float]]] = {
     Intent.DOSING: [
         (r"\bdos(?:e|es|ing|age)\b", 3),
         # "titrate" asks; "titrated up to 300 mg" tells the history
-        (r"how much|how many (?:mg|units)|titrat(?!ed)|maximum daily|max(?:imum)? dose", 3),
+        (
+            r"how much|how many (?:mg|units|ml|mls|micrograms|mcg|tablets|puffs|ampoules|vials|sprays)\b"
+            r"|\bdraw up\b|titrat(?!ed)|maximum daily|max(?:imum)? dose",
+            3,
+        ),
         (
             r"(?:starting|initial|infusion) rate|\bregimen\b|\bwhat rate\b"
             r"|\brate (?:do|should) (?:i|we) (?:start|run|set)",
@@ -77,10 +81,12 @@ _CUES: dict[Intent, list[tuple[str, float]]] = {
         # "we do levels 6-monthly - is that enough?"
         (
             r"\b(?:levels?|bloods?|checks?|tests?|monitoring|scans?|reviews?)\s+(?:\w+\s+)?"
-            r"(?:\d+|three|six|twelve)[- ]?monthly\b|\b(?:\d+|three|six|twelve)[- ]?monthly\s+"
+            r"(?:\d+|three|six|twelve)[- ]?monthly\b|\b(?:\d+|three|six|twelve)[- ]?monthly\s+(?:\w+\s+)?"
             r"(?:levels?|bloods?|checks?|tests?|monitoring|scans?|reviews?)\b",
             3,
         ),
+        # "is that often enough?" asks about a testing interval
+        (r"\b(?:often|frequent(?:ly)?) enough\b|\btoo (?:often|frequent(?:ly)?)\b", 2),
         (r"(?:should|do|must) (?:i|we) (?:be )?(?:check|measur|monitor|test)\w*", 3),
         # "should I be doing cortisol day curves or ACTH levels?"
         (

@@ -23,15 +23,16 @@ _NUMBER = r"(\d+(?:\.\d+)?)"
 _QUESTION_VALUE = re.compile(
     rf"\b((?<![Vv]itamin )K\+?|[A-Za-z][A-Za-z0-9+\-]{{1,24}})"
     rf"(?:\s+(?:level|count|of|is|was|at|now|"
-    rf"(?:before|pre-?)(?:\s*(?:treatment|insulin|the dose))?(?: was| is)?|"
+    rf"(?:before|pre-?)(?:\s*(?:treatment|insulin|the dose|it|that|then))?(?: was| is)?|"
     rf"(?:has |have )?(?:now |today )?"
     rf"(?:fallen|fell|dropped|drifted|risen|rose|gone|come|increased|decreased|settled|stabili[sz]ed|"
     rf"remained|stayed|stuck)(?: (?:down|up|back))? (?:to|at)))?"
-    rf"\s*(?:=|:|~|≈)?\s*{_NUMBER}(?!\d|/\d|\.\d)"
+    rf"\s*(?:=|:|~|≈)?\s*{_NUMBER}(?!\d|/\d|\.\d|:\d)"  # not a time ("glucose at 14:00")
 )
 _BARE_WEIGHT = re.compile(r"(?:^|[,;(]\s*)(\d{1,3}(?:\.\d)?)\s*kg\b", re.I)
 _LATER = re.compile(
-    rf"\s*(?:[a-zA-Zµ]+(?:/[a-zA-Z]+)?\s*)?(?:,\s*|\s+)?(?:now|currently|->|→)\s*(?:is\s+|at\s+)?{_NUMBER}"
+    rf"\s*(?:(?!and\b)[a-zA-Zµ]+(?:/[a-zA-Z]+)?\s*)?(?:,\s*|\s+)?(?:and\s+(?:is\s+|was\s+)?)?"
+    rf"(?:now|currently|->|→)\s*(?:is\s+|at\s+)?{_NUMBER}"
     rf"(?!\d|/\d|\.\d)",
     re.I,
 )
@@ -204,7 +205,20 @@ _VALUE_NAMES = {
     "wt": "weight",
     "creat": "creatinine",
     "Cr": "creatinine",
+    "eos": "eosinophils",
+    "Eos": "eosinophils",
+    "neuts": "neutrophils",
+    "Neuts": "neutrophils",
 }
+_CELL_COUNTS = frozenset(tokenize("eosinophils neutrophils lymphocytes"))
+
+
+def _in_condition_unit(value: QuestionValue, condition: Condition) -> float:
+    """A blood count written as clinicians do ("eos 0.35", in 10^9/L) read against a condition in cells
+    per microlitre ("300 cells/microlitre or more"): 0.35 x 10^9/L is 350 cells/microlitre."""
+    if condition.unit == "cell" and value.stems & _CELL_COUNTS and not value.unit and value.value < 50:
+        return value.value * 1000
+    return value.value
 
 
 def question_values(question: str) -> list[QuestionValue]:
@@ -371,7 +385,7 @@ def threshold_fit(sentence: str, values: list[QuestionValue]) -> float:
             }
         if nearest:
             i = max(nearest, key=lambda k: (nearest[k], k))
-            met = _meets(condition, values[i].value) != bool(_UNLESS.search(window))
+            met = _meets(condition, _in_condition_unit(values[i], condition)) != bool(_UNLESS.search(window))
             if after_list:
                 found[i] = found.get(i, False) or met
                 continue
