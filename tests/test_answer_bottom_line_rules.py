@@ -496,3 +496,13 @@ def test_what_follows_a_treatment_had_earlier_today(service: AnswerService) -> N
         "What do we run after that?"
     )
     assert "follow with 10% glucose at 50 mL per hour for 5 hours" in _bottom(article), _bottom(article)
+
+
+def test_a_preventer_question_is_answered_with_prevention(service: AnswerService) -> None:
+    """Acute drugs that work ("rizatriptan + ibuprofen work for attacks") are taken; asked which preventer,
+    the sentence that opens "For prevention," answers, not the acute-treatment line."""
+    article = service.ask(
+        "38F with migraine on 8 days a month; rizatriptan + ibuprofen work well for each attack but they are "
+        "too frequent. BP 118/76, no asthma. Which preventive drug should she start?"
+    )
+    assert "For prevention, offer topiramate or propranolol" in article.bottom_line[0].text

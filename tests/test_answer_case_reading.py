@@ -367,3 +367,11 @@ def test_a_brand_is_read_in_a_stop_question() -> None:
         selection=select_evidence([], question, analysis.intent, [], question=question),
     )
     assert ctx.stopping == frozenset({"levodopa"})
+
+
+def test_a_cue_after_a_list_reads_every_drug_in_it() -> None:
+    facts = analyse_question("Zolmitriptan + paracetamol work for her attacks. Preventer?").facts
+    assert {t.name: t.status for t in facts.treatments} == {
+        "zolmitriptan": "current",
+        "paracetamol": "current",
+    }

@@ -498,10 +498,10 @@ def _treatments(text: str, drugs: list[DrugMention]) -> list[TreatmentFact]:
     out: dict[str, TreatmentFact] = {}
     state: tuple[str, str] | None = None
     previous_end = 0
-    for d in drugs:
+    for i, d in enumerate(drugs):
         gap = text[previous_end : d.start]
         cue = _cue_before(text[max(0, d.start - 80) : d.start])
-        if cue is None and _CUE_AFTER.match(text[d.end : d.end + 40]):
+        if cue is None and _cue_after_list(text, drugs, i):
             cue = ("current", "unknown")  # "Prednisolone prescribed", "amoxicillin 500 mg started"
         if cue is not None:
             state = cue
@@ -514,6 +514,13 @@ def _treatments(text: str, drugs: list[DrugMention]) -> list[TreatmentFact]:
         if d.name not in out:
             out[d.name] = TreatmentFact(name=d.name, status=status, response=response)  # type: ignore[arg-type]
     return list(out.values())
+
+
+def _cue_after_list(text: str, drugs: list[DrugMention], i: int) -> bool:
+    """A cue after the drug, or after the list it starts: "sumatriptan + naproxen work for attacks"."""
+    while i + 1 < len(drugs) and _LIST_JOINER.match(text[drugs[i].end : drugs[i + 1].start]):
+        i += 1
+    return bool(_CUE_AFTER.match(text[drugs[i].end : drugs[i].end + 40]))
 
 
 _CUE_AFTER = re.compile(

@@ -88,6 +88,7 @@ WEIGHTS = {
     "age_group": 0.3,  # penalty: a sentence about children for an adult patient, or about adults for a child
     "unavailable": 1.0,  # penalty: "use fidaxomicin ..." when the case says fidaxomicin is not available
     "follow_on": 1.0,  # asked what follows a treatment given, the sentence says what follows one
+    "purpose": 0.45,  # "For prevention, ..." when prevention is asked for (a penalty for another purpose)
 }
 CLEARLY_ASKED = 0.2  # a line's share of the votes at which it may lead from any section
 MIN_SECOND_COVER = 0.08  # the second sentence must answer this much of what the first did not
@@ -209,6 +210,8 @@ class BottomLineContext:
     after_dose: bool = field(default=False, init=False)
     # "Just given 10 units Actrapid ... anything to run afterwards?": asks what follows a treatment given
     follow_on: bool = field(default=False, init=False)
+    # "Which preventer should I start?": the purpose asked for ("prevention", "acute"; `purposes`)
+    asked_purposes: frozenset[str] = field(default=frozenset(), init=False)
     case: CaseReading = field(init=False)  # what conditions are read against
     implied_stems: list[frozenset[str]] = field(default_factory=list, init=False)
     elapsed: list[Elapsed] = field(default_factory=list, init=False)  # time since onset, birth, a start
@@ -228,6 +231,7 @@ class BottomLineContext:
         self.which_drug = bool(_WHICH_DRUG.search(asked_text))
         self.wants_other = bool(_WANTS_OTHER.search(asked_text))
         self.asks_amount = bool(_AMOUNT.search(asked_text))
+        self.asked_purposes = purposes(asked_text)
         self.replaced = frozenset(
             d.name.lower() for m in _INSTEAD_OF.finditer(self.question) for d in find_drugs(m.group(1))
         )
@@ -393,6 +397,7 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
         - WEIGHTS["unavailable"] * _uses_unavailable(c, ctx)
         + WEIGHTS["follow_on"] * (ctx.follow_on and bool(_FOLLOWS.search(c.text)))
         + WEIGHTS["threshold"] * _for_unsuitable(c, ctx)
+        + WEIGHTS["purpose"] * _purpose_fit(c, ctx)
         + WEIGHTS["implied"] * any(stems <= c.stems for stems in ctx.implied_stems)
         - WEIGHTS["other_drug"]
         * bool(ctx.replaced and c.drugs and {d.lower() for d in c.drugs} <= ctx.replaced)
@@ -424,6 +429,33 @@ _FOLLOWS = re.compile(
     + _REPEAT_DOSE.pattern,
     re.I,
 )
+
+
+# what a treatment is for, in the words a question asks with and a source sentence opens with
+_PURPOSES = {
+    "prevention": re.compile(r"\b(?:prevent\w*|prophyla\w*)\b", re.I),
+    "acute": re.compile(
+        r"\b(?:acute (?:treatment|therapy|attacks?)|(?:for|during|treat\w*) (?:the )?attacks?)\b", re.I
+    ),
+}
+_PURPOSE_OPENING = re.compile(r"^(?:for|in|as) (?:the )?([^,]{3,40}),", re.I)
+
+
+def purposes(text: str) -> frozenset[str]:
+    """The purposes ("prevention", "acute") a text names."""
+    return frozenset(name for name, pattern in _PURPOSES.items() if pattern.search(text))
+
+
+def _purpose_fit(c: Candidate, ctx: BottomLineContext) -> int:
+    """+1 when the sentence opens with the purpose the question asks for ("For prevention, offer
+    topiramate" for "which preventer?"), -1 when it opens with another ("For acute treatment, ...")."""
+    if not ctx.asked_purposes:
+        return 0
+    opening = _PURPOSE_OPENING.match(c.text)
+    named = purposes(opening.group(1)) if opening else frozenset()
+    if not named:
+        return 0
+    return 1 if named & ctx.asked_purposes else -1
 
 
 def _starts_what_is_taken(c: Candidate, ctx: BottomLineContext) -> bool:
