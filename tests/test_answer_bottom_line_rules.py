@@ -506,3 +506,68 @@ def test_a_preventer_question_is_answered_with_prevention(service: AnswerService
         "too frequent. BP 118/76, no asthma. Which preventive drug should she start?"
     )
     assert "For prevention, offer topiramate or propranolol" in article.bottom_line[0].text
+
+
+def test_a_lower_motor_neurone_facial_palsy_is_answered_from_bells_palsy(service: AnswerService) -> None:
+    """No "Bell's palsy" named: an LMN facial palsy is it, and an antiviral alone is not advised (the
+    diabetes named is a comorbidity, not the topic)."""
+    article = service.ask(
+        "GP: 52F, poorly controlled T2DM, woke with a right-sided LMN facial palsy this morning. She refuses "
+        "prednisolone because of her sugars - is aciclovir on its own reasonable?"
+    )
+    assert "do not prescribe an antiviral on its own" in article.bottom_line[0].text
+
+
+def test_asthma_makes_labetalol_unsuitable(service: AnswerService) -> None:
+    article = service.ask(
+        "29F, 22 weeks pregnant, chronic hypertension, BP 156/102 on two readings, on no treatment. Known "
+        "asthmatic on a steroid inhaler. What should we start?"
+    )
+    assert "nifedipine if labetalol is not suitable" in article.bottom_line[0].text
+
+
+def test_how_to_send_samples_is_a_monitoring_question(service: AnswerService) -> None:
+    article = service.ask(
+        "On the haem ward: rasburicase just given for high-risk tumour lysis. How should we send the uric "
+        "acid samples?"
+    )
+    assert "pre-chilled tubes" in article.bottom_line[0].text
+
+
+def test_which_drug_and_what_dose_gives_the_chosen_drugs_dose(service: AnswerService) -> None:
+    """The choice first (amoxicillin in the past 30 days: amoxicillin-clavulanate), then its dosing row, not
+    the amoxicillin row."""
+    article = service.ask(
+        "18-month-old, 11 kg, AOM with a bulging drum, had amoxicillin for tonsillitis 2 weeks ago. Which "
+        "antibiotic, and what dose in mg/kg?"
+    )
+    assert "Use amoxicillin-clavulanate" in article.bottom_line[0].text
+    assert "6.4 mg/kg per day of clavulanate" in _bottom(article)
+
+
+def test_shock_and_ileus_make_c_difficile_fulminant(service: AnswerService) -> None:
+    article = service.ask(
+        "82M, C diff on oral vancomycin 125 mg qds, now hypotensive at 80/45 needing noradrenaline with "
+        "ileus. What regimen now?"
+    )
+    assert "intravenous metronidazole" in article.bottom_line[0].text
+    assert "fulminant" in article.bottom_line[0].text
+
+
+def test_a_line_for_men_who_have_sex_with_men_does_not_lead_for_a_woman(service: AnswerService) -> None:
+    article = service.ask(
+        "34F, heterosexual, partner HIV positive, wants PrEP. HIV test negative, CrCl 88. Is Descovy an "
+        "option or which tablet?"
+    )
+    assert "Daily oral F/TDF can be used by everyone" in article.bottom_line[0].text
+
+
+def test_a_pregnant_womans_penicillin_allergy_is_desensitised(service: AnswerService) -> None:
+    """ "Booking bloods" is antenatal: the pregnancy line leads and the non-pregnant doxycycline line is not
+    shown as a second sentence."""
+    article = service.ask(
+        "Booking bloods at 14 weeks: RPR 1:32, TPPA positive, no symptoms. Penicillin allergy (childhood "
+        "rash). Can we use doxycycline instead?"
+    )
+    assert "desensitise and then treat with penicillin" in article.bottom_line[0].text
+    assert "non-pregnant" not in _bottom(article).lower()

@@ -6,10 +6,10 @@ import pytest
 
 from medcite.answer.analyse import analyse_question
 from medcite.answer.bottom_line import BottomLineContext
-from medcite.answer.conditions import CaseReading, condition_fit, interaction_fit
+from medcite.answer.conditions import CaseReading, condition_fit, for_other_sex, interaction_fit
 from medcite.answer.drugs import find_drugs
 from medcite.answer.elapsed import Elapsed, Window, elapsed_fit, stated_elapsed, windows
-from medcite.answer.implied import COMORBIDITIES, derived_conditions, derived_states
+from medcite.answer.implied import COMORBIDITIES, derived_conditions, derived_states, ruled_out_drugs
 from medcite.answer.intent import classify_intent
 from medcite.answer.query import asked_object, key_terms
 from medcite.answer.schema import Intent
@@ -255,9 +255,10 @@ def _context(question: str) -> BottomLineContext:
 
 
 def test_the_case_rules_drugs_out_and_the_question_does_not() -> None:
-    assert _context("Brittle asthma, so I don't want a beta-blocker. What do I start?").unsuitable == {
-        "beta-blocker"
-    }
+    # the class the case rules out, and the non-selective beta-blockers asthma itself rules out
+    assert {"beta-blocker", "labetalol"} <= _context(
+        "Brittle asthma, so I don't want a beta-blocker. What do I start?"
+    ).unsuitable
     assert _context("Allergic to penicillin (hives), early syphilis. What now?").unsuitable == {"penicillin"}
     assert (
         _context("New AF, HAS-BLED 3. Should we avoid anticoagulation and just use aspirin?").unsuitable
@@ -375,3 +376,92 @@ def test_a_cue_after_a_list_reads_every_drug_in_it() -> None:
         "zolmitriptan": "current",
         "paracetamol": "current",
     }
+
+
+@pytest.mark.parametrize(
+    ("question", "implied"),
+    [
+        ("58F, LMN facial weakness on the right since this morning. Prednisolone dose?", "Bell's palsy"),
+        # the forehead cannot be wrinkled: it is involved
+        (
+            "Left face droops, can't wrinkle the forehead on that side, started 2 days ago. Steroids?",
+            "Bell's palsy",
+        ),
+        ("Facial droop after a dental block this morning. Steroids?", None),
+        (
+            "Facial droop with the forehead involved, onset yesterday, otherwise well. Antivirals?",
+            "Bell's palsy",
+        ),
+        # a droop that spares the forehead with a weak arm and a time of onset is a stroke's
+        ("Facial droop with forehead sparing and arm weakness since 10:00. Lyse?", "stroke"),
+    ],
+)
+def test_a_lower_motor_neurone_facial_palsy_is_bells_palsy(question: str, implied: str | None) -> None:
+    found = derived_conditions(question, [])
+    if implied is None:
+        assert "Bell's palsy" not in found and "stroke" not in found
+    else:
+        assert implied in found
+
+
+@pytest.mark.parametrize(
+    ("question", "fulminant"),
+    [
+        ("C diff on oral vancomycin, now BP 78/40 and lactate 4. Regimen?", True),
+        ("CDI with ileus on the X-ray. What now?", True),
+        ("C. difficile, 6 stools a day, WCC 14, BP 130/80. First line?", False),
+        ("Hypotension after a GI bleed, no diarrhoea. Fluids?", False),
+    ],
+)
+def test_c_difficile_with_shock_or_ileus_is_fulminant(question: str, fulminant: bool) -> None:
+    assert ("fulminant Clostridioides difficile infection" in derived_conditions(question, [])) is fulminant
+
+
+def test_a_disease_in_brackets_after_a_value_explains_the_value() -> None:
+    """ "CrCl 48 (diabetic nephropathy)" tells why the clearance is low; the question is about what it
+    asks."""
+    assert (
+        analyse_question("Wants PrEP, CrCl 48 mL/min (diabetic nephropathy). Options?").facts.condition
+        is None
+    )
+    # in brackets elsewhere it may still be the condition when nothing else names one
+    assert (
+        analyse_question("Started on levothyroxine (hypothyroidism). Dose?").facts.condition
+        == "hypothyroidism"
+    )
+
+
+def test_advice_for_groups_of_another_sex_misses() -> None:
+    sentence = (
+        "Daily oral F/TAF is an option for sexually active men who have sex with men and transgender women"
+    )
+    assert for_other_sex(sentence, _context("29F, heterosexual, wants PrEP. Which tablet?").case)
+    assert not for_other_sex(sentence, _context("34M, has sex with men, wants PrEP. Which tablet?").case)
+    assert not for_other_sex(sentence, _context("27-year-old transgender woman wants PrEP. Which?").case)
+    assert not for_other_sex(sentence, _context("Wants PrEP. Which tablet?").case)  # sex not stated
+
+
+def test_an_adjective_before_the_people_is_part_of_the_condition() -> None:
+    sentence = "Pregnant women with syphilis must be treated with penicillin [r1]."
+    assert (
+        condition_fit(
+            sentence, "Syphilis", _context("Pregnant, 20 weeks, syphilis, pen allergic. Doxy?").case
+        )
+        == 1
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("Levels done every 6 months on lithium, eGFR 55. Is that interval right?", Intent.MONITORING),
+        ("On rasburicase now. How should I send the uric acid samples?", Intent.MONITORING),
+    ],
+)
+def test_interval_and_sample_questions_are_monitoring(question: str, intent: Intent) -> None:
+    assert classify_intent(question) is intent
+
+
+def test_asthma_rules_out_the_non_selective_beta_blockers() -> None:
+    assert "labetalol" in ruled_out_drugs("Pregnant, asthmatic on a preventer, BP 150/100")
+    assert not ruled_out_drugs("No asthma, BP 150/100")

@@ -482,6 +482,22 @@ def _age(text: str) -> tuple[int | None, Literal["female", "male"] | None]:
     return int(age.years), age.sex
 
 
+_AGE_SEX = re.compile(r"\b\d{1,3}\s?(?:yo\s?|y/?o\s?|-year-old\s)?([FM])\b")
+_PERSON = re.compile(r"\b(woman|lady|girl|female|man|gentleman|boy|male)\b", re.I)
+
+
+def stated_sex(text: str) -> Literal["female", "male"] | None:
+    """The patient's sex as the case states it: "38F", then the first person named ("a cis woman whose male
+    partner ..."), then the pronouns."""
+    shorthand = _AGE_SEX.search(text)
+    if shorthand:
+        return "female" if shorthand.group(1) == "F" else "male"
+    person = _PERSON.search(text)
+    if person:
+        return "female" if person.group(1).lower() in ("woman", "lady", "girl", "female") else "male"
+    return _sex(text)
+
+
 def _sex(text: str) -> Literal["female", "male"] | None:
     female = len(_FEMALE.findall(text))
     male = len(_MALE.findall(text))
@@ -604,26 +620,40 @@ def _condition(text: str, drugs: list[DrugMention]) -> str | None:
     if lead and _DISEASE_WORD.search(lead.group(1)) and not find_drugs(lead.group(1)):
         return lead.group(1).strip()
     drug_spans = [(d.start, d.end) for d in drugs]
+    # "CrCl 52 mL/min (lupus nephritis)": a disease in brackets explains a finding; it is the question's
+    # condition only when nothing else names one
+    brackets = [b.span() for b in re.finditer(r"\([^()]*\)", text)]
+    # after a value ("CrCl 52 mL/min (lupus nephritis)") it only explains the value
+    explained = [(s, e) for s, e in brackets if re.search(r"\d\s*(?:[a-zA-Zµ/%.]+\s*){0,2}$", text[:s])]
+    bracketed = None
     for m in re.finditer(r"\b[A-Za-z][A-Za-z0-9\-]*\b", text):
-        phrase_end = m.end()
         word = m.group(0).lower()
         if _DISEASE_WORD.search(word) and word not in _GENERIC and word not in _NOT_DISEASE:
-            keep: list[str] = []
-            for word in reversed(text[: m.start()].split()[-2:]):
-                word = word.lower() if word[:1].isupper() and word[1:].islower() else word
-                if (
-                    not re.fullmatch(r"[a-z0-9\-]+", word)
-                    or word in _GENERIC
-                    or word in STOPWORDS
-                    or word in _MODIFIERS
-                ):
-                    break
-                keep.insert(0, word)
-            following = re.match(r"\s+([A-Za-z]+)", text[phrase_end:])
-            if following and _DISEASE_WORD.search(following.group(1)):
-                phrase_end += following.end()
-            return " ".join([*keep, text[m.start() : phrase_end]])
-    return _condition_after_cue(text, drug_spans)
+            if not any(s <= m.start() < e for s, e in brackets):
+                return _disease_phrase(text, m)
+            if not any(s <= m.start() < e for s, e in explained):
+                bracketed = bracketed or _disease_phrase(text, m)
+    return _condition_after_cue(text, drug_spans) or bracketed
+
+
+def _disease_phrase(text: str, m: re.Match[str]) -> str:
+    """The disease word with up to two words before it ("ulcerative colitis") and a disease word after."""
+    phrase_end = m.end()
+    keep: list[str] = []
+    for word in reversed(text[: m.start()].split()[-2:]):
+        word = word.lower() if word[:1].isupper() and word[1:].islower() else word
+        if (
+            not re.fullmatch(r"[a-z0-9\-]+", word)
+            or word in _GENERIC
+            or word in STOPWORDS
+            or word in _MODIFIERS
+        ):
+            break
+        keep.insert(0, word)
+    following = re.match(r"\s+([A-Za-z]+)", text[phrase_end:])
+    if following and _DISEASE_WORD.search(following.group(1)):
+        phrase_end += following.end()
+    return " ".join([*keep, text[m.start() : phrase_end]])
 
 
 def _condition_after_cue(text: str, drug_spans: list[tuple[int, int]]) -> str | None:

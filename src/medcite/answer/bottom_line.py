@@ -22,18 +22,20 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from medcite.answer.analyse import named_age_group
+from medcite.answer.analyse import named_age_group, stated_sex
 from medcite.answer.conditions import (
     CaseReading,
     after_leading_condition,
     condition_fit,
     denies_condition,
+    excluded_state,
+    for_other_sex,
     interaction_fit,
     leading_condition,
 )
 from medcite.answer.drugs import CLASS_WORDS, class_words, find_drugs
 from medcite.answer.elapsed import Elapsed, elapsed_fit, stated_elapsed
-from medcite.answer.implied import derived_states, ruled_out_states
+from medcite.answer.implied import derived_states, ruled_out_drugs, ruled_out_states
 from medcite.answer.intent import focus_roles
 from medcite.answer.schema import Intent, Role
 from medcite.answer.select import (
@@ -157,7 +159,9 @@ _INSTEAD_OF = re.compile(
 )
 _WHICH_DRUG = re.compile(
     r"\b(?:which|what)\s+(?:\w+\s+)?(?:antibiotic|drug|medication|medicine|agent|antiviral|antidepressant|"
-    r"anticoagulant|regimen|tablet|statin|inhaler|opioid|antiemetic|antipsychotic|vasopressor)s?\b",
+    r"anticoagulant|regimen|tablet|statin|inhaler|opioid|antiemetic|antipsychotic|vasopressor)s?\b"
+    # "What should I start?", "what do we give?": the answer names what to start
+    r"|\bwhat (?:should|do|would|can) (?:i|we) (?:start|give|prescribe|put (?:her|him|them) on)\b",
     re.I,
 )
 # a sentence that rules a drug out for some patients
@@ -267,7 +271,7 @@ class BottomLineContext:
             name
             for m in _UNSUITABLE.finditer(case)
             for name in _drugs_and_classes(re.split(r"[,;.!?]| but | so ", case[m.end() :])[0])
-        )
+        ) | ruled_out_drugs(case)
         # "vomiting every dose" in the words sources use ("cannot take oral medication"): stated, and asked
         # about as much as the case's own words
         states = derived_states(self.question)
@@ -314,11 +318,15 @@ class BottomLineContext:
             failing=self.failing,
             failing_drugs=frozenset(d.lower() for d in self.tried_drugs),
             drugs=frozenset(d.name.lower() for d in find_drugs(self.question)),
+            sex=stated_sex(case),
+            transgender=bool(_TRANSGENDER.search(case)),
         )
 
 
 # class names a dose question may use instead of a drug ("steroids", "an SSRI"); not the words that also
 # name other things ("calcium", "vitamin", "beta")
+_REGIMEN = re.compile(r"\bregimens?\b", re.I)
+_TRANSGENDER = re.compile(r"\b(?:trans(?:gender)?|non-binary)\b", re.I)
 _CLASS_STEMS = frozenset(
     s
     for s in tokenize(" ".join(w for words in CLASS_WORDS.values() for w in words))
@@ -603,6 +611,14 @@ def _names_only_other_drugs(c: Candidate, asked: frozenset[str]) -> bool:
     return not drugs & (asked | classes)
 
 
+def _row_subject(c: Candidate) -> set[str]:
+    """The drug a dosing row is about, the one in its first cell ("Aspirin: 75-100 mg; ..."); none for
+    prose."""
+    if not is_table_row(c):
+        return set()
+    return {d.name.lower() for d in find_drugs(c.text.split(":")[0].split(";")[0])}
+
+
 def _about_other_drug(c: Candidate, ctx: BottomLineContext) -> bool:
     """For a dose question, or a yes/no question about using a drug, a sentence naming only other
     drugs than those asked about is about them, not an answer."""
@@ -611,10 +627,15 @@ def _about_other_drug(c: Candidate, ctx: BottomLineContext) -> bool:
         if is_table_row(c) and asked:
             # a dosing row is about the drug in its first cell ("Aspirin: 75-100 mg; ...; keep to 100 mg
             # or less with ticagrelor" gives no ticagrelor dose)
-            subject = {d.name.lower() for d in find_drugs(c.text.split(":")[0].split(";")[0])}
+            subject = _row_subject(c)
             return bool(subject) and not subject & asked
         return _names_only_other_drugs(c, asked)
-    return ctx.yes_no_drug and _names_only_other_drugs(c, ctx.focus_drugs or ctx.asked_drugs)
+    # "Can she have F/TAF, or which tablet should she take?" may be answered with another drug
+    return (
+        ctx.yes_no_drug
+        and not ctx.which_drug
+        and _names_only_other_drugs(c, ctx.focus_drugs or ctx.asked_drugs)
+    )
 
 
 _NOT_A_CONDITION = frozenset(
@@ -698,9 +719,15 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> BottomL
     # a dose question is answered with a dose when the lead source gives one for the drug asked about
     # ("which anticoagulant and what dose?" names none: the choice comes first)
     # (a dose for a patient the case is not: "for outpatients without comorbidities" for one with COPD)
-    dose_first = bool(ctx.focus_drugs or ctx.asked_drugs or ctx.focus_classes) and any(
-        c.hit.source_id == ctx.lead_source and _gives_dose(c, ctx) and not _case_misses(c, ctx)
-        for c in eligible
+    # ("which antibiotic, and how many mg/kg?" asks for the choice first; "what starting regimen?" a dose)
+    choice_first = ctx.which_drug and not _REGIMEN.search(asked_part(ctx.question) or ctx.question)
+    dose_first = (
+        not choice_first
+        and bool(ctx.focus_drugs or ctx.asked_drugs or ctx.focus_classes)
+        and any(
+            c.hit.source_id == ctx.lead_source and _gives_dose(c, ctx) and not _case_misses(c, ctx)
+            for c in eligible
+        )
     )
     ranked = sorted(
         eligible,
@@ -717,7 +744,11 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> BottomL
             interaction_fit(c.text, ctx.case) < 0,
             # "for penicillin allergy, use ..." when the case says "no penicillin allergy"
             denies_condition(c.text, ctx.case),
-            _about_other_drug(c, ctx) and not clearly_asked(c, ctx),  # "not for ICS with other LABAs"
+            # "not for ICS with other LABAs"; "Doxycycline instead?" may be answered with penicillin by a
+            # sentence written for this patient ("pregnant women with syphilis must be treated with ...")
+            _about_other_drug(c, ctx)
+            and not clearly_asked(c, ctx)
+            and not (ctx.wants_other and _condition_verdict(c, ctx) > 0),
             -fit(c, ctx),
             c.order,
         ),
@@ -748,8 +779,21 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> BottomL
 
 
 def _condition_verdict(c: Candidate, ctx: BottomLineContext) -> float:
-    """`condition_fit` of the sentence; the lead source's own topic counts as stated."""
+    """`condition_fit` of the sentence; the lead source's own topic counts as stated. A sentence for groups
+    of another sex or gender ("for men who have sex with men and transgender women") misses, unless the
+    question asks whether the patient may have the drug it is about: then it answers "not for her"."""
+    if for_other_sex(c.text, ctx.case) and not (
+        ctx.yes_no_drug
+        and not ctx.which_drug
+        and {d.lower() for d in c.drugs} & (ctx.focus_drugs | ctx.asked_drugs)
+    ):
+        return -1
     return condition_fit(c.text, c.hit.source_title if c.hit.source_id == ctx.lead_source else "", ctx.case)
+
+
+def _excludes_the_case(c: Candidate, ctx: BottomLineContext) -> bool:
+    """The sentence excludes a state the case states ("non-pregnant adults" for a pregnant woman)."""
+    return excluded_state(c.text, ctx.case)
 
 
 def _case_misses(c: Candidate, ctx: BottomLineContext) -> bool:
@@ -784,6 +828,7 @@ def _with_second(first: Candidate, ranked: list[Candidate], ctx: BottomLineConte
         and not _other_branch(c, first, ctx)
         and not _misses_age(c, ctx)
         and not denies_condition(c.text, ctx.case)
+        and not _excludes_the_case(c, ctx)  # "Doxycycline: ...; non-pregnant adults" for a pregnant woman
     ]
     if ctx.escalating:
         # after failure, the step and the drug to add can sit in two sentences
@@ -797,10 +842,15 @@ def _with_second(first: Candidate, ranked: list[Candidate], ctx: BottomLineConte
             ):
                 return [first, c]
     answered = answering_stems(first.stems)  # a class word ("anticoagulation") does not answer a drug
+    # "Which antibiotic, and how many mg/kg?": the dose asked for is that of the drug the first sentence
+    # chose (the first it names), not of another drug it mentions
+    chosen = {first.drugs[0].lower()} if ctx.which_drug and first.drugs else set()
     options = [
         c
         for c in same_source
-        if c.roles & set(ctx.roles) and c.role is not Role.BACKGROUND and not _other_drug_dose(c, ctx)
+        if c.roles & set(ctx.roles)
+        and c.role is not Role.BACKGROUND
+        and (_row_subject(c) & chosen if chosen and _row_subject(c) else not _other_drug_dose(c, ctx))
     ]
     if ctx.failing:  # after failure, a first-line sentence ("start methotrexate first") is not the answer
         options = [c for c in options if stage_fits(c, True) or not stage_fits(c, False)]
@@ -844,6 +894,11 @@ def _dose_for(first: Candidate, same_source: list[Candidate], ctx: BottomLineCon
     if not first.drugs or _GIVEN_DOSE.search(first.text) or not _PUT_ON.search(first.text):
         return None
     drug = first.drugs[0].lower()
+    if ctx.intent is Intent.DOSING and ctx.which_drug:
+        # "Which antibiotic, and how many mg/kg?": the dosing row of the drug chosen
+        rows = [c for c in same_source if _row_subject(c) == {drug} and not _case_misses(c, ctx)]
+        if rows:
+            return max(rows, key=lambda c: (fit(c, ctx), -c.order))
     situation = (first.stems & ctx.case.stems) - drug_stems(frozenset(d.lower() for d in first.drugs))
     dosed = [
         c

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from medcite.answer.drugs import class_words, find_drugs
 from medcite.answer.select import FILLER_STEMS, UNIT_STEMS
 from medcite.answer.thresholds import QuestionValue, threshold_fit
+from medcite.search.expansion import abbreviation_meanings
 from medcite.text.tokens import tokenize
 
 
@@ -32,6 +33,8 @@ class CaseReading:
     failing_drugs: frozenset[str] = frozenset()  # named and not said to have worked (lower case)
     negated: frozenset[str] = frozenset()  # what the case says the patient does not have ("no allergy")
     drugs: frozenset[str] = frozenset()  # every drug the question names (lower case)
+    sex: str | None = None  # "female", "male" or None when the case does not say
+    transgender: bool = False  # the case says the patient is transgender or non-binary
 
 
 # "If there are ECG changes of hyperkalaemia, give ...", "For a second or later recurrence, ..."
@@ -42,6 +45,8 @@ _SUBJECT_CONDITION = re.compile(
     r"(?:need|needs|should|must|require|requires|benefit|are|have)\b",
     re.I,
 )
+# "Pregnant women with syphilis must ...": the adjective is part of who the sentence is about
+_ADJECTIVE_AFTER = re.compile(r"^([A-Za-z-]{4,}) (women|men|patients|people|adults|children|infants)\b")
 _NEGATION = re.compile(r"\b(?:not|no|never|without|unless|neither|nor)\b|n't", re.I)
 _COUNTS = {"two": 2, "three": 3, "four": 4, "2": 2, "3": 3, "4": 4}
 # "no or limited response to at least two previous antidepressants", "two or more DMARDs"
@@ -80,6 +85,23 @@ _TRAILING_CONDITION = re.compile(
 _FOR_WHOM = re.compile(
     r"\bfor (?:patients|people|adults|women|men|children|those) (?:with|who)\b([^,;:.\[]{3,100})", re.I
 )
+# "Vancomycin (fulminant CDI): 500 mg; ...": the population a dosing row's first cell names
+_ROW_POPULATION = re.compile(r"^[A-Z][\w/ -]{1,60}\(([^()]{3,60})\):")
+
+
+def _spelled_out(text: str, known: frozenset[str]) -> str:
+    """The text with each upper-case abbreviation the case does not use itself replaced by its first meaning
+    ("fulminant CDI" -> "fulminant Clostridioides difficile infection"), so it is read in the case's words
+    ("ECG changes" stays as it is for a case that says "ECG" or "T waves")."""
+
+    def meaning(m: re.Match[str]) -> str:
+        if set(tokenize(m.group(0))) & known:
+            return m.group(0)
+        return next(iter(abbreviation_meanings(m.group(0))), m.group(0))
+
+    return re.sub(r"\b[A-Z][A-Z0-9]{1,6}\b", meaning, text)
+
+
 # words a condition is phrased with that say nothing about who meets it
 _CONDITION_VERBS = frozenset(
     tokenize(
@@ -103,7 +125,7 @@ def condition_fit(text: str, source_title: str, case: CaseReading) -> float:
         excluded = {case.aliases.get(s, s) for s in tokenize(without.group(1))} - FILLER_STEMS
         if excluded & case.stems:
             return -1
-    if _excluded_state(text, case):  # "for non-pregnant adults", a pregnant patient
+    if excluded_state(text, case):  # "for non-pregnant adults", a pregnant patient
         return -1
     if _absence_contradicted(text, case):  # "(few symptoms, no exacerbation history)", two exacerbations
         return -1
@@ -124,13 +146,15 @@ def condition_fit(text: str, source_title: str, case: CaseReading) -> float:
         return 1 if len(counted) >= needed else -1
     m = (
         _LEADING_CONDITION.match(text)
-        or _SUBJECT_CONDITION.match(text)
+        or _SUBJECT_CONDITION.match(_ADJECTIVE_AFTER.sub(r"\2 \1", text, count=1))
         or _TRAILING_CONDITION.search(text)
         or _FOR_WHOM.search(text)
+        or _ROW_POPULATION.match(text)
     )
     if not m:
         return 0
-    clause = _NOT_TOLERATED.sub("intolerant", m.group(1))
+    # "fulminant CDI (hypotension or shock, ileus or megacolon)": the brackets define the condition named
+    clause = _NOT_TOLERATED.sub("intolerant", re.sub(r"\s*\([^)]*\)?", " ", m.group(1)))
     named = {d.name.lower() for d in find_drugs(clause)}
     if case.failing and _NOT_WORKING.search(clause) and named <= case.failing_drugs:
         # "if there is no response after ...", "if BP is not controlled on step 1": the case says so
@@ -148,13 +172,15 @@ def condition_fit(text: str, source_title: str, case: CaseReading) -> float:
     for part in re.split(r"\s+or\s+(?:when\s+|if\s+)?", clause):
         words = {
             case.aliases.get(s, s)
-            for s in tokenize(part)
+            for s in tokenize(
+                _spelled_out(part, case.question_terms | case.stems | topic | set(case.aliases))
+            )
             if not s[0].isdigit()
             and s not in UNIT_STEMS
             and s not in FILLER_STEMS
             and s not in _CONDITION_VERBS
         }
-        stated = words & (case.question_terms | topic)
+        stated = words & (case.question_terms | case.stems | topic)  # implied and derived findings too
         if (words & _ALLERGY and not (case.stems | case.question_terms) & _ALLERGY) or (
             words & _UNAVAILABLE and not case.stems & _UNAVAILABLE
         ):
@@ -216,7 +242,7 @@ def denies_condition(text: str, case: CaseReading) -> bool:
     m = _LEADING_CONDITION.match(text)
     if not m:
         return False
-    if _excluded_state(m.group(1), case):  # "For non-pregnant adults, ..." for a pregnant woman
+    if excluded_state(m.group(1), case):  # "For non-pregnant adults, ..." for a pregnant woman
         return True
     if _NEGATION.search(m.group(1)):
         return False
@@ -255,7 +281,36 @@ def _absence_contradicted(text: str, case: CaseReading) -> bool:
     return False
 
 
-def _excluded_state(text: str, case: CaseReading) -> bool:
+_GROUP = r"(?:(?:cisgender|cis|transgender|trans) )?(?:men|women)(?: who have sex with (?:men|women))?"
+# "for sexually active men who have sex with men and transgender women": groups named by sex
+_SEX_GROUPS = re.compile(
+    rf"\bfor (?:sexually active |adult |older |younger )?"
+    rf"({_GROUP}(?:(?:,\s*|\s+and\s+|\s+or\s+){_GROUP})*)\b",
+    re.I,
+)
+
+
+def for_other_sex(text: str, case: CaseReading) -> bool:
+    """The sentence is for groups named by sex or gender, none of which the case's patient is in."""
+    if case.sex is None:
+        return False
+    for m in _SEX_GROUPS.finditer(text):
+        groups = re.split(r",\s*|\s+and\s+|\s+or\s+", m.group(1).lower())
+        if not any(_in_group(g, case) for g in groups):
+            return True
+    return False
+
+
+def _in_group(group: str, case: CaseReading) -> bool:
+    trans = group.startswith("trans")
+    if trans != case.transgender:
+        return False
+    person = group.split(" who ")[0].split()[-1]
+    # a transgender woman is in "transgender women" whatever sex the case's words suggest
+    return trans or person == ("women" if case.sex == "female" else "men")
+
+
+def excluded_state(text: str, case: CaseReading) -> bool:
     """The text excludes a state the case states: "non-pregnant" for a pregnant patient."""
     return any(
         {case.aliases.get(s, s) for s in tokenize(non.group(1))} & case.stems

@@ -147,8 +147,8 @@ BRANDS = {
     "lantus": "insulin glargine",
     "syntometrine": "ergometrine",
     "syntocinon": "oxytocin",
-    "descovy": "emtricitabine",
-    "truvada": "emtricitabine",
+    "descovy": "F/TAF",
+    "truvada": "F/TDF",
     "priadel": "lithium",
     "camcolit": "lithium",
     "epipen": "adrenaline",
@@ -337,6 +337,9 @@ MULTIWORD = (
     "cognitive behavioural therapy",
     "cognitive behavioral therapy",
     "sodium zirconium cyclosilicate",
+    # emtricitabine with tenofovir alafenamide or disoproxil, as PrEP sources abbreviate them
+    "F/TAF",
+    "F/TDF",
 )
 _NOT_DRUGS = frozenset(
     """

@@ -136,6 +136,22 @@ def _affirmed(text: str) -> str:
     return _NEGATED_FINDING.sub(" ", text)
 
 
+# drugs a stated disease rules out, as their labels put it: the non-selective beta-blockers are
+# contraindicated in asthma (bronchospasm). Cardioselective ones are left to the source's own advice.
+_RULED_OUT_BY = [
+    (
+        re.compile(r"\basthma(?:tic)?s?\b", re.I),
+        frozenset({"labetalol", "propranolol", "carvedilol", "nadolol", "sotalol", "timolol"}),
+    ),
+]
+
+
+def ruled_out_drugs(case: str) -> frozenset[str]:
+    """Drugs (lower case) the case's own diseases rule out: labetalol for a woman with asthma."""
+    affirmed = _affirmed(case)
+    return frozenset(d for pattern, drugs in _RULED_OUT_BY if pattern.search(affirmed) for d in drugs)
+
+
 # dysuria with frequency, urgency or a positive dipstick: a urinary tract infection
 _DYSURIA = re.compile(r"\bdysuri\w*|burning (?:on|when) (?:passing urine|peeing|urinating)", re.I)
 _URINARY_SIGNS = re.compile(
@@ -305,6 +321,34 @@ def _stroke(text: str) -> bool:
     return bool(_FOCAL_DEFICIT.search(affirmed)) and bool(_ONSET.search(affirmed))
 
 
+# C. difficile infection with hypotension or shock, ileus or megacolon is fulminant (IDSA/SHEA 2021)
+_CDI = re.compile(r"\bC\.?\s?diff(?:icile)?\b|\bCDI\b|\bclostridi(?:oides|um) difficile\b", re.I)
+_FULMINANT_SIGNS = re.compile(
+    r"\bhypotensi\w*|\bshock\b|\bnoradrenaline\b|\bnorepinephrine\b|\bvasopressors?\b|\bileus\b"
+    r"|\bmegacolon\b|\b(?:BP|blood pressure)\s*(?:of\s*)?(?:[4-8]\d)\s*/",
+    re.I,
+)
+
+
+def _fulminant_cdi(text: str) -> bool:
+    affirmed = _affirmed(text)
+    return bool(_CDI.search(affirmed)) and bool(_FULMINANT_SIGNS.search(affirmed))
+
+
+# a lower motor neurone facial weakness (the forehead involved) with nothing else on examination is Bell's
+# palsy until shown otherwise; a stroke spares the forehead
+_LMN_FACIAL = re.compile(
+    r"\bLMN\b[^.?;]{0,20}\b(?:facial|face|7th|VII)\b"
+    r"|\b(?:facial|face)\b[^.?;]{0,30}\b(?:droop\w*|weak\w*|pals\w*)\b[^.?;]{0,40}"
+    r"\b(?:forehead|brow)\b(?!\s+(?:spar\w*|not|normal|intact))",
+    re.I,
+)
+
+
+def _bells_palsy(text: str) -> bool:
+    return bool(_LMN_FACIAL.search(_affirmed(text)))
+
+
 # inflammation limited to the rectum on sigmoidoscopy is ulcerative proctitis (the extent names the disease)
 _RECTUM_ONLY = re.compile(
     r"\b(?:inflamm\w*|colitis|proctitis|ulcerat\w*|disease)\b[^.;?]{0,25}?\b(?:limited|confined|restricted)"
@@ -431,7 +475,9 @@ def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
     otherwise, is severe hypertension; jaw claudication with a raised ESR at 70 is suspected giant cell
     arteritis; sodium 108 then 121 at 14 hours is rising too fast; creatinine 95 then 190 is acute kidney
     injury; consolidation on a chest X-ray with a cough, or a CRB-65 score, is pneumonia; an NIHSS score,
-    or a new focal deficit with a time of onset, is a stroke; "24/40" or "primip" is a pregnancy;
+    or a new focal deficit with a time of onset, is a stroke; a lower motor neurone facial weakness (the
+    forehead involved) is Bell's palsy; C. difficile infection with hypotension, ileus or megacolon is
+    fulminant; "24/40" or "primip" is a pregnancy;
     inflammation limited to the rectum is ulcerative proctitis; a reactive RPR with a positive TPPA is
     syphilis, latent when there are no signs).
     Unlike the condition the question names, which is often a comorbidity ("in a patient with CKD"),
@@ -456,7 +502,11 @@ def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
         out.append("acute kidney injury")
     if _pneumonia(question, labs):
         out.append("pneumonia")
-    if _stroke(question):
+    if _fulminant_cdi(question):
+        out.append("fulminant Clostridioides difficile infection")
+    if _bells_palsy(question):
+        out.append("Bell's palsy")
+    elif _stroke(question):
         out.append("stroke")
     if _RECTUM_ONLY.search(_affirmed(question)):
         out.append("ulcerative proctitis")

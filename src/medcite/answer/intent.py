@@ -85,14 +85,29 @@ _CUES: dict[Intent, list[tuple[str, float]]] = {
             r"(?:levels?|bloods?|checks?|tests?|monitoring|scans?|reviews?)\b",
             3,
         ),
-        # "is that often enough?" asks about a testing interval
-        (r"\b(?:often|frequent(?:ly)?) enough\b|\btoo (?:often|frequent(?:ly)?)\b", 2),
+        # "is that often enough?", "bloods every 6 months - is that interval OK?": a testing interval
+        (
+            r"\b(?:often|frequent(?:ly)?) enough\b|\btoo (?:often|frequent(?:ly)?)\b"
+            r"|\b(?:that|this|the) interval\b",
+            2,
+        ),
+        (
+            r"\b(?:levels?|bloods?|checks?|tests?|monitoring|scans?)\s+(?:\w+\s+){0,2}?"
+            r"every (?:\d+|two|three|six|twelve) (?:weeks?|months?|years?)\b",
+            2,
+        ),
         (r"(?:should|do|must) (?:i|we) (?:be )?(?:check|measur|monitor|test)\w*", 3),
         # "should I be doing cortisol day curves or ACTH levels?"
         (
             r"(?:should|do|must) (?:i|we) (?:be )?"
             r"(?:do|doing|send|sending|order|ordering|request|requesting)\s+"
             r"(?:[\w-]+\s+){0,4}?(?:levels?|curves?|bloods?|assays?)\b",
+            3,
+        ),
+        # "anything special about how I send his uric acid bloods?": how a sample is taken or handled
+        (
+            r"\b(?:send|sending|take|taking|draw|drawing|collect|collecting|handle|handling|process)\s+"
+            r"(?:\w+\s+){0,3}?(?:bloods?|samples?|specimens?)\b",
             3,
         ),
         # "... levels to titrate the hydrocortisone": a test that guides the dose is monitoring

@@ -45,10 +45,10 @@ def _table() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-/]*")
 
 
-# "24/40", "32+3/40", "primip", "G2P1": obstetric shorthand for a pregnant woman
+# "24/40", "32+3/40", "primip", "G2P1", "booking bloods": obstetric shorthand for a pregnant woman
 _PREGNANCY_SHORTHAND = re.compile(
     r"(?<![\d/.])(?:[4-9]|[1-3]\d|4[0-2])(?:\+[0-6])?/40\b|\bprimip\w*|\bmultip\b|\bmultiparous\b"
-    r"|\bprimigravid\w*|\bG\d+\s?P\d+\b",
+    r"|\bprimigravid\w*|\bG\d+\s?P\d+\b|\b(?:antenatal )?booking (?:bloods?|visit|appointment|scan)\b",
     re.I,
 )
 PREGNANT = "pregnant"
