@@ -23,6 +23,7 @@ __all__ = [
     "dev_h_questions_path",
     "dev_i_questions_path",
     "dev_j_questions_path",
+    "dev_k_questions_path",
     "heldout_b_questions_path",
     "heldout_questions_path",
     "library_path",
@@ -101,9 +102,15 @@ def dev_i_questions_path() -> Path:
 
 
 def dev_j_questions_path() -> Path:
-    """Development set J, written like set I at the end of session 10 and not yet measured: session 11
-    measures it first, blind, on session 10's code."""
+    """Development set J, written like set I at the end of session 10; session 11 measured it first, blind
+    (totals only), on session 10's code, and keeps it blind."""
     return _package_dir() / "questions_dev_j.yaml"
+
+
+def dev_k_questions_path() -> Path:
+    """Development set K, written during session 11 by two helpers from the topic texts; measured once blind
+    (totals only) and then read and tuned on in that session."""
+    return _package_dir() / "questions_dev_k.yaml"
 
 
 def shipped_questions_paths() -> list[Path]:
@@ -120,4 +127,5 @@ def shipped_questions_paths() -> list[Path]:
         dev_h_questions_path(),
         dev_i_questions_path(),
         dev_j_questions_path(),
+        dev_k_questions_path(),
     ]
