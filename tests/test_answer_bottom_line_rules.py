@@ -571,3 +571,39 @@ def test_a_pregnant_womans_penicillin_allergy_is_desensitised(service: AnswerSer
     )
     assert "desensitise and then treat with penicillin" in article.bottom_line[0].text
     assert "non-pregnant" not in _bottom(article).lower()
+
+
+def test_asked_whether_to_stop_a_drug_taken_its_stop_rule_answers(service: AnswerService) -> None:
+    """ "Carry on with the spiro?" at a potassium of 5.9: the MRA sentence's stop rule ("stop it if potassium
+    cannot be kept below 5.5") is the answer, though the sentence opens with when to start one."""
+    article = service.ask(
+        "70F HFrEF on Entresto 49/51 bd, bisoprolol 5, spiro 25, dapagliflozin 10. K 5.6 last month, repeat "
+        "K today 5.9 despite a low-potassium diet. Do we carry on with the spiro?"
+    )
+    assert "stop it if potassium cannot be kept below 5.5" in _bottom(article), _bottom(article)
+
+
+def test_stopping_a_drug_taken_finds_its_topic(service: AnswerService) -> None:
+    """The only drug named is taken ("on Priadel"), and the question asks about stopping it: the lithium
+    topic leads, not a topic that happens to share words."""
+    article = service.ask(
+        "Pharmacist: patient well for 4 years on Priadel 600 mg, last level 0.6, wants to come off it. Just "
+        "stop, or taper?"
+    )
+    assert "reduce it gradually over at least 4 weeks" in _bottom(article), _bottom(article)
+
+
+def test_type_1_diabetes_is_not_answered_from_the_type_2_topic(service: AnswerService) -> None:
+    article = service.ask(
+        "Ward nurse: 19yo with type 1, BM 2.9 at 22:00, had juice and now 7.1. His Levemir 14 units is due - "
+        "should I hold it tonight?"
+    )
+    assert "Do not omit the next insulin dose" in article.bottom_line[0].text
+
+
+def test_red_hot_skin_by_the_nose_is_cellulitis_near_the_eyes_or_nose(service: AnswerService) -> None:
+    article = service.ask(
+        "45F, red, hot, swollen skin over the left cheek beside the nose, eye fine, obs normal. Which oral "
+        "antibiotic?"
+    )
+    assert "co-amoxiclav" in _bottom(article), _bottom(article)

@@ -465,3 +465,58 @@ def test_interval_and_sample_questions_are_monitoring(question: str, intent: Int
 def test_asthma_rules_out_the_non_selective_beta_blockers() -> None:
     assert "labetalol" in ruled_out_drugs("Pregnant, asthmatic on a preventer, BP 150/100")
     assert not ruled_out_drugs("No asthma, BP 150/100")
+
+
+@pytest.mark.parametrize(
+    ("question", "implied"),
+    [
+        ("60F, red, hot, swollen shin for 2 days, afebrile. Which antibiotic?", "cellulitis"),
+        ("Red hot swollen big toe joint overnight. Colchicine?", None),  # a joint is gout's, not the skin's
+        (
+            "Started pred 6 weeks ago, temporal artery biopsy positive, CRP normal. Taper?",
+            "giant cell arteritis",
+        ),
+    ],
+)
+def test_cellulitis_and_confirmed_gca_are_implied(question: str, implied: str | None) -> None:
+    found = derived_conditions(question, [])
+    if implied is None:
+        assert "cellulitis" not in found
+    else:
+        assert implied in found
+
+
+@pytest.mark.parametrize(
+    ("question", "condition"),
+    [
+        ("19yo with type 1, BM 2.9 overnight. Hold the Levemir?", "type 1 diabetes"),
+        ("Type 2 respiratory failure on NIV, pH 7.30. Next?", "type 2 respiratory failure"),
+    ],
+)
+def test_the_type_of_diabetes_named_alone(question: str, condition: str) -> None:
+    assert (analyse_question(question).facts.condition or "").lower() == condition
+
+
+def test_values_said_about_today_and_about_a_proportion() -> None:
+    values = question_values("K 5.6 last week, repeat K today 5.9. Local cipro resistance is about 15%.")
+    assert [(sorted(v.stems), v.value, v.unit) for v in values] == [
+        (["potassium"], 5.6, ""),
+        (["potassium"], 5.9, ""),
+        (["resist"], 15.0, "%"),
+    ]
+
+
+def test_a_stop_rule_is_met_above_the_level_it_cannot_be_kept_below() -> None:
+    sentence = (
+        "Start an MRA only when potassium is below 5.0 mEq/L, and stop it if potassium cannot be kept "
+        "below 5.5"
+    )
+    assert threshold_fit(sentence, question_values("K 5.9 on spironolactone. Carry on?")) == 1
+    assert threshold_fit("Give it if potassium is below 5.5", question_values("K 5.9. Give it?")) == -1
+
+
+def test_a_combination_dose_in_a_list_and_a_dose_being_given() -> None:
+    facts = analyse_question("On Entresto 24/26 bd, bisoprolol 2.5, spiro 25. K 5.2.").facts
+    assert {t.name for t in facts.treatments} == {"sacubitril", "bisoprolol", "spironolactone"}
+    facts = analyse_question("K 6.3, giving Actrapid 10 units with glucose now. After that?").facts
+    assert [(t.name, t.status) for t in facts.treatments] == [("insulin", "current")]

@@ -158,7 +158,7 @@ _CUES: list[tuple[re.Pattern[str], str, str]] = [
     (
         re.compile(
             r"(?:\bon|taking|receiving|treated with|using|currently on|maintained on|started on|"
-            r"already on|now on|prescribed|stable on|gave|given|was given|has been given|received|got|"
+            r"already on|now on|prescribed|stable on|gave|given|was given|has been given|received|got|giving|"
             r"administered|had)\s+(?:maximal\s+|maximum\s+|high-dose\s+|low-dose\s+)?"
             # "given 10 u Actrapid": the dose may come before the drug ("had 10 units of Actrapid" is a dose
             # given; "had insulin", with no dose, is read as past treatment above)
@@ -178,7 +178,8 @@ _LIST_JOINER = re.compile(
     r"(?:\d[\d.]*\s*(?:mg|mcg|micrograms?|g|units?|u|iu)\s+(?:of\s+)?)?$|^\s*\d[\d.\s]*\s*(?:mg|mcg|g|"
     r"units?)\b[^,.;]{0,20}(?:,|and|plus)?\s*$"
     # "amlodipine 10, ramipril 10, indapamide 2.5": a dose without its unit
-    r"|^\s*\d+(?:\.\d+)?(?:\s+(?:od|bd|tds|qds|daily|nocte|mane))?\s*(?:,|and|plus|\+|&)\s*(?:and\s*)?$",
+    # "Entresto 49/51 bd, bisoprolol 5": a combination's doses too
+    r"|^\s*\d+(?:[./]\d+)?(?:\s+(?:od|bd|tds|qds|daily|nocte|mane))?\s*(?:,|and|plus|\+|&)\s*(?:and\s*)?$",
     re.I,
 )
 
@@ -600,6 +601,12 @@ _CANCER_SHORTHAND = re.compile(
 )
 
 
+# "23yo with type 1", "T2 on metformin": the type of diabetes named alone
+_DIABETES_TYPE = re.compile(
+    r"\b(?:type|T)\s?([12])\b(?!\s*(?:diabetes|DM|respiratory|MI|error|excess|allergy|hypersens))", re.I
+)
+
+
 def _condition(text: str, drugs: list[DrugMention]) -> str | None:
     """A disease abbreviation anywhere ("RA", "T2DM") wins; otherwise the phrase after "with", "for" ...
     A seizure said to last 5 minutes or more is status epilepticus (the operational definition the
@@ -609,6 +616,9 @@ def _condition(text: str, drugs: list[DrugMention]) -> str | None:
     cancer = _CANCER_SHORTHAND.search(text)
     if cancer:
         return f"{cancer.group(1).lower()} cancer"
+    diabetes = _DIABETES_TYPE.search(text)
+    if diabetes and not _HISTORY_CUE.search(text[: diabetes.start()]):
+        return f"type {diabetes.group(1)} diabetes"
     for m in re.finditer(r"\b[A-Z][A-Za-z0-9]{1,6}\b", text):
         word = m.group(0)
         meanings = [m for m in abbreviation_meanings(word) if _DISEASE_WORD.search(m)]

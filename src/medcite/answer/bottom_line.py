@@ -169,7 +169,7 @@ _CONTRAINDICATION = re.compile(
     r"contraindicat|\bprefer (?:a|an)\b|\binstead of\b|"
     r"\bdo not (?:routinely )?(?:use|give|offer|prescribe|start|combine)|\bavoid\b|\bnot recommended\b|"
     r"\b(?:should|must) not be\b|\b(?:should|must) be avoided\b|\bseek specialist advice before\b|"
-    r"\b(?:hold|withhold)\b",
+    r"\b(?:hold|withhold)\b|\bstop (?:it|them|treatment|the drug) if\b",
     re.I,
 )
 
@@ -482,11 +482,14 @@ def _starts_what_is_taken(c: Candidate, ctx: BottomLineContext) -> bool:
         return False
     if _REPEAT_DOSE.search(c.text):
         return False  # "give a second 1 g dose of tranexamic acid if bleeding continues" goes on with it
+    if ctx.stopping and _STOP_RULE.search(c.text):
+        return False  # "start an MRA only when ..., and stop it if ...": asked whether to stop, its stop rule
     # the treatment started is the first one named: "Start methotrexate ..., in preference to
     # sulfasalazine"; "adding a calcium channel blocker" for a patient on amlodipine
     return bool(_first_named_is_taken(advice, c.drugs, ctx.taken))
 
 
+_STOP_RULE = re.compile(r"\b(?:stop|discontinu|withdraw|withhold)\w*", re.I)
 _NAMED_WITHIN = 6  # words of the advice in which what it starts is named
 _SALT = re.compile(r"\s+(?:gluconate|chloride|carbonate|acetate|citrate|supplement)", re.I)
 
@@ -569,9 +572,15 @@ def _for_other_age_group(c: Candidate, ctx: BottomLineContext) -> bool:
 # "Do I need to stop the ACEi?", "keep going with the metformin?": whether to go on with what is taken
 _STOP_ASK = re.compile(
     r"\b(?:stop|stopping|continu\w*|hold|withhold|discontinu\w*|back off|reduce|cut (?:back|down)|taper"
-    r"|keep (?:going|on)|come off|carry on)\b",
+    r"|keep (?:going|on)|keep (?:\w+ ){1,3}(?:going|on)|come off|carry on)\b",
     re.I,
 )
+
+
+def asks_to_stop(question: str) -> bool:
+    """The question's asked part asks whether to stop, reduce or go on with treatment ("can she just
+    stop?", "come off it?")."""
+    return bool(_STOP_ASK.search(asked_part(question) or question))
 
 
 def stopping_asked(asked: str, current: set[str]) -> frozenset[str]:

@@ -19,6 +19,7 @@ from medcite.answer.bottom_line import (
     CHOOSE,
     ESCALATE,
     BottomLineContext,
+    asks_to_stop,
     choose_bottom_line,
     drug_stems,
     stage_fits,
@@ -58,6 +59,10 @@ _EVALUATE = re.compile(
 )
 OTHER_AGE_GROUP = 3.0  # a source for children, for an adult patient, or the reverse
 NO_ASKED_DRUG = 2.0  # a source that never names the drug asked about, when another does
+OTHER_DIABETES_TYPE = 2.0  # a source on type 2 diabetes for a patient with type 1, or the reverse
+_DIABETES_TYPE = re.compile(
+    r"\b(?:type\s?|T)([12])(?:\s?(?:DM|diabetes|diabetic)|\b(?!\s*respiratory))", re.I
+)
 ASKED_SOURCE_WEIGHT = 20.0  # a source's share of the known-question votes, against votes + cover (1-4)
 _SCOPE_SECTION = re.compile(r"(?:scope|about this (?:summary|guideline)|purpose)\b", re.I)
 _EXPLICIT_ESCALATION = re.compile(r"escalat|step[- ]up|intensif|treat to target|target is not", re.I)
@@ -342,8 +347,10 @@ def compose_extractive(
         " ".join((analysis.question, *analysis.expansions, *derived)),
         selection.asked_sources,
         analysis.age_group,
-        # the drugs asked about, not those taken for something else ("on metformin, now a UTI")
-        frozenset(d.lower() for d in facts.drugs_mentioned) - {d.lower() for d in facts.current_treatments},
+        # the drugs asked about, not those taken for something else ("on metformin, now a UTI"), unless
+        # the question asks about going on with what is taken ("on Priadel ... can she just stop?")
+        frozenset(d.lower() for d in facts.drugs_mentioned)
+        - (set() if asks_to_stop(analysis.question) else {d.lower() for d in facts.current_treatments}),
     )
     pool_keys = {c.key for c in pool}
     bottom_pool = pool + [
@@ -555,10 +562,18 @@ def _lead_source(
     drugs_by_source: dict[int, set[str]] = defaultdict(set)
     for c in candidates:
         drugs_by_source[c.hit.source_id] |= {d.lower() for d in c.drugs}
+        # "insulin glargine" is insulin to a source that names only "insulin"
+        drugs_by_source[c.hit.source_id] |= {d.lower().split()[0] for d in c.drugs if " " in d}
+    asked_drugs = asked_drugs | {d.split()[0] for d in asked_drugs if " " in d}
     if asked_drugs and any(asked_drugs & drugs_by_source[sid] for sid in votes):
         for sid in votes:
             if not asked_drugs & drugs_by_source[sid]:
                 cover[sid] -= NO_ASKED_DRUG
+    stated_type = _DIABETES_TYPE.search(question)
+    for sid in votes:
+        title_type = _DIABETES_TYPE.search(titles[sid])
+        if stated_type and title_type and title_type.group(1) != stated_type.group(1):
+            cover[sid] -= OTHER_DIABETES_TYPE  # "Type 2 diabetes - ..." for a man with type 1
     question_drugs = {d.name.lower() for d in find_drugs(question)}
     for sid in votes:
         if _cause_unstated(titles[sid], asked_stems, question_drugs & drugs_by_source[sid]):

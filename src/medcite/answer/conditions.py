@@ -163,7 +163,9 @@ def condition_fit(text: str, source_title: str, case: CaseReading) -> float:
     if _NEGATION.search(clause):
         return 0  # "if treatment C has not helped": the words alone cannot tell who meets it
     # the source's own topic ("hypothyroidism" in its title) is what every question sent to it is about
-    topic = set(tokenize(source_title))
+    # (not for a dosing row's population: "Hydrocortisone (adrenal crisis)" is one branch of the topic
+    # "... and adrenal crisis", which the case must state)
+    topic = set() if m.re is _ROW_POPULATION else set(tokenize(source_title))
     # "for penicillin allergy or when flucloxacillin is unsuitable": meeting one alternative is enough
     verdict = 0.0
     severity = _SEVERITY & set(tokenize(clause))

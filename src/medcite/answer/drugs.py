@@ -142,6 +142,7 @@ BRANDS = {
     "zomorph": "morphine",
     "oxycontin": "oxycodone",
     "actrapid": "insulin",
+    "spiro": "spironolactone",  # ward shorthand
     "humulin": "insulin",
     "novorapid": "insulin",
     "lantus": "insulin glargine",
@@ -409,6 +410,9 @@ CLASS_WORDS = {
     "ropinirole": ("dopamine", "agonist", "agonists", "dopaminergic"),
     "rotigotine": ("dopamine", "agonist", "agonists", "dopaminergic"),
     "levodopa": ("dopaminergic",),
+    "spironolactone": ("MRA", "MRAs", "mineralocorticoid"),
+    "eplerenone": ("MRA", "MRAs", "mineralocorticoid"),
+    "finerenone": ("MRA", "MRAs", "mineralocorticoid"),
     "olone": _STEROID,
     "asone": _STEROID,
     "cortisone": _STEROID,

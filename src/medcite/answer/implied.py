@@ -251,7 +251,17 @@ GCA_MIN_AGE = 50
 GCA_POINTS = 6
 
 
+# a positive temporal artery ultrasound or biopsy has made the diagnosis, whatever else the case says
+_GCA_CONFIRMED = re.compile(
+    r"\btemporal\s+(?:artery\s+)?(?:USS|ultrasound|biopsy|TAB|duplex)\b[^.;]{0,20}?\b(?:positive|confirmed|halo)"
+    r"|\bpositive\s+temporal\s+(?:artery\s+)?(?:USS|ultrasound|biopsy|duplex)\b",
+    re.I,
+)
+
+
 def _giant_cell_arteritis(text: str, labs: list[LabFact]) -> bool:
+    if _GCA_CONFIRMED.search(_affirmed(text)):
+        return True
     age = stated_age(text)
     if age is None or age.years < GCA_MIN_AGE:
         return False
@@ -319,6 +329,28 @@ def _stroke(text: str) -> bool:
         return True
     affirmed = _affirmed(text)
     return bool(_FOCAL_DEFICIT.search(affirmed)) and bool(_ONSET.search(affirmed))
+
+
+# red skin that is hot, swollen or tender on a limb or the face (not a joint) is cellulitis until shown
+# otherwise: the skin infection the cellulitis topic answers
+_RED_SKIN = re.compile(r"\b(?:red|redness|erythema\w*|erythematous)\b", re.I)
+_INFLAMED = re.compile(r"\b(?:hot|warm|swollen|swelling|tender|spreading)\b", re.I)
+_SKIN_SITE = re.compile(
+    r"\b(?:skin|leg|shin|calf|arm|forearm|cheek|face|foot|thigh|hand|lower limb|upper limb)s?\b", re.I
+)
+_JOINT = re.compile(r"\b(?:joint|toe|knee|ankle|MTP|wrist|elbow|shoulder|hip|gout\w*|bursa\w*)\b", re.I)
+
+
+def _cellulitis(text: str) -> bool:
+    for clause in re.split(r"[.;?!]", _affirmed(text)):
+        if (
+            _RED_SKIN.search(clause)
+            and _INFLAMED.search(clause)
+            and _SKIN_SITE.search(clause)
+            and not _JOINT.search(clause)
+        ):
+            return True
+    return False
 
 
 # C. difficile infection with hypotension or shock, ileus or megacolon is fulminant (IDSA/SHEA 2021)
@@ -476,8 +508,9 @@ def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
     arteritis; sodium 108 then 121 at 14 hours is rising too fast; creatinine 95 then 190 is acute kidney
     injury; consolidation on a chest X-ray with a cough, or a CRB-65 score, is pneumonia; an NIHSS score,
     or a new focal deficit with a time of onset, is a stroke; a lower motor neurone facial weakness (the
-    forehead involved) is Bell's palsy; C. difficile infection with hypotension, ileus or megacolon is
-    fulminant; "24/40" or "primip" is a pregnancy;
+    forehead involved) is Bell's palsy; red, hot or swollen skin of a limb or the face is cellulitis; a
+    positive temporal artery ultrasound or biopsy is giant cell arteritis; C. difficile infection with
+    hypotension, ileus or megacolon is fulminant; "24/40" or "primip" is a pregnancy;
     inflammation limited to the rectum is ulcerative proctitis; a reactive RPR with a positive TPPA is
     syphilis, latent when there are no signs).
     Unlike the condition the question names, which is often a comorbidity ("in a patient with CKD"),
@@ -502,6 +535,8 @@ def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
         out.append("acute kidney injury")
     if _pneumonia(question, labs):
         out.append("pneumonia")
+    if _cellulitis(question) and not re.search(r"\bcellulitis\b", question, re.I):
+        out.append("cellulitis")
     if _fulminant_cdi(question):
         out.append("fulminant Clostridioides difficile infection")
     if _bells_palsy(question):

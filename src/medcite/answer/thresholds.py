@@ -22,11 +22,12 @@ _NUMBER = r"(\d+(?:\.\d+)?)"
 # "potassium 3.2", "LDL 95 mg/dL", "eosinophils of 300", "CrCl is 40", "ACR=450"
 _QUESTION_VALUE = re.compile(
     rf"\b((?<![Vv]itamin )K\+?|[A-Za-z][A-Za-z0-9+\-]{{1,24}})"
-    rf"(?:\s+(?:level|count|of|is|was|at|now|"
+    rf"(?:\s+(?:level|count|of|is|was|at|now|today|"
     rf"(?:before|pre-?)(?:\s*(?:treatment|insulin|the dose|it|that|then))?(?: was| is)?|"
     rf"(?:has |have )?(?:now |today )?"
     rf"(?:fallen|fell|dropped|drifted|risen|rose|gone|come|increased|decreased|settled|stabili[sz]ed|"
     rf"remained|stayed|stuck)(?: (?:down|up|back))? (?:to|at)))?"
+    rf"(?:\s+(?:about|around|approximately|approx\.?|roughly))?"  # "resistance is about 18%"
     rf"\s*(?:=|:|~|≈)?\s*{_NUMBER}(?!\d|/\d|\.\d|:\d)"  # not a time ("glucose at 14:00")
 )
 _BARE_WEIGHT = re.compile(r"(?:^|[,;(]\s*)(\d{1,3}(?:\.\d)?)\s*kg\b", re.I)
@@ -137,7 +138,21 @@ def unit_after(text: str, end: int) -> str:
     if not m:
         return ""
     word = m.group(1).lower()
-    if word in ("or", "and", "to", "in", "at", "on", "for", "with", "x"):
+    if word in (
+        "or",
+        "and",
+        "to",
+        "in",
+        "at",
+        "on",
+        "for",
+        "with",
+        "x",
+        "last",
+        "today",
+        "yesterday",
+        "this",
+    ):
         return ""
     word = word[:-1] if word.endswith("s") and len(word) > 3 else word
     return _UNIT_SPELLINGS.get(word, word)
@@ -343,6 +358,10 @@ _AT_LEAST_OF = re.compile(r"\bat least (two|three|2|3) of\b", re.I)
 _THOSE = re.compile(r"\bthose\b", re.I)
 # "continue unless creatinine rises by more than 30%": the advice is for those who do not meet it
 _UNLESS = re.compile(r"\bunless\b", re.I)
+# "stop it if potassium cannot be kept below 5.5": met by those above it
+_NOT_KEPT = re.compile(
+    r"\b(?:cannot|can't|could not|is not|are not|not) (?:be )?(?:kept|maintained|held|stay|remain)\s*$", re.I
+)
 
 
 def threshold_fit(sentence: str, values: list[QuestionValue]) -> float:
@@ -385,7 +404,9 @@ def threshold_fit(sentence: str, values: list[QuestionValue]) -> float:
             }
         if nearest:
             i = max(nearest, key=lambda k: (nearest[k], k))
-            met = _meets(condition, _in_condition_unit(values[i], condition)) != bool(_UNLESS.search(window))
+            met = _meets(condition, _in_condition_unit(values[i], condition)) != bool(
+                _UNLESS.search(window) or _NOT_KEPT.search(window)
+            )
             if after_list:
                 found[i] = found.get(i, False) or met
                 continue
