@@ -20,6 +20,8 @@ from medcite.library import (
     dev_i_questions_path,
     dev_j_questions_path,
     dev_k_questions_path,
+    dev_l_questions_path,
+    dev_m_questions_path,
     heldout_b_questions_path,
     heldout_questions_path,
     library_path,
@@ -212,6 +214,8 @@ def test_shipped_library_passes_the_check() -> None:
     assert dev_i_questions_path() in paths
     assert dev_j_questions_path() in paths
     assert dev_k_questions_path() in paths
+    assert dev_l_questions_path() in paths
+    assert dev_m_questions_path() in paths
     report = check_library(library_path(), paths)
     assert report.errors == [], "\n".join(str(p) for p in report.errors)
     assert report.topics >= 20
@@ -232,8 +236,24 @@ def test_shipped_library_passes_the_check() -> None:
         dev_i_questions_path(),
         dev_j_questions_path(),
         dev_k_questions_path(),
+        dev_l_questions_path(),
+        dev_m_questions_path(),
     ],
-    ids=["A", "B", "dev-C", "dev-D", "dev-E", "dev-F", "dev-G", "dev-H", "dev-I", "dev-J", "dev-K"],
+    ids=[
+        "A",
+        "B",
+        "dev-C",
+        "dev-D",
+        "dev-E",
+        "dev-F",
+        "dev-G",
+        "dev-H",
+        "dev-I",
+        "dev-J",
+        "dev-K",
+        "dev-L",
+        "dev-M",
+    ],
 )
 def test_one_per_topic_set_has_one_question_per_topic(path: Path) -> None:
     slugs = sorted(p.stem for p in library_path().rglob("*.md"))

@@ -24,6 +24,8 @@ __all__ = [
     "dev_i_questions_path",
     "dev_j_questions_path",
     "dev_k_questions_path",
+    "dev_l_questions_path",
+    "dev_m_questions_path",
     "heldout_b_questions_path",
     "heldout_questions_path",
     "library_path",
@@ -113,6 +115,18 @@ def dev_k_questions_path() -> Path:
     return _package_dir() / "questions_dev_k.yaml"
 
 
+def dev_l_questions_path() -> Path:
+    """Development set L, written during session 11 (durations, stop rules, abnormal results, adjustments);
+    measured once blind (totals only) and then read and tuned on in that session."""
+    return _package_dir() / "questions_dev_l.yaml"
+
+
+def dev_m_questions_path() -> Path:
+    """Development set M, written at the end of session 11 and not measured: session 12 measures it first,
+    blind, on session 11's code."""
+    return _package_dir() / "questions_dev_m.yaml"
+
+
 def shipped_questions_paths() -> list[Path]:
     """Every evaluation questions file shipped with the library; `medcite library check` checks each."""
     return [
@@ -128,4 +142,6 @@ def shipped_questions_paths() -> list[Path]:
         dev_i_questions_path(),
         dev_j_questions_path(),
         dev_k_questions_path(),
+        dev_l_questions_path(),
+        dev_m_questions_path(),
     ]
