@@ -607,3 +607,15 @@ def test_red_hot_skin_by_the_nose_is_cellulitis_near_the_eyes_or_nose(service: A
         "antibiotic?"
     )
     assert "co-amoxiclav" in _bottom(article), _bottom(article)
+
+
+def test_advice_to_add_what_is_taken_after_two_conditions_is_not_the_next_step(
+    service: AnswerService,
+) -> None:
+    """ "In very high-risk ASCVD, if LDL-C stays ..., adding ezetimibe is reasonable" for a patient on
+    ezetimibe: the next step is the PCSK9 inhibitor line."""
+    article = service.ask(
+        "GP: 66F with a CABG in 2021, on atorvastatin 80 mg and Ezetrol 10 mg, adherent. LDL still 2.3 "
+        "mmol/L (89 mg/dL). Next lipid step?"
+    )
+    assert "PCSK9 inhibitor" in article.bottom_line[0].text, _bottom(article)

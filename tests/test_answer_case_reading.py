@@ -520,3 +520,33 @@ def test_a_combination_dose_in_a_list_and_a_dose_being_given() -> None:
     assert {t.name for t in facts.treatments} == {"sacubitril", "bisoprolol", "spironolactone"}
     facts = analyse_question("K 6.3, giving Actrapid 10 units with glucose now. After that?").facts
     assert [(t.name, t.status) for t in facts.treatments] == [("insulin", "current")]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Na 116 → 129 in 12 h after hypertonic saline. Next?",
+        "Na 112 on arrival, gave 3% twice, 10h later Na is 124. What now?",
+    ],
+)
+def test_sodium_overcorrection_in_more_wordings(question: str) -> None:
+    assert "sodium rises too fast" in derived_conditions(question, [])
+
+
+@pytest.mark.parametrize(
+    ("question", "allergic"),
+    [
+        ("Amoxicillin caused a blotchy rash when she was 2. Which antibiotic?", True),
+        ("Hives after penicillin as a teenager, no anaphylaxis. Options?", True),
+        ("Rash on the legs, no new drugs. Cause?", False),
+    ],
+)
+def test_a_reaction_to_a_penicillin_is_a_penicillin_allergy(question: str, allergic: bool) -> None:
+    assert ("penicillin allergy" in derived_states(question)) is allergic
+
+
+def test_a_question_for_another_drug_is_a_treatment_choice() -> None:
+    question = (
+        "On hydrocortisone three times a day, keeps forgetting doses. Is there a once-daily steroid instead?"
+    )
+    assert classify_intent(question) is Intent.TREATMENT_CHOICE

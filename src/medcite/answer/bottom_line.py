@@ -363,8 +363,9 @@ _IF_NOT_SUITABLE = re.compile(
     re.I,
 )
 _ASKS_AFTER = re.compile(
-    r"\b(?:afterwards?|after (?:that|this|it|the (?:dose|bolus|infusion))|to follow|anything (?:more|else) to"
-    r"|follow (?:it |that )?(?:up )?with|(?:and|what) then|(?:give|have|use) (?:any |some )?more"
+    r"\b(?:afterwards?|after (?:that|this|it|the)(?: (?:dose|bolus|infusion))?|to follow"
+    r"|anything (?:more|else) to|follow (?:it |that )?(?:up )?with|(?:and|what) then"
+    r"|(?:give|have|use) (?:any |some )?more"
     r"|another dose|repeat (?:the |a )?dose|re-?dose)\b",
     re.I,
 )
@@ -475,7 +476,8 @@ def _starts_what_is_taken(c: Candidate, ctx: BottomLineContext) -> bool:
     if not ctx.taken or (ctx.intent is Intent.DOSING and not ctx.after_dose):
         return False
     # the advice may follow an opening condition: "If BP is not controlled on step 1, add a CCB ..."
-    advice = _ADVISES.sub("", after_leading_condition(c.text))
+    # (or two: "In very high-risk ASCVD, if LDL-C stays at 70 or higher on a statin, adding ezetimibe ...")
+    advice = _ADVISES.sub("", after_leading_condition(after_leading_condition(c.text)))
     # asked what follows a treatment given, "give insulin-glucose" gives it again
     giving_again = ctx.escalating or ctx.after_dose or ctx.follow_on
     if not (_START.match(advice) or (giving_again and _PUT_ON.match(advice))):
@@ -572,7 +574,8 @@ def _for_other_age_group(c: Candidate, ctx: BottomLineContext) -> bool:
 # "Do I need to stop the ACEi?", "keep going with the metformin?": whether to go on with what is taken
 _STOP_ASK = re.compile(
     r"\b(?:stop|stopping|continu\w*|hold|withhold|discontinu\w*|back off|reduce|cut (?:back|down)|taper"
-    r"|keep (?:going|on)|keep (?:\w+ ){1,3}(?:going|on)|come off|carry on)\b",
+    r"|keep (?:going|on)|keep (?:\w+ ){1,3}(?:going|on)|come off|carry on"
+    r"|(?:switch|turn) (?:\w+ ){0,3}off)\b",
     re.I,
 )
 

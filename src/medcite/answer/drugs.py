@@ -143,6 +143,9 @@ BRANDS = {
     "oxycontin": "oxycodone",
     "actrapid": "insulin",
     "spiro": "spironolactone",  # ward shorthand
+    "effient": "prasugrel",
+    "friii": "insulin",  # fixed-rate intravenous insulin infusion
+    "vriii": "insulin",  # variable-rate intravenous insulin infusion
     "humulin": "insulin",
     "novorapid": "insulin",
     "lantus": "insulin glargine",

@@ -393,8 +393,9 @@ _RECTUM_ONLY = re.compile(
 # serum sodium should rise by no more than 10 mmol/L in the first 24 hours
 SODIUM_RISE_LIMIT_24H = 10
 _SODIUM_RISE = re.compile(
-    r"\b(?:Na\+?|sodium)\b\D{0,30}?\b(?P<before>1[0-3]\d)\b[^.?;]{0,60}?\b(?:now|to|->|→|up to|rose to)\s*"
-    r"(?P<after>1[0-4]\d)\b[^.?;]{0,40}?\b(?:at|in|after|over|within)\s*(?P<hours>\d{1,2})\s*(?:h|hrs?|hours?)\b",
+    r"\b(?:Na\+?|sodium)\b\D{0,30}?\b(?P<before>1[0-3]\d)\b[^.?;]{0,60}?"
+    r"(?:\bnow|\bto|->|→|\bup to|\brose to)\s*(?P<after>1[0-4]\d)\b[^.?;]{0,40}?"
+    r"\b(?:at|in|after|over|within)\s*(?P<hours>\d{1,2})\s*(?:h|hrs?|hours?)\b",
     re.I,
 )
 
@@ -407,10 +408,18 @@ _SODIUM_LATER = re.compile(
 )
 
 
+# "Na 113 on admission ... 14h later Na is 126": the hours before the second value
+_SODIUM_HOURS_LATER = re.compile(
+    r"\b(?:Na\+?|sodium)\b\D{0,30}?\b(?P<before>1[0-3]\d)\b.{0,200}?\b(?P<hours>\d{1,2})\s*(?:h|hrs?|hours?)\s+"
+    r"later,?\s+(?:the\s+)?(?:Na\+?|sodium)\s*(?:is|was|=|:|of|now)?\s*(?:now\s+)?(?P<after>1[0-4]\d)\b",
+    re.I | re.S,
+)
+
+
 def _sodium_rising_too_fast(text: str) -> bool:
     """Two sodium values and the hours between them ("Na 108 on admission, now 121 at 14 h"): a rise
     above the first-day limit, within a day, is overcorrection."""
-    m = _SODIUM_RISE.search(text) or _SODIUM_LATER.search(text)
+    m = _SODIUM_RISE.search(text) or _SODIUM_LATER.search(text) or _SODIUM_HOURS_LATER.search(text)
     if not m:
         return False
     rise, hours = int(m.group("after")) - int(m.group("before")), int(m.group("hours"))
@@ -494,7 +503,23 @@ def derived_states(question: str) -> list[str]:
     states = [NO_ORAL_ROUTE] if _NO_ORAL_ROUTE.search(question) else []
     if _CHRONIC_DISEASE.search(_affirmed(question)):
         states.append(COMORBIDITIES)
+    if _PENICILLIN_REACTION.search(question):
+        states.append(PENICILLIN_ALLERGY)
     return states
+
+
+# "amoxicillin gave a blotchy rash", "hives with penicillin": a reaction to a penicillin is what sources
+# call a penicillin allergy (its severity is read from the case's own words)
+PENICILLIN_ALLERGY = "penicillin allergy"
+_PENICILLINS = (
+    r"(?:amoxicillin|amoxycillin|ampicillin|penicillin|flucloxacillin|co-amoxiclav|augmentin|pen\s?V)"
+)
+_PENICILLIN_REACTION = re.compile(
+    rf"\b{_PENICILLINS}\b[^.;?]{{0,20}}?\b(?:gave|caused|causes|brought on|led to)\b[^.;?]{{0,30}}?"
+    rf"\b(?:rash|hives|urticaria|reaction|swelling)\b"
+    rf"|\b(?:rash|hives|urticaria|reaction)\b[^.;?]{{0,20}}?\b(?:with|to|from|after|on)\s+{_PENICILLINS}\b",
+    re.I,
+)
 
 
 def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:

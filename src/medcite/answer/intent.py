@@ -37,6 +37,12 @@ _CUES: dict[Intent, list[tuple[str, float]]] = {
         # "Should I prescribe that?" opening a sentence (not "what should I add", a next step)
         (r"(?:^|[.?!]\s+)(?:should|can|do) (?:i|we) (?:prescribe|give|start|use|add|offer)\b", 2),
         (r"\boptions?\b", 1),
+        # "is there a simpler once-a-day glucocorticoid she could use?": asks for a drug
+        (
+            r"\bis there (?:an?|any) (?:[\w-]+ ){0,3}(?:drug|medicine|medication|steroid|glucocorticoid|"
+            r"alternative|option|tablet|inhaler|antibiotic|treatment)s?\b",
+            3,
+        ),
         # "is there a once-a-day steroid I could switch her to?": another drug, not a dose
         (
             r"\b(?:switch|change|swap|convert)\w*\s+(?:(?:him|her|them|it|the patient)\s+)?(?:over\s+)?to\b"

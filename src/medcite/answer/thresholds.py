@@ -22,7 +22,7 @@ _NUMBER = r"(\d+(?:\.\d+)?)"
 # "potassium 3.2", "LDL 95 mg/dL", "eosinophils of 300", "CrCl is 40", "ACR=450"
 _QUESTION_VALUE = re.compile(
     rf"\b((?<![Vv]itamin )K\+?|[A-Za-z][A-Za-z0-9+\-]{{1,24}})"
-    rf"(?:\s+(?:level|count|of|is|was|at|now|today|"
+    rf"(?:\s+(?:level|count|of|is|was|at|now|today|here is|locally is|"
     rf"(?:before|pre-?)(?:\s*(?:treatment|insulin|the dose|it|that|then))?(?: was| is)?|"
     rf"(?:has |have )?(?:now |today )?"
     rf"(?:fallen|fell|dropped|drifted|risen|rose|gone|come|increased|decreased|settled|stabili[sz]ed|"
