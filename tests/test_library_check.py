@@ -22,6 +22,7 @@ from medcite.library import (
     dev_k_questions_path,
     dev_l_questions_path,
     dev_m_questions_path,
+    dev_n_questions_path,
     heldout_b_questions_path,
     heldout_questions_path,
     library_path,
@@ -216,6 +217,7 @@ def test_shipped_library_passes_the_check() -> None:
     assert dev_k_questions_path() in paths
     assert dev_l_questions_path() in paths
     assert dev_m_questions_path() in paths
+    assert dev_n_questions_path() in paths
     report = check_library(library_path(), paths)
     assert report.errors == [], "\n".join(str(p) for p in report.errors)
     assert report.topics >= 20
@@ -238,6 +240,7 @@ def test_shipped_library_passes_the_check() -> None:
         dev_k_questions_path(),
         dev_l_questions_path(),
         dev_m_questions_path(),
+        dev_n_questions_path(),
     ],
     ids=[
         "A",
@@ -253,6 +256,7 @@ def test_shipped_library_passes_the_check() -> None:
         "dev-K",
         "dev-L",
         "dev-M",
+        "dev-N",
     ],
 )
 def test_one_per_topic_set_has_one_question_per_topic(path: Path) -> None:

@@ -26,6 +26,7 @@ __all__ = [
     "dev_k_questions_path",
     "dev_l_questions_path",
     "dev_m_questions_path",
+    "dev_n_questions_path",
     "heldout_b_questions_path",
     "heldout_questions_path",
     "library_path",
@@ -121,6 +122,12 @@ def dev_l_questions_path() -> Path:
     return _package_dir() / "questions_dev_l.yaml"
 
 
+def dev_n_questions_path() -> Path:
+    """Development set N, written during session 11 (what to avoid, when the first choice cannot be used,
+    when to refer); measured once blind (totals only) and then read and tuned on in that session."""
+    return _package_dir() / "questions_dev_n.yaml"
+
+
 def dev_m_questions_path() -> Path:
     """Development set M, written at the end of session 11 and not measured: session 12 measures it first,
     blind, on session 11's code."""
@@ -144,4 +151,5 @@ def shipped_questions_paths() -> list[Path]:
         dev_k_questions_path(),
         dev_l_questions_path(),
         dev_m_questions_path(),
+        dev_n_questions_path(),
     ]
