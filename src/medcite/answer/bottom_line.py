@@ -803,11 +803,6 @@ def _condition_verdict(c: Candidate, ctx: BottomLineContext) -> float:
     return condition_fit(c.text, c.hit.source_title if c.hit.source_id == ctx.lead_source else "", ctx.case)
 
 
-def _excludes_the_case(c: Candidate, ctx: BottomLineContext) -> bool:
-    """The sentence excludes a state the case states ("non-pregnant adults" for a pregnant woman)."""
-    return excluded_state(c.text, ctx.case)
-
-
 def _case_misses(c: Candidate, ctx: BottomLineContext) -> bool:
     """The case does not meet the sentence's condition (a value outside its threshold, a state it
     excludes)."""
@@ -840,7 +835,7 @@ def _with_second(first: Candidate, ranked: list[Candidate], ctx: BottomLineConte
         and not _other_branch(c, first, ctx)
         and not _misses_age(c, ctx)
         and not denies_condition(c.text, ctx.case)
-        and not _excludes_the_case(c, ctx)  # "Doxycycline: ...; non-pregnant adults" for a pregnant woman
+        and not excluded_state(c.text, ctx.case)  # "Doxycycline: ...; non-pregnant adults", a pregnant woman
     ]
     if ctx.escalating:
         # after failure, the step and the drug to add can sit in two sentences
