@@ -619,3 +619,62 @@ def test_advice_to_add_what_is_taken_after_two_conditions_is_not_the_next_step(
         "mmol/L (89 mg/dL). Next lipid step?"
     )
     assert "PCSK9 inhibitor" in article.bottom_line[0].text, _bottom(article)
+
+
+def test_hypoglycaemia_from_a_sulfonylurea_is_observed(service: AnswerService) -> None:
+    """The case names gliclazide, not "a sulfonylurea": the drug's class meets the sentence's cause."""
+    article = service.ask(
+        "ED: 83F on glimepiride 4 mg found confused, capillary glucose 1.8, IV glucose given and now 6.9 "
+        "and talking. Family want to take her home - OK?"
+    )
+    assert "observe these patients" in _bottom(article), _bottom(article)
+
+
+def test_which_drug_and_how_much_gives_the_chosen_drugs_row(service: AnswerService) -> None:
+    article = service.ask(
+        "2yo, 13 kg, bulging left TM, T 38.8, had amoxicillin for a chest infection 3 weeks ago. Which "
+        "antibiotic and what mg/kg?"
+    )
+    assert "amoxicillin-clavulanate" in article.bottom_line[0].text.lower()
+    assert "6.4 mg/kg" in _bottom(article), _bottom(article)
+
+
+def test_the_glucose_after_insulin_is_answered_for_a_low_pre_treatment_glucose(
+    service: AnswerService,
+) -> None:
+    article = service.ask(
+        "K+ 7.0, broad QRS, calcium gluconate in. About to give 10 units Actrapid with 25 g glucose and her "
+        "pre-treatment BM is 4.9. Anything to follow it?"
+    )
+    assert "10% glucose at 50 mL per hour" in _bottom(article), _bottom(article)
+
+
+def test_transient_visual_loss_in_gca_gets_iv_methylprednisolone(service: AnswerService) -> None:
+    article = service.ask(
+        "82M, new temporal headache, jaw claudication and ESR 88. A curtain came down over his right eye "
+        "for 5 minutes yesterday. Oral pred 60 enough?"
+    )
+    assert "intravenous methylprednisolone" in _bottom(article), _bottom(article)
+
+
+def test_gad_with_ssri_and_snri_side_effects_is_offered_pregabalin(service: AnswerService) -> None:
+    article = service.ask(
+        "41F, anxious and worrying all day for a year, no better after guided self-help; stopped "
+        "citalopram 20 mg (nausea) and then duloxetine 60 mg (sweating). Next?"
+    )
+    assert "pregabalin" in _bottom(article), _bottom(article)
+
+
+def test_a_focal_seizure_described_by_its_signs_is_answered(service: AnswerService) -> None:
+    article = service.ask(
+        "31F, three spells of deja vu followed by lip smacking and staring, EEG right temporal sharp waves, "
+        "MRI normal. Which drug first?"
+    )
+    assert not article.insufficient_evidence
+    assert "lamotrigine or levetiracetam" in _bottom(article), _bottom(article)
+
+
+def test_a_presumed_immune_low_count_is_answered_from_the_itp_topic(service: AnswerService) -> None:
+    article = service.ask("plt 11, new, film normal, presumed immune, a few petechiae. Admit or home?")
+    assert not article.insufficient_evidence
+    assert "Admit adults with newly diagnosed ITP" in _bottom(article), _bottom(article)

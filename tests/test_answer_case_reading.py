@@ -550,3 +550,167 @@ def test_a_question_for_another_drug_is_a_treatment_choice() -> None:
         "On hydrocortisone three times a day, keeps forgetting doses. Is there a once-daily steroid instead?"
     )
     assert classify_intent(question) is Intent.TREATMENT_CHOICE
+
+
+def test_shorthand_lab_names_are_values_not_conditions() -> None:
+    """ "plt 14" and "CBG of 1.9" are counts and glucose values: the case implies what they name, and
+    the words are never read as its condition."""
+    platelets = analyse_question("new isolated plt 12, film otherwise normal, probable immune. Admit?")
+    assert [(lab.name, lab.value) for lab in platelets.facts.labs] == [("plt", "12")]
+    assert "immune thrombocytopenia" in platelets.implied_conditions
+    glucose = analyse_question("78F on glipizide found with a CBG of 2.2, now 6.8 after Lucozade. Home?")
+    assert glucose.facts.condition == "hypoglycaemia"
+    # a low count with no word of an immune cause is thrombocytopenia only
+    plain = analyse_question("plt 40 on day 6 of enoxaparin. Next?")
+    assert "immune thrombocytopenia" not in plain.implied_conditions
+
+
+@pytest.mark.parametrize(
+    ("question", "condition"),
+    [
+        # a month dates the case; a mixed-case abbreviation is spelled out
+        ("61F, seen in March with HFpEF, HbA1c 70 on metformin. Add what?", "heart failure with preserved"),
+        # "in with Na 118": the cue word and a lab are no condition, the low sodium is
+        ("80M came in with Na 118 and confusion. How fast to correct?", "hyponatraemia"),
+    ],
+)
+def test_a_month_or_a_lab_after_a_cue_is_not_the_condition(question: str, condition: str) -> None:
+    assert (analyse_question(question).facts.condition or "").startswith(condition)
+
+
+def test_what_was_done_is_not_the_condition() -> None:
+    facts = analyse_question("29F has done CBT, still anxious on sertraline 150 mg. Next?").facts
+    assert facts.condition != "done CBT"
+
+
+@pytest.mark.parametrize(
+    ("question", "implied", "expected"),
+    [
+        (
+            "19F, episodes of deja vu and then lip smacking, EEG left temporal spikes. Which drug?",
+            "focal seizures",
+            True,
+        ),
+        ("Tonic-clonic seizure at 6 am, EEG normal. Start a drug?", "focal seizures", False),
+        ("2yo, 12 kg, bulging left eardrum, T 38.9. Antibiotic?", "acute otitis media", True),
+        ("2yo, red TM, no bulging, T 37.9. Antibiotic?", "acute otitis media", False),
+        (
+            "70M, metastatic pancreatic cancer on chemo, new PE. Which anticoagulant?",
+            "cancer-associated thrombosis",
+            True,
+        ),
+        (
+            "70M, no history of cancer, new unprovoked PE. Which anticoagulant?",
+            "cancer-associated thrombosis",
+            False,
+        ),
+        ("55F, HbA1c 71 mmol/mol on metformin 1 g bd. Add what?", "type 2 diabetes", True),
+        ("55F, HbA1c 8.1% on metformin 1 g bd and insulin for type 1. Add what?", "type 2 diabetes", False),
+        ("55F, HbA1c 44 on metformin for PCOS. Stop it?", "type 2 diabetes", False),
+        (
+            "60M, Na 110 with a seizure, given hypertonic saline. Na now 123 at 8 h. Plan?",
+            "sodium rises too fast",
+            True,
+        ),
+        (
+            "60M, Na 110 with a seizure, given hypertonic saline. Na now 117 at 8 h. Plan?",
+            "sodium rises too fast",
+            False,
+        ),
+    ],
+)
+def test_findings_that_name_a_condition(question: str, implied: str, expected: bool) -> None:
+    analysis = analyse_question(question)
+    assert (implied in analysis.implied_conditions) is expected
+
+
+@pytest.mark.parametrize(
+    ("question", "state", "expected"),
+    [
+        (
+            "80F, jaw claudication, a curtain came down over her right eye last night. Steroids?",
+            "visual loss",
+            True,
+        ),
+        ("80F, jaw claudication, vision normal. Steroids?", "visual loss", False),
+        (
+            "50M, red hot swollen skin spreading to the upper eyelid. Which antibiotic?",
+            "around the eyes or nose",
+            True,
+        ),
+        ("50M, red hot swollen shin. Which antibiotic?", "around the eyes or nose", False),
+        (
+            "66F with rectal adenocarcinoma and a new DVT. Rivaroxaban OK?",
+            "luminal gastrointestinal cancer",
+            True,
+        ),
+        ("66F with breast cancer and a new DVT. Rivaroxaban OK?", "luminal gastrointestinal cancer", False),
+    ],
+)
+def test_case_findings_in_the_words_sources_use(question: str, state: str, expected: bool) -> None:
+    assert any(state in s for s in derived_states(question)) is expected
+
+
+def test_a_drug_stopped_for_side_effects_is_not_tolerated_with_its_class() -> None:
+    states = derived_states(
+        "40M with GAD: stopped escitalopram 10 mg (nausea), then duloxetine caused sweating. Next drug?"
+    )
+    joined = " ".join(states)
+    assert "cannot tolerate escitalopram SSRI" in joined and "cannot tolerate duloxetine" in joined
+    assert not any(
+        "tolerate" in s for s in derived_states("40M with GAD on sertraline 100 mg, no side effects.")
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "recent"),
+    [
+        ("4yo, 16 kg, AOM again, had amoxicillin 3 weeks ago. Which antibiotic?", True),
+        ("4yo, 16 kg, AOM again, had amoxicillin 8 weeks ago. Which antibiotic?", False),
+    ],
+)
+def test_a_course_within_30_days_is_recent_use(question: str, recent: bool) -> None:
+    assert ("recent amoxicillin in the past 30 days" in derived_states(question)) is recent
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("Keppra load for a 70 kg woman still seizing after buccal midazolam?", Intent.DOSING),
+        ("Worth sending a random cortisol to see if the dose is right?", Intent.MONITORING),
+        ("3yo, 14 kg, AOM. Which antibiotic and what mg/kg?", Intent.DOSING),
+    ],
+)
+def test_a_load_is_a_dose_and_a_test_of_the_dose_is_monitoring(question: str, intent: Intent) -> None:
+    assert classify_intent(question) is intent
+    assert classify_intent("HIV viral load undetectable on Biktarvy. Can she stop PrEP?") is not Intent.DOSING
+
+
+def test_a_cause_or_a_site_of_more_concern_is_a_condition() -> None:
+    concern = (
+        "Infection around the eyes or nose is of more concern because of the risk of intracranial spread, "
+        "so co-amoxiclav is used [r1]."
+    )
+    assert (
+        condition_fit(concern, "", _context("50M, red hot swollen skin by the lower eyelid. Fluclox?").case)
+        == 1
+    )
+    assert condition_fit(concern, "", _context("50M, red hot swollen skin on the shin. Fluclox?").case) <= 0
+    caused = (
+        "Hypoglycaemia caused by a sulfonylurea can recur for many hours, so observe these patients [r2]."
+    )
+    assert condition_fit(caused, "", _context("On a sulfonylurea, glucose 2.0, now 6. Home?").case) == 1
+    assert condition_fit(caused, "", _context("On insulin only, glucose 2.0, now 6. Home?").case) <= 0
+
+
+def test_a_dosing_rows_last_cell_names_its_patients() -> None:
+    row = (
+        "Amoxicillin-clavulanate: 90 mg/kg per day of amoxicillin with 6.4 mg/kg per day of clavulanate; "
+        "Oral; In 2 divided doses; For recent amoxicillin, conjunctivitis or amoxicillin failure [r1]"
+    )
+    recent = _context("3yo with AOM, finished amoxicillin 10 days ago. Which antibiotic?")
+    assert condition_fit(row, "Acute otitis media", recent.case) == 1
+    first_episode = _context(
+        "3yo with a first AOM, no antibiotics this year, no conjunctivitis. Which antibiotic?"
+    )
+    assert condition_fit(row, "Acute otitis media", first_episode.case) <= 0

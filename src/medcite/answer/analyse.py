@@ -68,8 +68,9 @@ _LAB_NAMES = (
     r"hba1c|a1c|haemoglobin a1c|hemoglobin a1c|egfr|creatinine|potassium|sodium|crp|c-reactive protein|esr|"
     r"ldl(?:-c| cholesterol)?|hdl(?:-c)?|total cholesterol|cholesterol|triglycerides|"
     r"haemoglobin|hemoglobin|hb|"
-    r"platelets?|wbc|white cell count|neutrophils|alt|ast|bilirubin|inr|tsh|free t4|troponin|bnp|"
-    r"nt-probnp|glucose|blood sugar|ferritin|albumin|blood pressure|bp|heart rate|hr|pulse|temperature|temp|"
+    r"platelets?|plts?|wbc|white cell count|neutrophils|alt|ast|bilirubin|inr|tsh|free t4|troponin|bnp|"
+    r"nt-probnp|glucose|blood sugar|cbg|bms?|ferritin|albumin|blood pressure|bp|heart rate|hr|pulse|"
+    r"temperature|temp|"
     r"spo2|oxygen saturation|sats|bmi|weight|das28|uric acid|urate|vitamin d|magnesium|calcium|lactate|psa|"
     r"anc|neuts|t|ph|bhb|beta-hydroxybutyrate|ketones|bicarbonate|bicarb|hco3|"
     r"fev1|qtc|urine acr|acr|respiratory rate|rr|wcc|phosphate|lithium level|digoxin level|k\+?|na\+?"
@@ -159,7 +160,9 @@ _CUES: list[tuple[re.Pattern[str], str, str]] = [
         re.compile(
             r"(?:\bon|taking|receiving|treated with|using|currently on|maintained on|started on|"
             r"already on|now on|prescribed|stable on|gave|given|was given|has been given|received|got|giving|"
-            r"administered|had)\s+(?:maximal\s+|maximum\s+|high-dose\s+|low-dose\s+)?"
+            # "about to run 10 u Actrapid": given in a moment
+            r"administered|had|about to (?:give|run|start|put up|hang))\s+"
+            r"(?:maximal\s+|maximum\s+|high-dose\s+|low-dose\s+)?"
             # "given 10 u Actrapid": the dose may come before the drug ("had 10 units of Actrapid" is a dose
             # given; "had insulin", with no dose, is read as past treatment above)
             r"(?:\d[\d.]*\s*(?:mg|mcg|micrograms?|g|units?|u|iu)\s+(?:of\s+)?)?$",
@@ -548,7 +551,9 @@ _CUE_AFTER = re.compile(
     # "sumatriptan + naproxen work for attacks": what works is taken
     r"|works?|working|helps?|helping"
     # "syntocinon infusion running", "the TXA went in": given now
-    r"|(?:infusion |drip )?(?:running|went in|is up|going in))\b",
+    r"|(?:infusion |drip )?(?:running|went in|is up|going in)"
+    # "his Levemir 14 units is due": a regular dose, so a drug taken
+    r"|(?:is |are )?due)\b",
     re.I,
 )
 
@@ -581,8 +586,13 @@ _NOT_CONDITION = re.compile(
     r"frequency|dose|doses|ED|A&E|ICU|clinic|ward|hospital|department|surgery|home|"
     # "otherwise normal FBC": a finding ruled out is not what the question is about
     r"normal|otherwise|unremarkable|"
-    r"days?|weeks?|months?|years?|night|morning|evening|today|tomorrow|tonight)\b",
+    r"days?|weeks?|months?|years?|night|morning|evening|today|tomorrow|tonight|"
+    # "admitted in May with HFpEF": a month dates the case
+    r"January|February|March|April|(?-i:May)|June|July|August|September|October|November|December)\b",
     re.I,
+)
+_NOT_CONDITION_START = frozenset(
+    "with and or to of for done tried completed finished had been got received taken started".split()
 )
 _LAB_START = re.compile(rf"^(?:{_LAB_NAMES})\b", re.I)
 
@@ -698,7 +708,8 @@ def _condition_after_cue(text: str, drug_spans: list[tuple[int, int]]) -> str | 
             "longstanding",
         }:
             words = words[1:]
-        if not words:
+        # "came in with Na 112": the cue word itself; "has done CBT": what was done, not a disease
+        if not words or words[0].lower() in _NOT_CONDITION_START:
             continue
         candidate = " ".join(words).strip(" -")
         start = m.end() + phrase.find(words[0])
@@ -719,5 +730,6 @@ def _expand_condition(candidate: str) -> str:
     out = []
     for w in words:
         meanings = abbreviation_meanings(w)
-        out.append(meanings[0] if meanings and w.isupper() else w)
+        # "HFpEF" too: two capitals make an abbreviation, not a word
+        out.append(meanings[0] if meanings and sum(ch.isupper() for ch in w) >= 2 else w)
     return " ".join(out)

@@ -634,7 +634,9 @@ def _row_subject(c: Candidate) -> set[str]:
 def _about_other_drug(c: Candidate, ctx: BottomLineContext) -> bool:
     """For a dose question, or a yes/no question about using a drug, a sentence naming only other
     drugs than those asked about is about them, not an answer."""
-    if ctx.intent is Intent.DOSING:
+    if (
+        ctx.intent is Intent.DOSING and not ctx.which_drug
+    ):  # "which antibiotic and what mg/kg?" may change drug
         asked = ctx.focus_drugs or ctx.asked_drugs
         if is_table_row(c) and asked:
             # a dosing row is about the drug in its first cell ("Aspirin: 75-100 mg; ...; keep to 100 mg
@@ -852,6 +854,10 @@ def _with_second(first: Candidate, ranked: list[Candidate], ctx: BottomLineConte
     # "Which antibiotic, and how many mg/kg?": the dose asked for is that of the drug the first sentence
     # chose (the first it names), not of another drug it mentions
     chosen = {first.drugs[0].lower()} if ctx.which_drug and first.drugs else set()
+    if chosen and ctx.intent is Intent.DOSING:
+        dose = _dose_for(first, same_source, ctx)  # the choice first, then its dose (before any other line)
+        if dose is not None:
+            return [first, dose]
     options = [
         c
         for c in same_source

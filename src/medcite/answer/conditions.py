@@ -85,6 +85,18 @@ _TRAILING_CONDITION = re.compile(
 _FOR_WHOM = re.compile(
     r"\bfor (?:patients|people|adults|women|men|children|those) (?:with|who)\b([^,;:.\[]{3,100})", re.I
 )
+# "Amoxicillin-clavulanate: 90 mg/kg ...; Oral; In 2 divided doses; For recent amoxicillin, conjunctivitis or
+# amoxicillin failure": the patients a dosing row's last cell names (any one of them)
+_ROW_LAST_CELL = re.compile(r"^[A-Z][^:;]{1,60}:[^;]*(?:;[^;]*){1,4};\s*For\s+([^;\[]{3,100}?)\s*(?:\[|$)")
+# "Infection around the eyes or nose is of more concern ..., so co-amoxiclav is used": who it is for
+_OF_CONCERN = re.compile(
+    r"^([^,;:]{3,80}?)\s+(?:is|are)\s+of\s+(?:more|most|greater|particular|special)\s+concern\b", re.I
+)
+# "Hypoglycaemia caused by a sulfonylurea can recur ..., so observe these patients": the cause is the case
+_CAUSED_BY = re.compile(
+    r"^[A-Za-z-]+\s+(?:caused|induced)\s+by\s+([^,;:]{3,60}?)\s+(?:can|may|is|are|should|needs?|often)\b",
+    re.I,
+)
 # "Vancomycin (fulminant CDI): 500 mg; ...": the population a dosing row's first cell names
 _ROW_POPULATION = re.compile(r"^[A-Z][\w/ -]{1,60}\(([^()]{3,60})\):")
 
@@ -150,6 +162,9 @@ def condition_fit(text: str, source_title: str, case: CaseReading) -> float:
         or _TRAILING_CONDITION.search(text)
         or _FOR_WHOM.search(text)
         or _ROW_POPULATION.match(text)
+        or _OF_CONCERN.match(text)
+        or _CAUSED_BY.match(text)
+        or _ROW_LAST_CELL.match(text)
     )
     if not m:
         return 0
@@ -171,7 +186,8 @@ def condition_fit(text: str, source_title: str, case: CaseReading) -> float:
     severity = _SEVERITY & set(tokenize(clause))
     if severity and severity <= _HIGH_SEVERITY and not severity & case.stems:
         verdict = -0.5  # "for fulminant CDI" when the case describes no fulminant (or severe) disease
-    for part in re.split(r"\s+or\s+(?:when\s+|if\s+)?", clause):
+    alternatives = r",\s*|\s+or\s+" if m.re is _ROW_LAST_CELL else r"\s+or\s+(?:when\s+|if\s+)?"
+    for part in re.split(alternatives, clause):
         words = {
             case.aliases.get(s, s)
             for s in tokenize(

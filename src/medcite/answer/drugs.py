@@ -143,12 +143,20 @@ BRANDS = {
     "oxycontin": "oxycodone",
     "actrapid": "insulin",
     "spiro": "spironolactone",  # ward shorthand
+    "rosuva": "rosuvastatin",
+    "atorva": "atorvastatin",
+    "simva": "simvastatin",
+    "prava": "pravastatin",
     "effient": "prasugrel",
     "friii": "insulin",  # fixed-rate intravenous insulin infusion
     "vriii": "insulin",  # variable-rate intravenous insulin infusion
     "humulin": "insulin",
     "novorapid": "insulin",
     "lantus": "insulin glargine",
+    "levemir": "insulin detemir",
+    "tresiba": "insulin degludec",
+    "toujeo": "insulin glargine",
+    "humalog": "insulin",
     "syntometrine": "ergometrine",
     "syntocinon": "oxytocin",
     "descovy": "F/TAF",
@@ -368,6 +376,7 @@ _MULTI = re.compile(r"\b(?:" + "|".join(re.escape(m) for m in MULTIWORD) + r")\b
 _STEROID = ("corticosteroid", "corticosteroids", "steroid", "steroids", "glucocorticoid")
 _SSRI = ("SSRI", "antidepressant", "antidepressants")
 _BENZODIAZEPINE = ("benzodiazepine", "benzodiazepines")
+_SULFONYLUREA = ("sulfonylurea", "sulfonylureas", "sulphonylurea", "sulphonylureas")
 CLASS_WORDS = {
     "pril": ("ACE", "ACEi", "antihypertensive"),
     "sartan": ("ARB", "angiotensin", "antihypertensive"),
@@ -414,6 +423,10 @@ CLASS_WORDS = {
     "rotigotine": ("dopamine", "agonist", "agonists", "dopaminergic"),
     "levodopa": ("dopaminergic",),
     "spironolactone": ("MRA", "MRAs", "mineralocorticoid"),
+    "gliclazide": _SULFONYLUREA,
+    "glipizide": _SULFONYLUREA,
+    "glimepiride": _SULFONYLUREA,
+    "glibenclamide": _SULFONYLUREA,
     "eplerenone": ("MRA", "MRAs", "mineralocorticoid"),
     "finerenone": ("MRA", "MRAs", "mineralocorticoid"),
     "olone": _STEROID,

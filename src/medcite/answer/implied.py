@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from medcite.answer.age import stated_age
+from medcite.answer.drugs import class_words, find_drugs
 from medcite.answer.schema import LabFact
 from medcite.search.expansion import states_pregnancy
 
@@ -29,7 +30,7 @@ _LAB_CONDITIONS: list[tuple[str, str, float, str]] = [
     (r"potassium|k\+?", "<", 3.5, "hypokalaemia"),
     (r"sodium|na\+?", "<", 135, "hyponatraemia"),
     (r"sodium|na\+?", ">", 145, "hypernatraemia"),
-    (r"glucose|blood sugar|cbg|bg", "<", 4.0, "hypoglycaemia"),
+    (r"glucose|blood sugar|cbg|bg|bms?", "<", 4.0, "hypoglycaemia"),
     (r"neutrophils?|anc|neuts", "<", 1.0, "neutropenia"),
     (r"platelets?|plts?", "<", 100, "thrombocytopenia"),  # 10^9/L, the unit counts are given in
 ]
@@ -43,7 +44,7 @@ def condition_from_labs(labs: list[LabFact]) -> str | None:
             value = float(lab.value)
         except ValueError:
             continue
-        if re.fullmatch(r"glucose|blood sugar|cbg|bg", lab.name, re.I) and (
+        if re.fullmatch(r"glucose|blood sugar|cbg|bg|bms?", lab.name, re.I) and (
             (lab.unit or "").lower() == "mg/dl" or value > 30
         ):
             value = value / 18.0  # mg/dL to mmol/L
@@ -353,6 +354,69 @@ def _cellulitis(text: str) -> bool:
     return False
 
 
+# ILAE 2017 seizure classification: an aura of deja vu, automatisms such as lip-smacking, or a focal
+# (temporal) discharge on EEG describe seizures of focal onset
+_FOCAL_SEIZURE = re.compile(
+    r"\bd[eé]j[aà][ -]vu\b|\bjamais[ -]vu\b|\blip[- ]smack\w*|\b(?:oral|manual)?\s?automatisms?\b"
+    r"|\b(?:rising\s+)?epigastric\s+(?:aura|sensation)\b"
+    r"|\b(?:temporal|frontal|focal)\s+(?:lobe\s+)?(?:sharp|spike|slow)(?:[- ]and[- ]slow)?(?:\s+wave)?s?\b"
+    r"|\bfocal\s+(?:aware|impaired awareness|onset)\b",
+    re.I,
+)
+# a low platelet count "presumed immune" (no other cause found) is immune thrombocytopenia
+_IMMUNE = re.compile(r"\b(?:presumed|probable|likely|suspected|query|\?)\s*immune\b|\bautoimmune\b", re.I)
+# a bulging, red eardrum is acute otitis media (AAP 2013 diagnosis)
+_BULGING_EARDRUM = re.compile(
+    r"\bbulging\b[^.;?]{0,20}?\b(?:TMs?|tympanic membranes?|ear ?drums?)\b"
+    r"|\b(?:TMs?|tympanic membranes?|ear ?drums?)\b[^.;?]{0,15}?\bbulging\b",
+    re.I,
+)
+_CANCER_WORD = re.compile(
+    r"\b(?:\w+\s+)?(?:adeno)?carcinoma\b|\bcancer\b|\bmalignan\w*|\bmetasta\w*|\btumou?r\b|\b\w+\s+ca\b"
+    r"|\blymphoma\b|\bmyeloma\b|\bon chemo\w*",
+    re.I,
+)
+_VTE_WORD = re.compile(r"\bDVT\b|\bPE\b|\bVTE\b|\bthrombos[ie]s\b|\bpulmonary embol\w*|\bclot\b", re.I)
+# the luminal gut: where the DOAC bleeding risk in cancer-associated thrombosis is higher
+_LUMINAL_GI = re.compile(
+    r"\b(?:sigmoid|colonic|colon|colorectal|rectal|rectum|caecal|bowel|oesophageal|esophageal|gastric|"
+    r"stomach|duodenal|small bowel|anal)\b[^.;?]{0,15}?"
+    r"\b(?:adeno)?(?:carcinoma|cancer|ca|tumou?r|malignancy)\b",
+    re.I,
+)
+
+
+# WHO 2011 / ADA: an HbA1c of 48 mmol/mol (6.5%) or more is diabetes; on a glucose-lowering tablet and not
+# said to be type 1, it is type 2
+HBA1C_DIABETES_MMOL = 48
+HBA1C_DIABETES_PERCENT = 6.5
+_GLUCOSE_LOWERING = re.compile(
+    r"\b(?:metformin|gliclazide|glipizide|glimepiride|sitagliptin|linagliptin|alogliptin|pioglitazone|"
+    r"empagliflozin|dapagliflozin|canagliflozin|semaglutide|liraglutide|dulaglutide|tirzepatide)\b",
+    re.I,
+)
+_TYPE_1 = re.compile(r"\btype\s?1\b|\bT1(?:DM)?\b|\bLADA\b", re.I)
+
+
+def _type_2_diabetes(text: str, labs: list[LabFact]) -> bool:
+    hba1c = _lab_value(labs, r"hba1c|a1c")
+    if hba1c is None or not _GLUCOSE_LOWERING.search(text) or _TYPE_1.search(text):
+        return False
+    return hba1c >= (HBA1C_DIABETES_MMOL if hba1c > 20 else HBA1C_DIABETES_PERCENT)
+
+
+_NO_CANCER = re.compile(
+    r"\b(?:no|without|denies|nil)\b(?:\s+(?:known|history|of|previous|personal|active)){0,3}\s+"
+    r"(?:cancer|malignan\w*|tumou?r)\b",
+    re.I,
+)
+
+
+def _cancer_thrombosis(text: str) -> bool:
+    affirmed = _affirmed(_NO_CANCER.sub(" ", text))
+    return bool(_CANCER_WORD.search(affirmed) and _VTE_WORD.search(affirmed))
+
+
 # C. difficile infection with hypotension or shock, ileus or megacolon is fulminant (IDSA/SHEA 2021)
 _CDI = re.compile(r"\bC\.?\s?diff(?:icile)?\b|\bCDI\b|\bclostridi(?:oides|um) difficile\b", re.I)
 _FULMINANT_SIGNS = re.compile(
@@ -416,10 +480,23 @@ _SODIUM_HOURS_LATER = re.compile(
 )
 
 
+# "Na 112 and a fit, got 3% saline. Na now 124 at 6 h": the second value named again, its hours after it
+_SODIUM_NOW_AT = re.compile(
+    r"\b(?:Na\+?|sodium)\b\D{0,30}?\b(?P<before>1[0-3]\d)\b.{0,200}?\b(?:Na\+?|sodium)\s+(?:is\s+|was\s+)?"
+    r"(?:now\s+)?(?P<after>1[0-4]\d)\s*(?:mmol/L\s*)?(?:at|after|by)\s*(?P<hours>\d{1,2})\s*(?:h|hrs?|hours?)\b",
+    re.I | re.S,
+)
+
+
 def _sodium_rising_too_fast(text: str) -> bool:
     """Two sodium values and the hours between them ("Na 108 on admission, now 121 at 14 h"): a rise
     above the first-day limit, within a day, is overcorrection."""
-    m = _SODIUM_RISE.search(text) or _SODIUM_LATER.search(text) or _SODIUM_HOURS_LATER.search(text)
+    m = (
+        _SODIUM_RISE.search(text)
+        or _SODIUM_LATER.search(text)
+        or _SODIUM_HOURS_LATER.search(text)
+        or _SODIUM_NOW_AT.search(text)
+    )
     if not m:
         return False
     rise, hours = int(m.group("after")) - int(m.group("before")), int(m.group("hours"))
@@ -505,7 +582,84 @@ def derived_states(question: str) -> list[str]:
         states.append(COMORBIDITIES)
     if _PENICILLIN_REACTION.search(question):
         states.append(PENICILLIN_ALLERGY)
+    if _VISUAL_LOSS.search(_affirmed(question)):
+        states.append(VISUAL_LOSS)
+    if _AROUND_EYE_OR_NOSE.search(question) and (
+        _cellulitis(question) or re.search(r"\bcellulitis\b", question, re.I)
+    ):
+        states.append(AROUND_EYE_OR_NOSE)
+    if _LUMINAL_GI.search(_affirmed(question)):
+        states.append(LUMINAL_GI_CANCER)
+    states += [
+        f"intolerant cannot tolerate {drug} {' '.join(class_words(drug))}" for drug in not_tolerated(question)
+    ]
+    states += [f"recent {drug} in the past 30 days" for drug in recently_taken(question)]
     return states
+
+
+# "a curtain came down over her left eye for 10 minutes": transient monocular visual loss (amaurosis fugax)
+VISUAL_LOSS = "visual loss amaurosis fugax"
+_VISUAL_LOSS = re.compile(
+    r"\bcurtain\b[^.;?]{0,30}?\b(?:eye|vision|sight)\b|\bamaurosis\b|\b(?:lost|loss of|losing)\s+"
+    r"(?:the\s+)?(?:vision|sight)\b|\b(?:vision|sight)\s+(?:loss|went|goes|blacked out)\b|\bvisual loss\b"
+    r"|\b(?:went|goes|going)\s+blind\b",
+    re.I,
+)
+AROUND_EYE_OR_NOSE = "infection around the eyes or nose"
+_AROUND_EYE_OR_NOSE = re.compile(
+    r"\b(?:eye ?lids?|periorbital|peri-orbital|orbit\w*|around (?:the|her|his) (?:eye|nose)s?|nose|nasal|"
+    r"medial canthus)\b",
+    re.I,
+)
+LUMINAL_GI_CANCER = "luminal gastrointestinal cancer"
+# "stopped sertraline 100 mg (GI upset)", "venlafaxine gave her nausea", "couldn't tolerate citalopram"
+_SIDE_EFFECT = (
+    r"(?:side[- ]effects?|upset|nausea|nauseous|vomiting|sweat\w*|rash\w*|headaches?|dizz\w*|diarrh\w*|"
+    r"sedat\w*|drows\w*|insomnia|agitat\w*|jitter\w*|weight gain|sexual \w+|tremor|intoleran\w*|"
+    r"not tolerated|couldn'?t tolerate|angioedema|cough|myalgia|muscle aches?)"
+)
+_DOSE_AFTER = r"(?:\s*\d[\d./]*\s*(?:mg|mcg|micrograms?|g)\b(?:\s*(?:od|bd|daily|once daily|twice daily))?)?"
+
+
+def not_tolerated(question: str) -> list[str]:
+    """The drugs the case says caused side effects, by name: "stopped sertraline 100 mg (GI upset)"."""
+    out: list[str] = []
+    for drug in find_drugs(question):
+        after = question[drug.end : drug.end + 60]
+        before = question[max(0, drug.start - 40) : drug.start]
+        if (
+            re.match(rf"{_DOSE_AFTER}\s*\([^)]*?\b{_SIDE_EFFECT}[^)]*\)", after, re.I)
+            or re.match(
+                rf"{_DOSE_AFTER}\s*(?:gave|caused|because of|due to|stopped (?:for|due to))\s+"
+                rf"(?:\w+\s+){{0,2}}?{_SIDE_EFFECT}",
+                after,
+                re.I,
+            )
+            or re.search(
+                r"(?:couldn'?t|could not|can'?t|cannot|unable to|did not|didn'?t) tolerate\s+$", before, re.I
+            )
+        ) and drug.name.lower() not in out:
+            out.append(drug.name.lower())
+    return out
+
+
+_RECENT_COURSE = re.compile(r"\b(?P<n>\d{1,2}|a|one|two|three|four)\s+(?P<unit>days?|weeks?)\s+ago\b", re.I)
+_WORD_COUNTS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4}
+
+
+def recently_taken(question: str) -> list[str]:
+    """Drugs a course of which ended within the past 30 days ("finished amoxicillin 2 weeks ago"): what
+    sources call recent use ("has had amoxicillin in the past 30 days")."""
+    out: list[str] = []
+    for clause in re.split(r"[.;?!]", question):
+        m = _RECENT_COURSE.search(clause)
+        if not m:
+            continue
+        n = _WORD_COUNTS.get(m.group("n").lower()) or int(m.group("n"))
+        days = n * (7 if m.group("unit").lower().startswith("week") else 1)
+        if days <= 30:
+            out += [d.name.lower() for d in find_drugs(clause) if d.name.lower() not in out]
+    return out
 
 
 # "amoxicillin gave a blotchy rash", "hives with penicillin": a reaction to a penicillin is what sources
@@ -568,12 +722,24 @@ def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
         out.append("Bell's palsy")
     elif _stroke(question):
         out.append("stroke")
+    if _FOCAL_SEIZURE.search(_affirmed(question)) and not re.search(r"\bfocal seizures?\b", question, re.I):
+        out.append("focal seizures")
+    if _BULGING_EARDRUM.search(_affirmed(question)):
+        out.append("acute otitis media")
+    if _type_2_diabetes(question, labs) and not re.search(
+        r"\bdiabet\w*|\bT2(?:DM)?\b|\bDM\b", question, re.I
+    ):
+        out.append("type 2 diabetes")
+    if _cancer_thrombosis(question):
+        out.append("cancer-associated thrombosis")
     if _RECTUM_ONLY.search(_affirmed(question)):
         out.append("ulcerative proctitis")
     if states_pregnancy(question):  # "24/40 primip": the case is a pregnancy whatever it asks
         out.append("pregnancy")
     out += _syphilis(question)
     from_labs = condition_from_labs(labs)
+    if from_labs == "thrombocytopenia" and _IMMUNE.search(question):
+        out.append("immune thrombocytopenia")
     if from_labs:
         return [*out, from_labs]
     return [*out, "sepsis"] if _suspected_sepsis(question, labs) else out

@@ -52,10 +52,13 @@ _CUES: dict[Intent, list[tuple[str, float]]] = {
     ],
     Intent.DOSING: [
         (r"\bdos(?:e|es|ing|age)\b", 3),
+        # "Keppra load for 95 kg?": the loading dose (not a viral load, nor "a load of")
+        (r"(?<!viral )(?<!viral )\bload\b(?!\s+of\b)", 3),
         # "titrate" asks; "titrated up to 300 mg" tells the history
         (
             r"how much|how many (?:mg|units|ml|mls|micrograms|mcg|tablets|puffs|ampoules|vials|sprays)\b"
-            r"|\bdraw up\b|titrat(?!ed)|maximum daily|max(?:imum)? dose",
+            r"|\bdraw up\b|titrat(?!ed)|maximum daily|max(?:imum)? dose"
+            r"|\bwhat (?:mg/kg|mcg/kg|micrograms/kg|mg|mcg|strength)\b",
             3,
         ),
         (
@@ -121,6 +124,17 @@ _CUES: dict[Intent, list[tuple[str, float]]] = {
             r"\b(?:send|sending|take|taking|draw|drawing|collect|collecting|handle|handling|process)\s+"
             r"(?:\w+\s+){0,3}?(?:bloods?|samples?|specimens?)\b",
             3,
+        ),
+        # "worth sending a serum cortisol ... to see whether the dose is right?": a test of the dose
+        (
+            r"\b(?:send|sending|order|ordering|request|requesting)\s+(?:an?\s+|the\s+)?"
+            r"(?:serum|plasma|random|9\s?am|morning|trough|peak)\b",
+            3,
+        ),
+        (
+            r"\bto see (?:if|whether) (?:the |her |his |their )?(?:dose|replacement|treatment) is "
+            r"(?:right|enough|adequate|correct|ok)\b",
+            2,
         ),
         # "... levels to titrate the hydrocortisone": a test that guides the dose is monitoring
         (r"\b(?:levels?|curves?|bloods?|tests?|assays?) to (?:titrate|guide|adjust)\b", 2),

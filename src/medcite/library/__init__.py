@@ -27,6 +27,7 @@ __all__ = [
     "dev_l_questions_path",
     "dev_m_questions_path",
     "dev_n_questions_path",
+    "dev_o_questions_path",
     "heldout_b_questions_path",
     "heldout_questions_path",
     "library_path",
@@ -129,9 +130,15 @@ def dev_n_questions_path() -> Path:
 
 
 def dev_m_questions_path() -> Path:
-    """Development set M, written at the end of session 11 and not measured: session 12 measures it first,
-    blind, on session 11's code."""
+    """Development set M, written at the end of session 11; measured blind on session 11's code at the start
+    of session 12, then read and tuned on in that session."""
     return _package_dir() / "questions_dev_m.yaml"
+
+
+def dev_o_questions_path() -> Path:
+    """Development set O, written at the start of session 12 (point-of-care questions with current therapy
+    and a deciding number); measured blind at the start and the end of session 12, not read."""
+    return _package_dir() / "questions_dev_o.yaml"
 
 
 def shipped_questions_paths() -> list[Path]:
@@ -152,4 +159,5 @@ def shipped_questions_paths() -> list[Path]:
         dev_l_questions_path(),
         dev_m_questions_path(),
         dev_n_questions_path(),
+        dev_o_questions_path(),
     ]
