@@ -714,3 +714,11 @@ def test_a_dosing_rows_last_cell_names_its_patients() -> None:
         "3yo with a first AOM, no antibiotics this year, no conjunctivitis. Which antibiotic?"
     )
     assert condition_fit(row, "Acute otitis media", first_episode.case) <= 0
+
+
+def test_drugs_given_by_a_salt_already_in_or_a_value_before_them() -> None:
+    facts = analyse_question(
+        "K 6.8, calcium gluconate already in, glucose 5.0 before the Actrapid 10 units. "
+        "His Levemir is due too."
+    ).facts
+    assert {"calcium", "insulin", "insulin detemir"} <= set(facts.current_treatments)

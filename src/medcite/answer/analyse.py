@@ -161,7 +161,8 @@ _CUES: list[tuple[re.Pattern[str], str, str]] = [
             r"(?:\bon|taking|receiving|treated with|using|currently on|maintained on|started on|"
             r"already on|now on|prescribed|stable on|gave|given|was given|has been given|received|got|giving|"
             # "about to run 10 u Actrapid": given in a moment
-            r"administered|had|about to (?:give|run|start|put up|hang))\s+"
+            # "glucose 5.4 before the Actrapid": the drug given just after
+            r"administered|had|about to (?:give|run|start|put up|hang)|before the)\s+"
             r"(?:maximal\s+|maximum\s+|high-dose\s+|low-dose\s+)?"
             # "given 10 u Actrapid": the dose may come before the drug ("had 10 units of Actrapid" is a dose
             # given; "had insulin", with no dose, is read as past treatment above)
@@ -544,14 +545,15 @@ def _cue_after_list(text: str, drugs: list[DrugMention], i: int) -> bool:
 
 
 _CUE_AFTER = re.compile(
-    r"\s*(?:\d[\d.]*\s*(?:mg|mcg|micrograms?|g|units?)\b\s*(?:[a-z]{1,4}\s+)?)?"
+    r"\s*(?:(?:gluconate|chloride|carbonate|sulfate|sulphate|phosphate)\s+)?"  # "calcium gluconate given"
+    r"(?:\d[\d.]*\s*(?:mg|mcg|micrograms?|g|units?)\b\s*(?:[a-z]{1,4}\s+)?)?"
     r"(?:was |has been |have been |already |just )?(?:prescribed|started|given|commenced|begun"
     # "ramipril uptitrated 2.5 -> 10 mg", "ramipril went from 5 to 10 mg": a dose changed is a drug taken
     r"|(?:up)?titrated|increased|went (?:up|from)|was (?:increased|reduced)"
     # "sumatriptan + naproxen work for attacks": what works is taken
     r"|works?|working|helps?|helping"
     # "syntocinon infusion running", "the TXA went in": given now
-    r"|(?:infusion |drip )?(?:running|went in|is up|going in)"
+    r"|(?:infusion |drip )?(?:running|went in|is up|going in|already in)"
     # "his Levemir 14 units is due": a regular dose, so a drug taken
     r"|(?:is |are )?due)\b",
     re.I,
