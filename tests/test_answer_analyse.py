@@ -201,6 +201,7 @@ def test_intent_defaults_to_next_step_when_therapy_is_named() -> None:
         ("he says he wants to kill himself", "suicide risk"),
         ("fever with confusion and hypotension", "possible sepsis"),
         ("thunderclap headache this morning", "possible meningitis or subarachnoid haemorrhage"),
+        ("found unresponsive on the ward, RR 6", "airway, breathing or circulation emergency"),
     ],
 )
 def test_red_flags_detected(question: str, kind: str) -> None:
@@ -215,6 +216,8 @@ def test_red_flags_detected(question: str, kind: str) -> None:
         "next step for RA on methotrexate",
         "monitoring of metformin in type 2 diabetes",
         "chest pain is absent",
+        # a seizure history: past spells of unresponsiveness are no emergency now
+        "two spells of deja vu then lip-smacking and unresponsiveness last month; which drug?",
     ],
 )
 def test_red_flags_not_raised(question: str) -> None:

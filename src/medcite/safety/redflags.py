@@ -87,7 +87,9 @@ _RULES: list[tuple[str, tuple[str, ...], str]] = [
     (
         "airway, breathing or circulation emergency",
         (
-            r"unresponsive|not breathing|no pulse|cardiac arrest|severe (?:bleeding|haemorrhage|hemorrhage)|"
+            # "found unresponsive" now; not "episodes of ... unresponsiveness" in a seizure history
+            r"unresponsive\b|not breathing|no pulse|cardiac arrest|"
+            r"severe (?:bleeding|haemorrhage|hemorrhage)|"
             r"vomiting blood|haematemesis|hematemesis|status epilepticus|"
             r"seizure (?:lasting|for) (?:more than )?"
             r"(?:5|five|ten|10)",
