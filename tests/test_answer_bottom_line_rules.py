@@ -678,3 +678,29 @@ def test_a_presumed_immune_low_count_is_answered_from_the_itp_topic(service: Ans
     article = service.ask("plt 11, new, film normal, presumed immune, a few petechiae. Admit or home?")
     assert not article.insufficient_evidence
     assert "Admit adults with newly diagnosed ITP" in _bottom(article), _bottom(article)
+
+
+def test_what_follows_the_last_treatment_given_leads(service: AnswerService) -> None:
+    """Calcium given, then insulin-glucose about to go in: what follows is the glucose infusion after the
+    insulin, not another dose of calcium."""
+    article = service.ask(
+        "K 6.3, tented T waves gone after calcium gluconate. About to give Actrapid 10 units with 25 g "
+        "glucose, pre-treatment BM 4.8. Anything else needed afterwards?"
+    )
+    assert "10% glucose at 50 mL per hour" in _bottom(article), _bottom(article)
+
+
+def test_asked_whether_to_cut_back_a_drug_its_stop_rule_answers(service: AnswerService) -> None:
+    article = service.ask(
+        "GP: 69F with CKD 3b and ACR 80, lisinopril doubled to 20 mg a fortnight ago, creatinine 130 -> 150, "
+        "K 4.9. Should I drop the lisinopril back down?"
+    )
+    assert "unless serum creatinine rises by more than 30%" in _bottom(article), _bottom(article)
+
+
+def test_a_vasopressor_named_in_ward_shorthand_is_the_one_the_source_names(service: AnswerService) -> None:
+    article = service.ask(
+        "Urosepsis, 3 L in, norad now 0.4 mcg/kg/min for a MAP of 63. Keep turning the norad up or add "
+        "another?"
+    )
+    assert "Add vasopressin instead of escalating norepinephrine" in _bottom(article), _bottom(article)

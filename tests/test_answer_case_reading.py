@@ -12,7 +12,7 @@ from medcite.answer.elapsed import Elapsed, Window, elapsed_fit, stated_elapsed,
 from medcite.answer.implied import COMORBIDITIES, derived_conditions, derived_states, ruled_out_drugs
 from medcite.answer.intent import classify_intent
 from medcite.answer.query import asked_object, key_terms
-from medcite.answer.schema import Intent
+from medcite.answer.schema import Intent, Role
 from medcite.answer.select import select_evidence
 from medcite.answer.thresholds import question_values, threshold_fit
 from medcite.search.expansion import expand_query, states_pregnancy
@@ -722,3 +722,50 @@ def test_drugs_given_by_a_salt_already_in_or_a_value_before_them() -> None:
         "His Levemir is due too."
     ).facts
     assert {"calcium", "insulin", "insulin detemir"} <= set(facts.current_treatments)
+
+
+@pytest.mark.parametrize(
+    ("question", "implied"),
+    [
+        ("70F, cholangitis, MAP 62 on norad 0.3 after 3 L of fluid. Next?", "septic shock"),
+        ("2yo with a barking cough since last night, no stridor at rest. Any medicine?", "croup"),
+        ("platelets 9, Hb and WCC normal, no blasts on the film. Admit?", "immune thrombocytopenia"),
+    ],
+)
+def test_more_findings_that_name_a_condition(question: str, implied: str) -> None:
+    assert implied in analyse_question(question).implied_conditions
+
+
+def test_ward_names_of_drugs_read_as_the_sources_name_them() -> None:
+    assert [d.name for d in find_drugs("norad 0.3, noradrenaline")] == ["norepinephrine", "norepinephrine"]
+
+
+def test_childhood_history_is_not_a_child_and_booking_bloods_is_a_mother() -> None:
+    assert analyse_question("34F, hives with amoxicillin as a child. Which antibiotic?").age_group == "adult"
+    assert analyse_question("Booking bloods at 12/40 show anaemia. Iron?").age_group == "adult"
+    assert analyse_question("Which antibiotic for a child of 4 with otitis?").age_group == "child"
+
+
+def test_liver_disease_in_the_words_sources_use() -> None:
+    assert any(
+        "significant liver disease" in s for s in derived_states("Cirrhotic, Child C, CIWA 18. Regimen?")
+    )
+    assert not any("liver disease" in s for s in derived_states("Normal LFTs, CIWA 18. Regimen?"))
+
+
+def test_judging_a_replacement_dose_is_monitoring() -> None:
+    question = (
+        "Should I titrate her hydrocortisone against cortisol levels, or how do I judge the dose is right?"
+    )
+    assert classify_intent(question) is Intent.MONITORING
+
+
+def test_a_dosing_row_that_prefers_a_drug_recommends_it() -> None:
+    from medcite.answer.select import classify_role
+
+    row = (
+        "Chlordiazepoxide or diazepam: Per local protocol; Oral; Guided by CIWA-Ar; Prefer a shorter-acting "
+        "benzodiazepine such as lorazepam in significant liver disease [r1]"
+    )
+    _, roles = classify_role(row, ("Alcohol withdrawal", "Dosing"))
+    assert Role.RECOMMENDATION in roles

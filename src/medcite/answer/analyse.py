@@ -25,7 +25,7 @@ from medcite.answer.intent import classify_intent
 from medcite.answer.schema import DoseFact, Facts, Intent, LabFact, ScoreFact, TreatmentFact
 from medcite.safety.phi import scrub_identifiers
 from medcite.safety.redflags import RedFlag, detect_red_flags
-from medcite.search.expansion import abbreviation_meanings, expand_query
+from medcite.search.expansion import abbreviation_meanings, expand_query, states_pregnancy
 from medcite.text.tokens import STOPWORDS
 
 _NUMBER_WORDS = {
@@ -238,6 +238,12 @@ _CHILD_WORDS = re.compile(
     re.I,
 )
 # the patient is the mother (not "born at 34 weeks' gestation", which is about a baby)
+# "hives with amoxicillin as a child": the patient's past, not a child now
+_CHILDHOOD = re.compile(
+    r"\b(?:as|when (?:she|he|they) (?:was|were))\s+an?\s+(?:child|kid|baby|toddler|teenager|infant)\b"
+    r"|\bin (?:early )?childhood\b",
+    re.I,
+)
 _MOTHER = re.compile(r"\bpregnan\w*|\btrimester\b|\bpost-?partum\b", re.I)
 _ADULT_WORDS = re.compile(r"\b(?:adult|man|woman|gentleman|lady|\d{2}\s?[MF])\b", re.I)
 
@@ -264,9 +270,9 @@ def age_group(question: str, age: int | None) -> str | None:
     when the question does not say: sentences for the other group then answer someone else."""
     if age is not None:
         return "child" if age < 18 else "adult"
-    if _MOTHER.search(question) or _BREASTFEEDING.search(question):
-        return "adult"  # the patient is the mother, whatever the baby's age
-    if _CHILD_WORDS.search(question):
+    if _MOTHER.search(question) or _BREASTFEEDING.search(question) or states_pregnancy(question):
+        return "adult"  # the patient is the mother, whatever the baby's age ("booking bloods at 14/40")
+    if _CHILD_WORDS.search(_CHILDHOOD.sub(" ", question)):
         return "child"
     return "adult" if _ADULT_WORDS.search(question) else None
 
@@ -594,7 +600,8 @@ _NOT_CONDITION = re.compile(
     re.I,
 )
 _NOT_CONDITION_START = frozenset(
-    "with and or to of for done tried completed finished had been got received taken started".split()
+    "with and or to of for done tried completed finished had been got received taken started crept gone went "
+    "come risen fallen dropped climbed increased decreased".split()
 )
 _LAB_START = re.compile(rf"^(?:{_LAB_NAMES})\b", re.I)
 

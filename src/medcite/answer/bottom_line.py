@@ -91,6 +91,7 @@ WEIGHTS = {
     "unavailable": 1.0,  # penalty: "use fidaxomicin ..." when the case says fidaxomicin is not available
     "follow_on": 1.0,  # asked what follows a treatment given, the sentence says what follows one
     "purpose": 0.45,  # "For prevention, ..." when prevention is asked for (a penalty for another purpose)
+    "stop_rule": 0.45,  # asked whether to stop or cut a drug taken, the sentence says when to (or not to)
 }
 CLEARLY_ASKED = 0.2  # a line's share of the votes at which it may lead from any section
 MIN_SECOND_COVER = 0.08  # the second sentence must answer this much of what the first did not
@@ -214,6 +215,7 @@ class BottomLineContext:
     after_dose: bool = field(default=False, init=False)
     # "Just given 10 units Actrapid ... anything to run afterwards?": asks what follows a treatment given
     follow_on: bool = field(default=False, init=False)
+    latest_taken: str | None = field(default=None, init=False)
     # "Which preventer should I start?": the purpose asked for ("prevention", "acute"; `purposes`)
     asked_purposes: frozenset[str] = field(default=frozenset(), init=False)
     case: CaseReading = field(init=False)  # what conditions are read against
@@ -286,6 +288,15 @@ class BottomLineContext:
             set() if self.intent is Intent.DOSING else current
         )
         self.stopping = stopping_asked(asked_text, current)
+        case_drugs = {d.name.lower() for d in find_drugs(self.question)}
+        if (
+            not self.stopping
+            and len(case_drugs) == 1
+            and _STOP_ASK.search(asked_text)
+            and _GENERIC_MEDICINE.search(asked_text)
+        ):
+            # "she's asking when she can stop the tablets": the one drug the case names
+            self.stopping = frozenset(case_drugs)
         self.stopping_stems = frozenset(s for d in self.stopping for s in _drug_stems(d))
         previous = {d.lower() for d in self.previous_treatments}
         # "he had Actrapid ... at 14:00. Anything else after that?": what was given counts as taken when
@@ -294,6 +305,9 @@ class BottomLineContext:
         self.taken = frozenset(current | (previous if self.failing or asks_after else set()))
         self.after_dose = self.intent is Intent.DOSING and not _names_taken(asked_text, self.taken)
         self.follow_on = bool(self.taken) and asks_after
+        # "calcium gluconate in; about to give Actrapid ... anything afterwards?": what follows the last one
+        mentions = [d.name.lower() for d in find_drugs(case) if d.name.lower() in self.taken]
+        self.latest_taken = mentions[-1] if mentions else None
         if self.stopping:
             self.escalating = False  # "stop the ACE inhibitor?" asks whether to go on, not what to add
             if Role.MONITORING not in self.roles:  # stop rules sit with monitoring ("continue unless ...")
@@ -404,7 +418,8 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
         - WEIGHTS["age_group"] * _for_other_age_group(c, ctx)
         - WEIGHTS["no_dose"] * no_dose
         - WEIGHTS["unavailable"] * _uses_unavailable(c, ctx)
-        + WEIGHTS["follow_on"] * (ctx.follow_on and bool(_FOLLOWS.search(c.text)))
+        + WEIGHTS["follow_on"] * _follows_fit(c, ctx)
+        + WEIGHTS["stop_rule"] * _gives_stop_rule(c, ctx)
         + WEIGHTS["threshold"] * _for_unsuitable(c, ctx)
         + WEIGHTS["purpose"] * _purpose_fit(c, ctx)
         + WEIGHTS["implied"] * any(stems <= c.stems for stems in ctx.implied_stems)
@@ -432,7 +447,33 @@ _PUT_ON = re.compile(
 _REPEAT_DOSE = re.compile(
     r"\b(?:second|repeat|further|another|additional)\s+(?:[\d.]+\s*\w+\s+)?dose\b", re.I
 )
+
+
 # what follows a treatment given: "follow with 10% glucose", "a second 1 g dose"
+# "continue the ACE inhibitor unless creatinine rises by more than 30%", "stop it if potassium ...",
+# "hold insulin until ...": when a drug taken is stopped, cut or kept
+_WHEN_TO_STOP = re.compile(
+    r"\bunless\b|\b(?:stop|withhold|hold|reduce|discontinue)\b(?:\s+\w+){0,4}\s+(?:if|when|until)\b|\buntil\b",
+    re.I,
+)
+
+
+def _gives_stop_rule(c: Candidate, ctx: BottomLineContext) -> bool:
+    """Asked whether to stop or cut back a drug taken, a sentence naming it (or its class) that says when."""
+    return bool(ctx.stopping) and not _silent_on_stopping(c, ctx) and bool(_WHEN_TO_STOP.search(c.text))
+
+
+def _follows_fit(c: Candidate, ctx: BottomLineContext) -> float:
+    """Asked what follows a treatment given, a sentence saying what follows one: in full when it is about
+    the last treatment the case names, by half when about an earlier one ("repeat the calcium" after
+    "about to give Actrapid")."""
+    if not (ctx.follow_on and _FOLLOWS.search(c.text)):
+        return 0.0
+    if ctx.latest_taken is None or ctx.latest_taken in {d.lower() for d in c.drugs} or not c.drugs:
+        return 1.0
+    return 0.5
+
+
 _FOLLOWS = re.compile(
     r"\bfollow(?:ed)? (?:it |this )?(?:by|with)\b|\bafterwards\b|\bthen (?:give|start|continue|repeat)\b|"
     + _REPEAT_DOSE.pattern,
@@ -571,9 +612,19 @@ def _for_other_age_group(c: Candidate, ctx: BottomLineContext) -> bool:
     return ctx.age_group is not None and named is not None and named != ctx.age_group
 
 
+# "when can she stop the tablets?": a drug named by its form
+_GENERIC_MEDICINE = re.compile(
+    r"\b(?:the |her |his |their |these )?"
+    r"(?:tablets|pills|capsules|injections|medicines?|medication|treatment)\b",
+    re.I,
+)
 # "Do I need to stop the ACEi?", "keep going with the metformin?": whether to go on with what is taken
 _STOP_ASK = re.compile(
-    r"\b(?:stop|stopping|continu\w*|hold|withhold|discontinu\w*|back off|reduce|cut (?:back|down)|taper"
+    # ("anything stopping me?" asks what forbids starting, not whether to stop)
+    r"\b(?:stop(?!\s+(?:me|us)\b)|stopping(?!\s+(?:me|us)\b)|continu\w*|hold|withhold|discontinu\w*"
+    r"|back off|reduce|cut (?:back|down)|taper"
+    # "do I need to drop the ramipril back?", "go back down to 5?"
+    r"|drop (?:\w+ ){0,3}(?:back|down)|go back (?:down|to)|step (?:\w+ )?down"
     r"|keep (?:going|on)|keep (?:\w+ ){1,3}(?:going|on)|come off|carry on"
     r"|(?:switch|turn) (?:\w+ ){0,3}off)\b",
     re.I,
@@ -633,7 +684,10 @@ def _row_subject(c: Candidate) -> set[str]:
 
 def _about_other_drug(c: Candidate, ctx: BottomLineContext) -> bool:
     """For a dose question, or a yes/no question about using a drug, a sentence naming only other
-    drugs than those asked about is about them, not an answer."""
+    drugs than those asked about is about them, not an answer. Asked what follows a treatment given, what
+    follows may be another drug."""
+    if ctx.follow_on:
+        return False
     if (
         ctx.intent is Intent.DOSING and not ctx.which_drug
     ):  # "which antibiotic and what mg/kg?" may change drug
@@ -1002,6 +1056,8 @@ def main_roles(c: Candidate) -> set[Role]:
         return {Role.ALTERNATIVE, Role.RECOMMENDATION}  # "Give basal insulin before ..." instructs
     if c.role is Role.CAUTION and _TEST_FIRST.match(c.text):
         return {Role.CAUTION, Role.MONITORING}  # "Test for HLA-B*5801 before starting allopurinol"
+    if c.role is Role.RECOMMENDATION and Role.REFERRAL in c.roles:
+        return {Role.RECOMMENDATION, Role.REFERRAL}  # "Admit adults with ...": where to manage them
     return {c.role}
 
 

@@ -143,6 +143,8 @@ BRANDS = {
     "oxycontin": "oxycodone",
     "actrapid": "insulin",
     "spiro": "spironolactone",  # ward shorthand
+    "norad": "norepinephrine",  # ICU shorthand
+    "noradrenaline": "norepinephrine",  # the UK name; sources use the INN
     "rosuva": "rosuvastatin",
     "atorva": "atorvastatin",
     "simva": "simvastatin",

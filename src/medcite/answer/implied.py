@@ -364,7 +364,21 @@ _FOCAL_SEIZURE = re.compile(
     re.I,
 )
 # a low platelet count "presumed immune" (no other cause found) is immune thrombocytopenia
-_IMMUNE = re.compile(r"\b(?:presumed|probable|likely|suspected|query|\?)\s*immune\b|\bautoimmune\b", re.I)
+# (isolated: the other counts and the blood film normal, ASH 2019's diagnosis of exclusion)
+_IMMUNE = re.compile(
+    r"\b(?:presumed|probable|likely|suspected|query|\?)\s*immune\b|\bautoimmune\b|\bisolated\b"
+    r"|\bno (?:platelet )?(?:clumping|clumps|blasts)\b"
+    r"|\b(?:Hb|haemoglobin|hemoglobin) and (?:WCC|WBC|white (?:cells?|count))\s+(?:are\s+|were\s+)?normal\b",
+    re.I,
+)
+# a barking (seal-like) cough in a young child is croup
+_BARKING_COUGH = re.compile(r"\b(?:bark\w*|seal-?like|croupy)\s+cough\b", re.I)
+# a vasopressor running for an infection is septic shock (Sepsis-3: vasopressors needed to hold a MAP of 65)
+_VASOPRESSOR = re.compile(r"\b(?:norad\w*|norepinephrine|vasopressin|metaraminol)\b", re.I)
+_INFECTION = re.compile(
+    r"\bseps\w*|\bseptic\b|\bsource\b|\binfect\w*|\bpneumonia\b|\burosepsis\b|\bcholangitis\b|\bperitonitis\b",
+    re.I,
+)
 # a bulging, red eardrum is acute otitis media (AAP 2013 diagnosis)
 _BULGING_EARDRUM = re.compile(
     r"\bbulging\b[^.;?]{0,20}?\b(?:TMs?|tympanic membranes?|ear ?drums?)\b"
@@ -590,6 +604,8 @@ def derived_states(question: str) -> list[str]:
         states.append(AROUND_EYE_OR_NOSE)
     if _LUMINAL_GI.search(_affirmed(question)):
         states.append(LUMINAL_GI_CANCER)
+    if _LIVER_DISEASE.search(_affirmed(question)):
+        states.append(LIVER_DISEASE)
     states += [
         f"intolerant cannot tolerate {drug} {' '.join(class_words(drug))}" for drug in not_tolerated(question)
     ]
@@ -612,6 +628,13 @@ _AROUND_EYE_OR_NOSE = re.compile(
     re.I,
 )
 LUMINAL_GI_CANCER = "luminal gastrointestinal cancer"
+# cirrhosis, decompensation or a Child-Pugh class B or C: what sources call significant liver disease
+LIVER_DISEASE = "significant liver disease hepatic impairment"
+_LIVER_DISEASE = re.compile(
+    r"\bcirrho\w*|\bdecompensated\b|\bChild(?:-Pugh)?\s*(?:class\s*)?[BC]\b|\bhepatic impairment\b"
+    r"|\bliver (?:failure|impairment)\b|\b(?:severe|significant|advanced) liver disease\b",
+    re.I,
+)
 # "stopped sertraline 100 mg (GI upset)", "venlafaxine gave her nausea", "couldn't tolerate citalopram"
 _SIDE_EFFECT = (
     r"(?:side[- ]effects?|upset|nausea|nauseous|vomiting|sweat\w*|rash\w*|headaches?|dizz\w*|diarrh\w*|"
@@ -722,6 +745,14 @@ def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
         out.append("Bell's palsy")
     elif _stroke(question):
         out.append("stroke")
+    if _BARKING_COUGH.search(question) and not re.search(r"\bcroup\b", question, re.I):
+        out.append("croup")
+    if (
+        _VASOPRESSOR.search(question)
+        and _INFECTION.search(question)
+        and not re.search(r"\bseptic shock\b", question, re.I)
+    ):
+        out.append("septic shock")
     if _FOCAL_SEIZURE.search(_affirmed(question)) and not re.search(r"\bfocal seizures?\b", question, re.I):
         out.append("focal seizures")
     if _BULGING_EARDRUM.search(_affirmed(question)):

@@ -57,7 +57,7 @@ _CUES: dict[Intent, list[tuple[str, float]]] = {
         # "titrate" asks; "titrated up to 300 mg" tells the history
         (
             r"how much|how many (?:mg|units|ml|mls|micrograms|mcg|tablets|puffs|ampoules|vials|sprays)\b"
-            r"|\bdraw up\b|titrat(?!ed)|maximum daily|max(?:imum)? dose"
+            r"|\bdraw up\b|titrat(?!ed)(?!\w* (?:\w+ ){0,4}against\b)|maximum daily|max(?:imum)? dose"
             r"|\bwhat (?:mg/kg|mcg/kg|micrograms/kg|mg|mcg|strength)\b",
             3,
         ),
@@ -125,6 +125,16 @@ _CUES: dict[Intent, list[tuple[str, float]]] = {
             r"(?:\w+\s+){0,3}?(?:bloods?|samples?|specimens?)\b",
             3,
         ),
+        # "titrate her hydrocortisone against cortisol levels, or how do I judge the dose is right?"
+        (
+            r"\btitrat\w* (?:\w+ ){0,4}against\b",
+            3,
+        ),
+        (
+            r"\bhow (?:do|can|would|should) (?:i|we) (?:judge|know|tell|assess) "
+            r"(?:if |whether |that )?(?:the |her |his |their )?dose\b",
+            3,
+        ),
         # "worth sending a serum cortisol ... to see whether the dose is right?": a test of the dose
         (
             r"\b(?:send|sending|order|ordering|request|requesting)\s+(?:an?\s+|the\s+)?"
@@ -147,7 +157,11 @@ _CUES: dict[Intent, list[tuple[str, float]]] = {
             3,
         ),
         # "when should I see him next?" asks when to review, not what to do next
-        (r"when (?:should|do|to) (?:i |we )?(?:see|review) (?:him|her|them|the patient)\b", 4),
+        (
+            r"when (?:should|do|to|must) (?:i |we )?(?:need to |have to )?(?:see|review) "
+            r"(?:him|her|them|the patient)\b",
+            4,
+        ),
     ],
     Intent.ADVERSE_EFFECTS: [
         (r"side[- ]effects?|adverse|toxicit|safety|\bsafe\b|\bharm", 3),
@@ -171,7 +185,13 @@ _CUES: dict[Intent, list[tuple[str, float]]] = {
 
 # What the question is about, in the roles of source sentences: these lead the bottom line.
 _FOCUS: list[tuple[Role, str]] = [
-    (Role.REFERRAL, r"\brefer(?:red|ral)?\b|specialist|follow(?:ed)? (?:\w+ )?up\b|\bfollow-up\b"),
+    (
+        Role.REFERRAL,
+        r"\brefer(?:red|ral)?\b|specialist|follow(?:ed)? (?:\w+ )?up\b|\bfollow-up\b"
+        # "admit or home on pred?", "can I manage her in the community?", "take him home tonight?"
+        r"|\badmit\b|\bmanage (?:\w+ ){0,2}(?:in the community|at home|as an outpatient|in primary care)\b"
+        r"|\b(?:go|send (?:\w+ )?|take (?:\w+ )?|or) home\b",
+    ),
     (Role.STUDY_RESULT, r"\btrials?\b|\bevidence\b|\bstud(?:y|ies)\b|efficacy"),
     (Role.ALTERNATIVE, r"\bfails?\b|\bfailed\b|not tolerated|alternative"),
     (
@@ -179,7 +199,8 @@ _FOCUS: list[tuple[Role, str]] = [
         r"monitor|screen(?:ing)?\b|how often|\bcheck(?:ed|ing|s)?\b|measured?|\b(?:repeat|recheck)\b"
         r"|\b(?:any|which|what) (?:\w+ )?tests?\b"
         r"|how will (?:i|we) know|what follow-?up\b|\bask (?:\w+ ){0,4}about\b"
-        r"|when (?:should|do|to) (?:i |we )?(?:see|review) (?:him|her|them|the patient)\b",
+        r"|when (?:should|do|to|must) (?:i |we )?(?:need to |have to )?(?:see|review) "
+        r"(?:him|her|them|the patient)\b",
     ),
     (
         Role.CAUTION,

@@ -60,7 +60,9 @@ _ROLE_PATTERNS: list[tuple[Role, re.Pattern[str]]] = [
         Role.REFERRAL,
         re.compile(
             r"\brefer\b|referral|specialist|multidisciplinary|\bteam\b|nurs(?:e|ing)|physiotherapy|"
-            r"occupational therapy|dietitian",
+            r"occupational therapy|dietitian|"
+            # where the patient is cared for: "Admit adults with ...", "can be managed as outpatients"
+            r"\badmit\b|\bmanaged? (?:\w+ )?(?:at home|as (?:an )?outpatients?|in the community)\b",
             re.I,
         ),
     ),
@@ -76,7 +78,8 @@ _ROLE_PATTERNS: list[tuple[Role, re.Pattern[str]]] = [
         Role.RECOMMENDATION,
         re.compile(
             r"recommend|\bshould\b|\boffer\b|\bstart\b|\bbegin\b|\badd\b|escalat|restart|\bcontinue\b|prescribe|"
-            r"\bgive\b|\buse\b|\btreat\b|consider|preferred|first-line|\baim\b|\bconfirm\b|is an option|"
+            r"\bgive\b|\buse\b|\btreat\b|consider|preferred|\bprefer\b|first-line|\baim\b|\bconfirm\b|"
+            r"is an option|"
             r"\bindicated\b|\bagree\b|can be (?:managed|treated|given|used|offered)|first[- ]choice|"
             r"\badvis(?:e|es|ed)\b|\bsuggests?\b|\bsets? a (?:\w+ )?target\b|"
             r"treatment of choice|"
