@@ -704,3 +704,13 @@ def test_a_vasopressor_named_in_ward_shorthand_is_the_one_the_source_names(servi
         "another?"
     )
     assert "Add vasopressin instead of escalating norepinephrine" in _bottom(article), _bottom(article)
+
+
+def test_when_to_stop_iron_is_its_duration_after_the_haemoglobin_normalises(service: AnswerService) -> None:
+    article = service.ask(
+        "Hb 96 -> 130 g/L after 12 weeks of ferrous fumarate 210 mg once daily, scopes clear. When can he "
+        "stop the tablets?"
+    )
+    assert "Continue iron for about 3 months after the haemoglobin has normalised" in _bottom(article), (
+        _bottom(article)
+    )

@@ -769,3 +769,29 @@ def test_a_dosing_row_that_prefers_a_drug_recommends_it() -> None:
     )
     _, roles = classify_role(row, ("Alcohol withdrawal", "Dosing"))
     assert Role.RECOMMENDATION in roles
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        (
+            "Starting sertraline 50 mg for a 24yo with GAD. When do I need to see her again?",
+            Intent.MONITORING,
+        ),
+    ],
+)
+def test_when_to_see_the_patient_again_is_monitoring(question: str, intent: Intent) -> None:
+    assert classify_intent(question) is intent
+
+
+def test_a_pronoun_is_not_the_condition() -> None:
+    assert analyse_question("Is albumin better than Hartmann's for filling him?").facts.condition is None
+
+
+def test_stop_questions_name_the_drug_by_its_form_and_not_what_stops_a_start() -> None:
+    tablets = _context(
+        "Hb 95 -> 131 after 12 weeks of ferrous sulphate 200 mg od. When can she stop the tablets?"
+    )
+    assert tablets.stopping == frozenset({"ferrous"})
+    starting = _context("K 3.1 in DKA, about to start the insulin infusion. Anything stopping me?")
+    assert not starting.stopping

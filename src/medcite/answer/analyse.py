@@ -594,6 +594,8 @@ _NOT_CONDITION = re.compile(
     r"frequency|dose|doses|ED|A&E|ICU|clinic|ward|hospital|department|surgery|home|"
     # "otherwise normal FBC": a finding ruled out is not what the question is about
     r"normal|otherwise|unremarkable|"
+    # "for filling him": about the patient, not a disease
+    r"him|her|them|it|"
     r"days?|weeks?|months?|years?|night|morning|evening|today|tomorrow|tonight|"
     # "admitted in May with HFpEF": a month dates the case
     r"January|February|March|April|(?-i:May)|June|July|August|September|October|November|December)\b",

@@ -302,7 +302,8 @@ class BottomLineContext:
         # "he had Actrapid ... at 14:00. Anything else after that?": what was given counts as taken when
         # the question asks what follows it
         asks_after = bool(_ASKS_AFTER.search(asked_text))
-        self.taken = frozenset(current | (previous if self.failing or asks_after else set()))
+        # a drug asked about stopping is taken ("after 10 weeks of ferrous sulphate ... when can she stop?")
+        self.taken = frozenset(current | (previous if self.failing or asks_after else set()) | self.stopping)
         self.after_dose = self.intent is Intent.DOSING and not _names_taken(asked_text, self.taken)
         self.follow_on = bool(self.taken) and asks_after
         # "calcium gluconate in; about to give Actrapid ... anything afterwards?": what follows the last one
@@ -453,7 +454,8 @@ _REPEAT_DOSE = re.compile(
 # "continue the ACE inhibitor unless creatinine rises by more than 30%", "stop it if potassium ...",
 # "hold insulin until ...": when a drug taken is stopped, cut or kept
 _WHEN_TO_STOP = re.compile(
-    r"\bunless\b|\b(?:stop|withhold|hold|reduce|discontinue)\b(?:\s+\w+){0,4}\s+(?:if|when|until)\b|\buntil\b",
+    r"\bunless\b|\b(?:stop|withhold|hold|reduce|discontinue)\b(?:\s+\w+){0,4}\s+(?:if|when|until)\b|\buntil\b"
+    r"|\bcontinue\b(?:\s+\w+){0,4}\s+for\s+(?:about\s+|at least\s+)?\d",  # "continue iron for about 3 months"
     re.I,
 )
 

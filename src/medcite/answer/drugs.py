@@ -425,6 +425,7 @@ CLASS_WORDS = {
     "rotigotine": ("dopamine", "agonist", "agonists", "dopaminergic"),
     "levodopa": ("dopaminergic",),
     "spironolactone": ("MRA", "MRAs", "mineralocorticoid"),
+    "ferrous": ("iron",),  # ferrous sulphate, fumarate, gluconate
     "gliclazide": _SULFONYLUREA,
     "glipizide": _SULFONYLUREA,
     "glimepiride": _SULFONYLUREA,
