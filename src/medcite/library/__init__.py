@@ -28,6 +28,7 @@ __all__ = [
     "dev_m_questions_path",
     "dev_n_questions_path",
     "dev_o_questions_path",
+    "dev_p_questions_path",
     "heldout_b_questions_path",
     "heldout_questions_path",
     "library_path",
@@ -141,6 +142,13 @@ def dev_o_questions_path() -> Path:
     return _package_dir() / "questions_dev_o.yaml"
 
 
+def dev_p_questions_path() -> Path:
+    """Development set P, written during session 12 (what next after a response or side effect, the dose for
+    this patient, monitoring, combinations, when to stop or admit); measured once blind (totals only), then
+    read and tuned on in that session."""
+    return _package_dir() / "questions_dev_p.yaml"
+
+
 def shipped_questions_paths() -> list[Path]:
     """Every evaluation questions file shipped with the library; `medcite library check` checks each."""
     return [
@@ -160,4 +168,5 @@ def shipped_questions_paths() -> list[Path]:
         dev_m_questions_path(),
         dev_n_questions_path(),
         dev_o_questions_path(),
+        dev_p_questions_path(),
     ]
