@@ -795,3 +795,16 @@ def test_stop_questions_name_the_drug_by_its_form_and_not_what_stops_a_start() -
     assert tablets.stopping == frozenset({"ferrous"})
     starting = _context("K 3.1 in DKA, about to start the insulin infusion. Anything stopping me?")
     assert not starting.stopping
+
+
+def test_where_to_manage_the_patient_is_a_referral_question() -> None:
+    from medcite.answer.intent import focus_roles
+    from medcite.answer.select import classify_role
+
+    assert Role.REFERRAL in focus_roles("plt 12, presumed immune. Admit or home on pred?")
+    assert Role.REFERRAL in focus_roles("Can I manage her in the community?")
+    assert Role.REFERRAL not in focus_roles("Admitted in May with HFpEF. Which drug?")
+    _, roles = classify_role(
+        "Admit adults with newly diagnosed ITP and a platelet count below 20 [r1].", ("ITP",)
+    )
+    assert Role.REFERRAL in roles

@@ -449,8 +449,6 @@ _REPEAT_DOSE = re.compile(
     r"\b(?:second|repeat|further|another|additional)\s+(?:[\d.]+\s*\w+\s+)?dose\b", re.I
 )
 
-
-# what follows a treatment given: "follow with 10% glucose", "a second 1 g dose"
 # "continue the ACE inhibitor unless creatinine rises by more than 30%", "stop it if potassium ...",
 # "hold insulin until ...": when a drug taken is stopped, cut or kept
 _WHEN_TO_STOP = re.compile(
@@ -476,6 +474,7 @@ def _follows_fit(c: Candidate, ctx: BottomLineContext) -> float:
     return 0.5
 
 
+# what follows a treatment given: "follow with 10% glucose", "a second 1 g dose"
 _FOLLOWS = re.compile(
     r"\bfollow(?:ed)? (?:it |this )?(?:by|with)\b|\bafterwards\b|\bthen (?:give|start|continue|repeat)\b|"
     + _REPEAT_DOSE.pattern,
@@ -690,9 +689,8 @@ def _about_other_drug(c: Candidate, ctx: BottomLineContext) -> bool:
     follows may be another drug."""
     if ctx.follow_on:
         return False
-    if (
-        ctx.intent is Intent.DOSING and not ctx.which_drug
-    ):  # "which antibiotic and what mg/kg?" may change drug
+    # ("which antibiotic and what mg/kg?" may be answered with another drug)
+    if ctx.intent is Intent.DOSING and not ctx.which_drug:
         asked = ctx.focus_drugs or ctx.asked_drugs
         if is_table_row(c) and asked:
             # a dosing row is about the drug in its first cell ("Aspirin: 75-100 mg; ...; keep to 100 mg

@@ -53,7 +53,7 @@ _CUES: dict[Intent, list[tuple[str, float]]] = {
     Intent.DOSING: [
         (r"\bdos(?:e|es|ing|age)\b", 3),
         # "Keppra load for 95 kg?": the loading dose (not a viral load, nor "a load of")
-        (r"(?<!viral )(?<!viral )\bload\b(?!\s+of\b)", 3),
+        (r"(?<!viral )\bload\b(?!\s+of\b)", 3),
         # "titrate" asks; "titrated up to 300 mg" tells the history
         (
             r"how much|how many (?:mg|units|ml|mls|micrograms|mcg|tablets|puffs|ampoules|vials|sprays)\b"
