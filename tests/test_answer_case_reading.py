@@ -808,3 +808,28 @@ def test_where_to_manage_the_patient_is_a_referral_question() -> None:
         "Admit adults with newly diagnosed ITP and a platelet count below 20 [r1].", ("ITP",)
     )
     assert Role.REFERRAL in roles
+
+
+def test_a_cause_after_a_value_explains_it_and_is_not_the_condition() -> None:
+    assert analyse_question("CrCl 48 from lupus nephritis. Which PrEP can she have?").facts.condition is None
+    assert (
+        analyse_question("65M with lupus nephritis on MMF, BP 150/90. Next?").facts.condition
+        == "lupus nephritis"
+    )
+
+
+def test_a_woman_at_risk_through_sex_is_excluded_from_advice_not_for_vaginal_exposure() -> None:
+    row = (
+        "F/TAF: 200 mg/25 mg; Oral; One tablet daily; CrCl 30 mL/min or more; not for receptive vaginal sex "
+        "exposure"
+    )
+    woman = _context("26F, sex worker, wants PrEP, CrCl 52. Which PrEP?")
+    assert condition_fit(row, "HIV PrEP", woman.case) == -1
+    man = _context("31M, has sex with men, wants PrEP, CrCl 52. Which PrEP?")
+    assert condition_fit(row, "HIV PrEP", man.case) >= 0
+
+
+def test_a_drug_said_to_be_out_is_unsuitable() -> None:
+    assert "f/tdf" in {
+        d.lower() for d in _context("CrCl 48 so Truvada is out. What can she have?").unsuitable
+    }

@@ -65,7 +65,8 @@ _SCORE_TREND = re.compile(
     re.I,
 )
 _LAB_NAMES = (
-    r"hba1c|a1c|haemoglobin a1c|hemoglobin a1c|egfr|creatinine|potassium|sodium|crp|c-reactive protein|esr|"
+    r"hba1c|a1c|haemoglobin a1c|hemoglobin a1c|egfr|crcl|creatinine clearance|creatinine|potassium|sodium|"
+    r"crp|c-reactive protein|esr|"
     r"ldl(?:-c| cholesterol)?|hdl(?:-c)?|total cholesterol|cholesterol|triglycerides|"
     r"haemoglobin|hemoglobin|hb|"
     r"platelets?|plts?|wbc|white cell count|neutrophils|alt|ast|bilirubin|inr|tsh|free t4|troponin|bnp|"
@@ -628,6 +629,11 @@ _DIABETES_TYPE = re.compile(
 )
 
 
+_CAUSE_OF_VALUE = re.compile(
+    r"\d\s*(?:[a-zA-Zµ/%.]+\s*){0,2}\s(?:from|due to|secondary to|because of)\s+((?:[\w'-]+\s+){0,2}[\w'-]+)"
+)
+
+
 def _condition(text: str, drugs: list[DrugMention]) -> str | None:
     """A disease abbreviation anywhere ("RA", "T2DM") wins; otherwise the phrase after "with", "for" ...
     A seizure said to last 5 minutes or more is status epilepticus (the operational definition the
@@ -656,6 +662,10 @@ def _condition(text: str, drugs: list[DrugMention]) -> str | None:
     brackets = [b.span() for b in re.finditer(r"\([^()]*\)", text)]
     # after a value ("CrCl 52 mL/min (lupus nephritis)") it only explains the value
     explained = [(s, e) for s, e in brackets if re.search(r"\d\s*(?:[a-zA-Zµ/%.]+\s*){0,2}$", text[:s])]
+    # "CrCl 48 from lupus nephritis": a cause after a value explains the value, as brackets do
+    causes = [m.span(1) for m in _CAUSE_OF_VALUE.finditer(text)]
+    brackets += causes
+    explained += causes
     bracketed = None
     for m in re.finditer(r"\b[A-Za-z][A-Za-z0-9\-]*\b", text):
         word = m.group(0).lower()

@@ -274,6 +274,10 @@ class BottomLineContext:
             for m in _UNSUITABLE.finditer(case)
             for name in _drugs_and_classes(re.split(r"[,;.!?]| but | so ", case[m.end() :])[0])
         ) | ruled_out_drugs(case)
+        # "CrCl 48 so Truvada is out": the drug named before the words that rule it out
+        self.unsuitable |= frozenset(
+            name for m in _OUT_AFTER.finditer(case) for name in _drugs_and_classes(m.group(1))
+        )
         # "vomiting every dose" in the words sources use ("cannot take oral medication"): stated, and asked
         # about as much as the case's own words
         states = derived_states(self.question)
@@ -363,6 +367,11 @@ _UNSUITABLE = re.compile(
     r"\b(?:(?:don't|do not|doesn't|does not|wouldn't|would not) (?:want|like) (?:to (?:use|give|start) )?"
     r"|(?:can't|cannot|unable to|shouldn't|should not) (?:have|take|use|tolerate)|contraindications? to"
     r"|allergic to|intolerant (?:of|to)|avoid(?:ing)?)\b",
+    re.I,
+)
+_OUT_AFTER = re.compile(
+    r"([^,;.!?]{0,40}?)\s+(?:is|are)\s+(?:out|not an option|ruled out|contraindicated|off the table|"
+    r"not suitable|unsuitable)\b",
     re.I,
 )
 # a sentence for the patient who cannot have the drug ("if they are allergic, desensitise and then treat with

@@ -69,7 +69,9 @@ _NOT_TOLERATED = re.compile(
 )
 # "without bleeding", "except in rheumatic mitral stenosis", "who are not of Black African family origin"
 _WITHOUT = re.compile(
-    r"\b(?:without|except (?:in|for|with)|other than|who (?:are|is) not(?: of)?|who do(?:es)? not have)\s+"
+    r"\b(?:without|except (?:in|for|with)|other than|who (?:are|is) not(?: of)?|who do(?:es)? not have"
+    # "F/TAF ...; not for receptive vaginal sex exposure"
+    r"|not for(?! use\b)(?: people at risk through| patients with| those with)?)\s+"
     r"((?:[a-z][a-z0-9-]+)(?:\s+(?!and\b|or\b|who\b|whose\b|that\b)[a-z][a-z0-9-]+)?)",
     re.I,
 )

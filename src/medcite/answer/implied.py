@@ -606,6 +606,8 @@ def derived_states(question: str) -> list[str]:
         states.append(LUMINAL_GI_CANCER)
     if _LIVER_DISEASE.search(_affirmed(question)):
         states.append(LIVER_DISEASE)
+    if _WOMAN.search(question) and _SEXUAL_EXPOSURE.search(question) and not _TRANS.search(question):
+        states.append(VAGINAL_EXPOSURE)
     states += [
         f"intolerant cannot tolerate {drug} {' '.join(class_words(drug))}" for drug in not_tolerated(question)
     ]
@@ -628,6 +630,15 @@ _AROUND_EYE_OR_NOSE = re.compile(
     re.I,
 )
 LUMINAL_GI_CANCER = "luminal gastrointestinal cancer"
+# a cis woman at risk through sex with a man: what PrEP sources call receptive vaginal sex exposure
+VAGINAL_EXPOSURE = "receptive vaginal sex exposure"
+_WOMAN = re.compile(r"\b\d{1,3}\s?(?:yo\s?|y/?o\s?)?F\b|\b(?:cis )?(?:woman|female|lady)\b", re.I)
+_SEXUAL_EXPOSURE = re.compile(
+    r"\bsex work\w*|\bheterosexual\b|\bsexually active\b|\bcondomless\b|\bunprotected sex\b|\bvaginal sex\b"
+    r"|\b(?:male )?partner\b[^.;?]{0,30}\bHIV\b|\bHIV\b[^.;?]{0,20}\bpartner\b",
+    re.I,
+)
+_TRANS = re.compile(r"\btrans(?:gender)?\b|\bnon-binary\b", re.I)
 # cirrhosis, decompensation or a Child-Pugh class B or C: what sources call significant liver disease
 LIVER_DISEASE = "significant liver disease hepatic impairment"
 _LIVER_DISEASE = re.compile(

@@ -53,7 +53,10 @@ _ROLE_PATTERNS: list[tuple[Role, re.Pattern[str]]] = [
     (
         Role.MONITORING,
         re.compile(
-            r"\bmonitor|\bcheck\b|\bmeasure\b|\bscreen\b|\brepeat\b|every \d|at every visit|\bassess\b", re.I
+            # ("injections every 2 months" is how a drug is given, not a check)
+            r"\bmonitor|\bcheck\b|\bmeasure\b|\bscreen\b|\brepeat\b|(?<!injections )(?<!injection )every \d"
+            r"|at every visit|\bassess\b",
+            re.I,
         ),
     ),
     (

@@ -152,6 +152,15 @@ def unit_after(text: str, end: int) -> str:
         "today",
         "yesterday",
         "this",
+        # "CrCl 48 from lupus nephritis", "K 5.9 despite ...": a word that goes on the sentence
+        "from",
+        "due",
+        "despite",
+        "after",
+        "since",
+        "but",
+        "so",
+        "because",
     ):
         return ""
     word = word[:-1] if word.endswith("s") and len(word) > 3 else word
