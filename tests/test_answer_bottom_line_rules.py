@@ -714,3 +714,14 @@ def test_when_to_stop_iron_is_its_duration_after_the_haemoglobin_normalises(serv
     assert "Continue iron for about 3 months after the haemoglobin has normalised" in _bottom(article), (
         _bottom(article)
     )
+
+
+def test_a_prep_question_whose_only_disease_explains_a_value_is_answered(service: AnswerService) -> None:
+    """ "CrCl 46 from IgA nephropathy" explains the value: the question is about PrEP, which the library
+    holds, so it is not refused for a disease it does not cover."""
+    article = service.ask(
+        "Cis woman, 31, wants PrEP - partner HIV+ and not suppressed. CrCl 46 from IgA nephropathy. HIV "
+        "Ag/Ab and RNA negative. Which PrEP can she have?"
+    )
+    assert not article.insufficient_evidence
+    assert "PrEP" in article.bottom_line[0].text

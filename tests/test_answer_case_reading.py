@@ -833,3 +833,10 @@ def test_a_drug_said_to_be_out_is_unsuitable() -> None:
     assert "f/tdf" in {
         d.lower() for d in _context("CrCl 48 so Truvada is out. What can she have?").unsuitable
     }
+
+
+def test_a_word_after_a_value_is_not_its_unit_and_crcl_is_a_lab() -> None:
+    (value,) = [v for v in question_values("CrCl 48 from lupus nephritis. Which PrEP?") if "crcl" in v.stems]
+    assert (value.value, value.unit) == (48.0, "")
+    labs = analyse_question("CrCl 48 from lupus nephritis. Which PrEP?").facts.labs
+    assert [(lab.name, lab.value) for lab in labs] == [("CrCl", "48")]
