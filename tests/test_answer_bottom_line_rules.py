@@ -725,3 +725,12 @@ def test_a_prep_question_whose_only_disease_explains_a_value_is_answered(service
     )
     assert not article.insufficient_evidence
     assert "PrEP" in article.bottom_line[0].text
+
+
+def test_a_dose_question_is_answered_by_a_source_that_names_the_drug(service: AnswerService) -> None:
+    """CKD words ("CKD 4", "CrCl 26") pull towards the kidney topic, which never names varenicline: only
+    the smoking-cessation topic can give its dose."""
+    article = service.ask(
+        "68F keen to try Champix to stop smoking, CKD 4 with CrCl 26 mL/min. What dose schedule?"
+    )
+    assert "start 0.5 mg once daily, maximum 0.5 mg twice daily" in _bottom(article), _bottom(article)

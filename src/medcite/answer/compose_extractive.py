@@ -351,6 +351,7 @@ def compose_extractive(
         # the question asks about going on with what is taken ("on Priadel ... can she just stop?")
         frozenset(d.lower() for d in facts.drugs_mentioned)
         - (set() if asks_to_stop(analysis.question) else {d.lower() for d in facts.current_treatments}),
+        dose_question=intent is Intent.DOSING,
     )
     pool_keys = {c.key for c in pool}
     bottom_pool = pool + [
@@ -527,6 +528,7 @@ def _lead_source(
     asked: dict[int, float] | None = None,
     age_group: str | None = None,
     asked_drugs: frozenset[str] = frozenset(),
+    dose_question: bool = False,
 ) -> int:
     """The source most about the question: its passages rank high and its sentences, section
     headings and title together cover most of the question's own words (rare words weigh most).
@@ -578,6 +580,9 @@ def _lead_source(
     for sid in votes:
         if _cause_unstated(titles[sid], asked_stems, question_drugs & drugs_by_source[sid]):
             cover[sid] -= NO_ASKED_DRUG
+    if dose_question and asked_drugs and any(asked_drugs & drugs_by_source[sid] for sid in votes):
+        # "Champix, CrCl 24: what dose?": only a source that names the drug can give its dose
+        votes = defaultdict(float, {sid: v for sid, v in votes.items() if asked_drugs & drugs_by_source[sid]})
     lead = max(votes, key=lambda sid: (votes[sid] + cover[sid], -sid))
     if not asked or lead not in asked:
         return lead
