@@ -542,7 +542,8 @@ def _lead_source(
     A source whose title is for the other age group ("... in infants and children" for a woman of 31)
     competes with a handicap (`OTHER_AGE_GROUP`), and so does one that never names a drug the question
     asks about when another source does ("varenicline, CrCl 24: dose?" is not about anticoagulants,
-    however alike its renal-dosing words are: `NO_ASKED_DRUG`)."""
+    however alike its renal-dosing words are: `NO_ASKED_DRUG`). For a dose question (`dose_question`) only
+    the sources naming the drug asked about compete, when any does: no other source can give its dose."""
     votes: dict[int, float] = defaultdict(float)
     seen: set[int] = set()
     stems: dict[int, set[str]] = defaultdict(set)
