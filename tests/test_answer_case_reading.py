@@ -592,6 +592,7 @@ def test_what_was_done_is_not_the_condition() -> None:
             True,
         ),
         ("Tonic-clonic seizure at 6 am, EEG normal. Start a drug?", "focal seizures", False),
+        ("Confused after a fall, EEG shows focal slowing. Start a drug?", "focal seizures", False),
         ("2yo, 12 kg, bulging left eardrum, T 38.9. Antibiotic?", "acute otitis media", True),
         ("2yo, red TM, no bulging, T 37.9. Antibiotic?", "acute otitis media", False),
         (
@@ -604,6 +605,8 @@ def test_what_was_done_is_not_the_condition() -> None:
             "cancer-associated thrombosis",
             False,
         ),
+        ("70M, corrected Ca 2.9, new DVT. Which anticoagulant?", "cancer-associated thrombosis", False),
+        ("64F, breast ca on letrozole, new DVT. Which anticoagulant?", "cancer-associated thrombosis", True),
         ("55F, HbA1c 71 mmol/mol on metformin 1 g bd. Add what?", "type 2 diabetes", True),
         ("55F, HbA1c 8.1% on metformin 1 g bd and insulin for type 1. Add what?", "type 2 diabetes", False),
         ("55F, HbA1c 44 on metformin for PCOS. Stop it?", "type 2 diabetes", False),
@@ -751,6 +754,9 @@ def test_liver_disease_in_the_words_sources_use() -> None:
         "significant liver disease" in s for s in derived_states("Cirrhotic, Child C, CIWA 18. Regimen?")
     )
     assert not any("liver disease" in s for s in derived_states("Normal LFTs, CIWA 18. Regimen?"))
+    assert not any(
+        "liver disease" in s for s in derived_states("Decompensated heart failure, CIWA 18. Regimen?")
+    )
 
 
 def test_judging_a_replacement_dose_is_monitoring() -> None:

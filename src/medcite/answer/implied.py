@@ -359,7 +359,8 @@ def _cellulitis(text: str) -> bool:
 _FOCAL_SEIZURE = re.compile(
     r"\bd[eé]j[aà][ -]vu\b|\bjamais[ -]vu\b|\blip[- ]smack\w*|\b(?:oral|manual)?\s?automatisms?\b"
     r"|\b(?:rising\s+)?epigastric\s+(?:aura|sensation)\b"
-    r"|\b(?:temporal|frontal|focal)\s+(?:lobe\s+)?(?:sharp|spike|slow)(?:[- ]and[- ]slow)?(?:\s+wave)?s?\b"
+    # (sharp waves or spikes; not "focal slowing", which is no epileptic discharge)
+    r"|\b(?:temporal|frontal|focal)\s+(?:lobe\s+)?(?:sharp|spike)(?:[- ]and[- ]slow)?(?:\s+wave)?s?\b"
     r"|\bfocal\s+(?:aware|impaired awareness|onset)\b",
     re.I,
 )
@@ -386,7 +387,10 @@ _BULGING_EARDRUM = re.compile(
     re.I,
 )
 _CANCER_WORD = re.compile(
-    r"\b(?:\w+\s+)?(?:adeno)?carcinoma\b|\bcancer\b|\bmalignan\w*|\bmetasta\w*|\btumou?r\b|\b\w+\s+ca\b"
+    # ("breast ca" is a cancer; "corrected Ca 2.8" is calcium)
+    r"\b(?:\w+\s+)?(?:adeno)?carcinoma\b|\bcancer\b|\bmalignan\w*|\bmetasta\w*|\btumou?r\b"
+    r"|\b(?:ovarian|breast|lung|prostate|bowel|colorectal|colon|rectal|pancreatic|gastric|oesophageal|"
+    r"bladder|renal|cervical|endometrial)\s+ca\b"
     r"|\blymphoma\b|\bmyeloma\b|\bon chemo\w*",
     re.I,
 )
@@ -642,7 +646,8 @@ _TRANS = re.compile(r"\btrans(?:gender)?\b|\bnon-binary\b", re.I)
 # cirrhosis, decompensation or a Child-Pugh class B or C: what sources call significant liver disease
 LIVER_DISEASE = "significant liver disease hepatic impairment"
 _LIVER_DISEASE = re.compile(
-    r"\bcirrho\w*|\bdecompensated\b|\bChild(?:-Pugh)?\s*(?:class\s*)?[BC]\b|\bhepatic impairment\b"
+    r"\bcirrho\w*|\bdecompensated\b(?!\s+(?:heart|HF|cardiac|CCF|LVSD|diabet\w*|COPD))"
+    r"|\bChild(?:-Pugh)?\s*(?:class\s*)?[BC]\b|\bhepatic impairment\b"
     r"|\bliver (?:failure|impairment)\b|\b(?:severe|significant|advanced) liver disease\b",
     re.I,
 )
