@@ -15,6 +15,7 @@ from typing import Literal
 from medcite.answer.age import stated_age
 from medcite.answer.drugs import DrugMention, find_drugs, is_drug_word
 from medcite.answer.implied import (
+    CANCER_ORGANS,
     NOT_PREGNANT,
     PREGNANT,
     condition_from_labs,
@@ -616,11 +617,7 @@ _HISTORY_CUE = re.compile(
 
 
 # "ovarian ca", "breast Ca": the clinic shorthand for a cancer of the organ named
-_CANCER_SHORTHAND = re.compile(
-    r"\b(ovarian|breast|lung|prostate|prostatic|bowel|colorectal|colon|rectal|pancreatic|gastric|stomach|"
-    r"oesophageal|esophageal|bladder|renal|cervical|endometrial|testicular|head and neck)\s+ca\b",
-    re.I,
-)
+_CANCER_SHORTHAND = re.compile(rf"\b({CANCER_ORGANS})\s+ca\b", re.I)
 
 
 # "23yo with type 1", "T2 on metformin": the type of diabetes named alone

@@ -280,7 +280,8 @@ class BottomLineContext:
         )
         # "vomiting every dose" in the words sources use ("cannot take oral medication"): stated, and asked
         # about as much as the case's own words
-        states = derived_states(self.question)
+        sex, transgender = stated_sex(case), bool(_TRANSGENDER.search(case))
+        states = derived_states(self.question, cis_woman=sex == "female" and not transgender)
         stated = frozenset(
             tokenize(
                 " ".join((case, *meanings, *derived_findings(self.values), *states, *self.implied, *said))
@@ -292,7 +293,7 @@ class BottomLineContext:
             set() if self.intent is Intent.DOSING else current
         )
         self.stopping = stopping_asked(asked_text, current)
-        case_drugs = {d.name.lower() for d in find_drugs(self.question)}
+        case_drugs = frozenset(d.name.lower() for d in find_drugs(self.question))
         if (
             not self.stopping
             and len(case_drugs) == 1
@@ -336,9 +337,9 @@ class BottomLineContext:
             aliases=self.selection.aliases,
             failing=self.failing,
             failing_drugs=frozenset(d.lower() for d in self.tried_drugs),
-            drugs=frozenset(d.name.lower() for d in find_drugs(self.question)),
-            sex=stated_sex(case),
-            transgender=bool(_TRANSGENDER.search(case)),
+            drugs=case_drugs,
+            sex=sex,
+            transgender=transgender,
         )
 
 

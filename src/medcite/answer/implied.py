@@ -22,6 +22,14 @@ NOT_PREGNANT = re.compile(
 )
 
 
+_GLUCOSE_NAMES = r"glucose|blood sugar|cbg|bg|bms?"
+# "breast ca", "ovarian Ca": the clinic shorthand for a cancer of the organ named
+CANCER_ORGANS = (
+    r"ovarian|breast|lung|prostate|prostatic|bowel|colorectal|colon|rectal|pancreatic|gastric|stomach|"
+    r"oesophageal|esophageal|bladder|renal|cervical|endometrial|testicular|head and neck"
+)
+
+
 # A value this far outside the adult reference range names the problem when the question does not
 # ("Potassium 7.1 mmol/L with peaked T waves"). Conventional cut-offs; units as the question gives
 # them, and glucose read as mg/dL above 30, mmol/L below.
@@ -30,7 +38,7 @@ _LAB_CONDITIONS: list[tuple[str, str, float, str]] = [
     (r"potassium|k\+?", "<", 3.5, "hypokalaemia"),
     (r"sodium|na\+?", "<", 135, "hyponatraemia"),
     (r"sodium|na\+?", ">", 145, "hypernatraemia"),
-    (r"glucose|blood sugar|cbg|bg|bms?", "<", 4.0, "hypoglycaemia"),
+    (_GLUCOSE_NAMES, "<", 4.0, "hypoglycaemia"),
     (r"neutrophils?|anc|neuts", "<", 1.0, "neutropenia"),
     (r"platelets?|plts?", "<", 100, "thrombocytopenia"),  # 10^9/L, the unit counts are given in
 ]
@@ -44,7 +52,7 @@ def condition_from_labs(labs: list[LabFact]) -> str | None:
             value = float(lab.value)
         except ValueError:
             continue
-        if re.fullmatch(r"glucose|blood sugar|cbg|bg|bms?", lab.name, re.I) and (
+        if re.fullmatch(_GLUCOSE_NAMES, lab.name, re.I) and (
             (lab.unit or "").lower() == "mg/dl" or value > 30
         ):
             value = value / 18.0  # mg/dL to mmol/L
@@ -389,8 +397,7 @@ _BULGING_EARDRUM = re.compile(
 _CANCER_WORD = re.compile(
     # ("breast ca" is a cancer; "corrected Ca 2.8" is calcium)
     r"\b(?:\w+\s+)?(?:adeno)?carcinoma\b|\bcancer\b|\bmalignan\w*|\bmetasta\w*|\btumou?r\b"
-    r"|\b(?:ovarian|breast|lung|prostate|bowel|colorectal|colon|rectal|pancreatic|gastric|oesophageal|"
-    r"bladder|renal|cervical|endometrial)\s+ca\b"
+    rf"|\b(?:{CANCER_ORGANS})\s+ca\b"
     r"|\blymphoma\b|\bmyeloma\b|\bon chemo\w*",
     re.I,
 )
@@ -408,17 +415,24 @@ _LUMINAL_GI = re.compile(
 # said to be type 1, it is type 2
 HBA1C_DIABETES_MMOL = 48
 HBA1C_DIABETES_PERCENT = 6.5
-_GLUCOSE_LOWERING = re.compile(
-    r"\b(?:metformin|gliclazide|glipizide|glimepiride|sitagliptin|linagliptin|alogliptin|pioglitazone|"
-    r"empagliflozin|dapagliflozin|canagliflozin|semaglutide|liraglutide|dulaglutide|tirzepatide)\b",
-    re.I,
-)
+# what a glucose-lowering drug is, by name or by the class its name places it in (`drugs.CLASS_WORDS`)
+_GLUCOSE_LOWERING_DRUGS = frozenset({"metformin", "pioglitazone", "tirzepatide"})
+_GLUCOSE_LOWERING_CLASSES = frozenset({"SGLT2", "GLP-1", "DPP-4", "sulfonylurea"})
+
+
+def _takes_glucose_lowering(text: str) -> bool:
+    return any(
+        d.name.lower() in _GLUCOSE_LOWERING_DRUGS or _GLUCOSE_LOWERING_CLASSES & set(class_words(d.name))
+        for d in find_drugs(text)
+    )
+
+
 _TYPE_1 = re.compile(r"\btype\s?1\b|\bT1(?:DM)?\b|\bLADA\b", re.I)
 
 
 def _type_2_diabetes(text: str, labs: list[LabFact]) -> bool:
     hba1c = _lab_value(labs, r"hba1c|a1c")
-    if hba1c is None or not _GLUCOSE_LOWERING.search(text) or _TYPE_1.search(text):
+    if hba1c is None or not _takes_glucose_lowering(text) or _TYPE_1.search(text):
         return False
     return hba1c >= (HBA1C_DIABETES_MMOL if hba1c > 20 else HBA1C_DIABETES_PERCENT)
 
@@ -591,7 +605,7 @@ def ruled_out_states(question: str) -> list[str]:
     return []
 
 
-def derived_states(question: str) -> list[str]:
+def derived_states(question: str, cis_woman: bool = False) -> list[str]:
     """What the case says in other words than a source's: "vomiting every oral dose" is a patient who
     cannot take oral medication; COPD or diabetes are comorbidities. Words for reading a sentence's
     condition against, not conditions."""
@@ -610,7 +624,7 @@ def derived_states(question: str) -> list[str]:
         states.append(LUMINAL_GI_CANCER)
     if _LIVER_DISEASE.search(_affirmed(question)):
         states.append(LIVER_DISEASE)
-    if _WOMAN.search(question) and _SEXUAL_EXPOSURE.search(question) and not _TRANS.search(question):
+    if cis_woman and _SEXUAL_EXPOSURE.search(question):
         states.append(VAGINAL_EXPOSURE)
     states += [
         f"intolerant cannot tolerate {drug} {' '.join(class_words(drug))}" for drug in not_tolerated(question)
@@ -636,13 +650,11 @@ _AROUND_EYE_OR_NOSE = re.compile(
 LUMINAL_GI_CANCER = "luminal gastrointestinal cancer"
 # a cis woman at risk through sex with a man: what PrEP sources call receptive vaginal sex exposure
 VAGINAL_EXPOSURE = "receptive vaginal sex exposure"
-_WOMAN = re.compile(r"\b\d{1,3}\s?(?:yo\s?|y/?o\s?)?F\b|\b(?:cis )?(?:woman|female|lady)\b", re.I)
 _SEXUAL_EXPOSURE = re.compile(
     r"\bsex work\w*|\bheterosexual\b|\bsexually active\b|\bcondomless\b|\bunprotected sex\b|\bvaginal sex\b"
     r"|\b(?:male )?partner\b[^.;?]{0,30}\bHIV\b|\bHIV\b[^.;?]{0,20}\bpartner\b",
     re.I,
 )
-_TRANS = re.compile(r"\btrans(?:gender)?\b|\bnon-binary\b", re.I)
 # cirrhosis, decompensation or a Child-Pugh class B or C: what sources call significant liver disease
 LIVER_DISEASE = "significant liver disease hepatic impairment"
 _LIVER_DISEASE = re.compile(
