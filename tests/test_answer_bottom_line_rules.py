@@ -734,3 +734,80 @@ def test_a_dose_question_is_answered_by_a_source_that_names_the_drug(service: An
         "68F keen to try Champix to stop smoking, CKD 4 with CrCl 26 mL/min. What dose schedule?"
     )
     assert "start 0.5 mg once daily, maximum 0.5 mg twice daily" in _bottom(article), _bottom(article)
+
+
+def test_a_sentence_for_patients_with_an_allergy_the_case_denies_does_not_lead(
+    service: AnswerService,
+) -> None:
+    """ "For non-pregnant adults with penicillin allergy and early syphilis, use doxycycline" is for someone
+    else when the case says "no penicillin allergy": the penicillin regimen for latent syphilis leads."""
+    article = service.ask(
+        "52M, no symptoms, RPR 1:32 and TPPA positive, screen negative 4 years ago, no penicillin allergy. "
+        "Which benzathine regimen?"
+    )
+    assert "once a week for 3 weeks" in article.bottom_line[0].text, _bottom(article)
+    assert "doxycycline" not in _bottom(article).lower()
+
+
+def test_advice_for_postmenopausal_women_does_not_answer_for_a_man(service: AnswerService) -> None:
+    article = service.ask("72M, femoral neck T-score -3.1 after a wrist fracture, eGFR 65. Which drug first?")
+    assert "initial treatment for men" in article.bottom_line[0].text, _bottom(article)
+    assert "postmenopausal women" not in _bottom(article)
+
+
+def test_class_members_named_in_the_advice_are_not_the_class_member_taken(service: AnswerService) -> None:
+    """Atenolol is a beta-blocker, but "use one of the three beta-blockers proven ...: bisoprolol,
+    carvedilol or metoprolol succinate" does not start what she takes: it answers the question."""
+    article = service.ask(
+        "58F, EF 30% on sacubitril/valsartan and empagliflozin, has taken atenolol 25 mg for years. Does the "
+        "atenolol count as her heart failure beta-blocker?"
+    )
+    assert "bisoprolol, carvedilol or sustained-release metoprolol succinate" in _bottom(article), _bottom(
+        article
+    )
+
+
+def test_a_dose_just_raised_is_a_drug_taken_and_its_stop_rule_answers(service: AnswerService) -> None:
+    article = service.ask(
+        "66M with type 2 diabetes and CKD, ACR 70 mg/mmol. I uptitrated lisinopril 10 -> 20 mg a fortnight "
+        "ago; creatinine 120 -> 146 (22% up), K 5.0. Should I back off the lisinopril?"
+    )
+    assert "unless serum creatinine rises by more than 30%" in _bottom(article), _bottom(article)
+
+
+def test_what_follows_a_dose_just_finished(service: AnswerService) -> None:
+    article = service.ask(
+        "Just finished 10 units Actrapid with 25 g glucose for a K of 6.2; BM beforehand was 5.1. Any "
+        "infusion to run after it?"
+    )
+    assert "follow with 10% glucose at 50 mL per hour for 5 hours" in article.bottom_line[0].text, _bottom(
+        article
+    )
+
+
+def test_how_much_more_today_is_answered_by_the_first_day_limit(service: AnswerService) -> None:
+    """Methadone was started: "start at 10-30 mg ... do not exceed 40 mg on the first day" is not advice
+    to start it again, it holds the limit asked for."""
+    article = service.ask(
+        "Started methadone 20 mg at 09:00 for opioid withdrawal, at 13:00 still sweating and yawning. How "
+        "much more can he have today?"
+    )
+    assert "do not exceed 40 mg in total on the first day" in article.bottom_line[0].text, _bottom(article)
+
+
+def test_a_dose_change_without_a_number_is_completed_by_the_drug_row(service: AnswerService) -> None:
+    article = service.ask(
+        "62F, unprovoked DVT 8 months ago, staying on apixaban 5 mg bd long term. Does the dose change now?"
+    )
+    assert "reduced-dose apixaban" in article.bottom_line[0].text, _bottom(article)
+    assert "2.5 mg twice daily to reduce recurrence" in _bottom(article)
+
+
+def test_time_since_onset_written_as_weeks_on_meets_a_referral_window(service: AnswerService) -> None:
+    """ "x10 days" of prednisolone is a course, not the illness; "15 weeks on" is past "3 months after
+    onset", so the referral for incomplete recovery answers "keep waiting?"."""
+    article = service.ask(
+        "50M with Bell's palsy, had prednisolone 50 mg od x10 days from day 2. Now 15 weeks on and still "
+        "can't close his eye fully. Keep waiting?"
+    )
+    assert re.search(r"refer\b[^.]*facial nerve", article.bottom_line[0].text, re.I), _bottom(article)

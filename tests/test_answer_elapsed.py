@@ -18,6 +18,10 @@ from medcite.answer.elapsed import Elapsed, Window, elapsed_fit, stated_elapsed,
         ("3-day history of fever and cough.", [Elapsed(72.0, "onset")]),
         # how long a treatment has run is not how long the illness has
         ("On prednisolone 5 mg for 3 days now.", []),
+        ("Had pred 50 mg od x10 days from day 2.", []),
+        # "now 15 weeks on" dates the illness the case is about
+        ("Bell's palsy. Now 15 weeks on, still weak.", [Elapsed(2520.0, "onset")]),
+        ("6 weeks later and no better.", [Elapsed(1008.0, "onset")]),
         ("74-year-old, 70 kg, BP 150/90.", []),
     ],
 )

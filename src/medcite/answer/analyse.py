@@ -152,7 +152,10 @@ _CUES: list[tuple[re.Pattern[str], str, str]] = [
         re.compile(
             r"(?:after|previously (?:on|took|taken|received|tried|treated with)|prior|previous|tried|"
             r"stopped|discontinued|history of|used to take|was on|were on|had)\s+(?:a course of\s+|"
-            r"treatment with\s+)?$",
+            r"treatment with\s+)?$"
+            # "just finished 10 units Actrapid", "finished her nitrofurantoin": given and done
+            r"|(?:just )?(?:finished|completed)(?:\s+(?:his|her|the))?\s+(?:a course of\s+)?"
+            r"(?:\d[\d.]*\s*(?:mg|mcg|micrograms?|g|units?|u|iu)\s+(?:of\s+)?)?$",
             re.I,
         ),
         "previous",
@@ -164,7 +167,10 @@ _CUES: list[tuple[re.Pattern[str], str, str]] = [
             r"already on|now on|prescribed|stable on|gave|given|was given|has been given|received|got|giving|"
             # "about to run 10 u Actrapid": given in a moment
             # "glucose 5.4 before the Actrapid": the drug given just after
-            r"administered|had|about to (?:give|run|start|put up|hang)|before the)\s+"
+            r"administered|had|about to (?:give|run|start|put up|hang)|before the"
+            # "I uptitrated ramipril 5 -> 10 mg", "upped his sertraline": a dose changed is a drug taken
+            r"|(?:up-?)?titrated(?: up)?(?: (?:the|his|her|their))?|(?:increased|upped|doubled|bumped up)"
+            r" (?:the|his|her|their))\s+"
             r"(?:maximal\s+|maximum\s+|high-dose\s+|low-dose\s+)?"
             # "given 10 u Actrapid": the dose may come before the drug ("had 10 units of Actrapid" is a dose
             # given; "had insulin", with no dose, is read as past treatment above)

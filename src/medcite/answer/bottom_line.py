@@ -96,7 +96,7 @@ WEIGHTS = {
 CLEARLY_ASKED = 0.2  # a line's share of the votes at which it may lead from any section
 MIN_SECOND_COVER = 0.08  # the second sentence must answer this much of what the first did not
 SECOND_COVER_WEIGHT = 1.0  # the second sentence is chosen for the part still unanswered
-RUNNER_UP = 0.9  # else a second sentence that fits nearly as well as the first joins it
+RUNNER_UP = 0.6  # else a second sentence that fits well enough beside the first joins it
 PROSE_OVER_ROW = 0.3  # how much worse a sentence may fit than the table row it replaces
 BRANCH_OVERLAP = 0.6  # share of words two sentences share when they are branches of one rule
 
@@ -360,7 +360,9 @@ _AMOUNT = re.compile(
 )
 # "want to keep ticagrelor going", "switching to apixaban": the drug a following "what dose?" is about
 _GOING_ON = re.compile(
-    r"\b(?:keep|continu\w*|carry on|stay on|start\w*|switch\w*|restart\w*|begin\w*|chang\w* to)\b", re.I
+    r"\b(?:keep|continu\w*|carry on|stay(?:ing)? on|remain(?:ing)? on|start\w*|switch\w*|restart\w*|begin\w*"
+    r"|chang\w* to)\b",
+    re.I,
 )
 _CLASS_NAMES = frozenset(w.lower() for names in CLASS_WORDS.values() for w in names if " " not in w)
 # "I don't want a beta-blocker", "can't have NSAIDs", "contraindication to metformin"
@@ -536,6 +538,8 @@ def _starts_what_is_taken(c: Candidate, ctx: BottomLineContext) -> bool:
         return False
     if _REPEAT_DOSE.search(c.text):
         return False  # "give a second 1 g dose of tranexamic acid if bleeding continues" goes on with it
+    if ctx.asks_amount and _DOSE_LIMIT.search(c.text):
+        return False  # "how much more today?": "start at 10-30 mg ... do not exceed 40 mg on the first day"
     if ctx.stopping and _STOP_RULE.search(c.text):
         return False  # "start an MRA only when ..., and stop it if ...": asked whether to stop, its stop rule
     # the treatment started is the first one named: "Start methotrexate ..., in preference to
@@ -543,6 +547,9 @@ def _starts_what_is_taken(c: Candidate, ctx: BottomLineContext) -> bool:
     return bool(_first_named_is_taken(advice, c.drugs, ctx.taken))
 
 
+_DOSE_LIMIT = re.compile(
+    r"\b(?:do not exceed|not more than|no more than|maximum|max\.?|up to a total)\b", re.I
+)
 _STOP_RULE = re.compile(r"\b(?:stop|discontinu|withdraw|withhold)\w*", re.I)
 _NAMED_WITHIN = 6  # words of the advice in which what it starts is named
 _SALT = re.compile(r"\s+(?:gluconate|chloride|carbonate|acetate|citrate|supplement)", re.I)
@@ -565,8 +572,13 @@ def _first_named_is_taken(advice: str, drugs: tuple[str, ...], taken: frozenset[
     for m in itertools.islice(re.finditer(r"[A-Za-z][A-Za-z0-9-]*", advice), _NAMED_WITHIN):
         word = m.group(0).lower()
         is_class = word in classes or bool(set(tokenize(word)) & class_stems)  # "corticosteroids"
-        if word in taken or (is_class and not _SALT.match(advice, m.end())):
+        if word in taken:
             return True
+        if is_class and not _SALT.match(advice, m.end()):
+            # "use one of the beta-blockers proven ...: bisoprolol, carvedilol or metoprolol" for a patient
+            # on atenolol names members of the class, none of them taken: not what is taken
+            members = {d for d in named if word in {w.lower() for w in class_words(d)}}
+            return not members or bool(members & taken)
         if word in named:
             return False
     return None
@@ -818,6 +830,7 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> BottomL
             # alike the known questions are
             _starts_what_is_taken(c, ctx),
             _misses_age(c, ctx),  # "for children 3 months or older" for a 7-week-old
+            _for_other_sex(c, ctx),  # "in postmenopausal women" for a man
             # "when taken with strong CYP3A4 inhibitors such as ketoconazole" for a patient on nothing else
             interaction_fit(c.text, ctx.case) < 0,
             # "for penicillin allergy, use ..." when the case says "no penicillin allergy"
@@ -860,19 +873,25 @@ def _condition_verdict(c: Candidate, ctx: BottomLineContext) -> float:
     """`condition_fit` of the sentence; the lead source's own topic counts as stated. A sentence for groups
     of another sex or gender ("for men who have sex with men and transgender women") misses, unless the
     question asks whether the patient may have the drug it is about: then it answers "not for her"."""
-    if for_other_sex(c.text, ctx.case) and not (
-        ctx.yes_no_drug
-        and not ctx.which_drug
-        and {d.lower() for d in c.drugs} & (ctx.focus_drugs | ctx.asked_drugs)
-    ):
+    if _for_other_sex(c, ctx):
         return -1
     return condition_fit(c.text, c.hit.source_title if c.hit.source_id == ctx.lead_source else "", ctx.case)
 
 
+def _for_other_sex(c: Candidate, ctx: BottomLineContext) -> bool:
+    """The sentence is for people of another sex or gender, and the question does not ask whether the
+    patient may have its drug."""
+    return for_other_sex(c.text, ctx.case) and not (
+        ctx.yes_no_drug
+        and not ctx.which_drug
+        and bool({d.lower() for d in c.drugs} & (ctx.focus_drugs | ctx.asked_drugs))
+    )
+
+
 def _case_misses(c: Candidate, ctx: BottomLineContext) -> bool:
     """The case does not meet the sentence's condition (a value outside its threshold, a state it
-    excludes)."""
-    return _condition_verdict(c, ctx) < 0
+    excludes, or one it denies: "for adults with penicillin allergy" after "no penicillin allergy")."""
+    return _condition_verdict(c, ctx) < 0 or denies_condition(c.text, ctx.case)
 
 
 def _gives_dose(c: Candidate, ctx: BottomLineContext) -> bool:
@@ -902,6 +921,7 @@ def _with_second(first: Candidate, ranked: list[Candidate], ctx: BottomLineConte
         and not _misses_age(c, ctx)
         and not denies_condition(c.text, ctx.case)
         and not excluded_state(c.text, ctx.case)  # "Doxycycline: ...; non-pregnant adults", a pregnant woman
+        and not _for_other_sex(c, ctx)
     ]
     if ctx.escalating:
         # after failure, the step and the drug to add can sit in two sentences
@@ -968,7 +988,16 @@ def _dose_for(first: Candidate, same_source: list[Candidate], ctx: BottomLineCon
     """ "Give hydrocortisone immediately" names what to give but not how much: the source's sentence
     giving the same drug's dose for the same situation (every word of the case that the first
     sentence names) completes it."""
-    if not first.drugs or _GIVEN_DOSE.search(first.text) or not _PUT_ON.search(first.text):
+    if not first.drugs or _GIVEN_DOSE.search(first.text):
+        return None
+    asked = (ctx.focus_drugs or ctx.asked_drugs) & {d.lower() for d in first.drugs}
+    if ctx.intent is Intent.DOSING and asked and not ctx.which_drug:
+        # "Same apixaban dose now?" answered by "reduced-dose apixaban is suggested": the drug's dosing
+        # row gives the number
+        rows = [c for c in same_source if _row_subject(c) & asked and not _case_misses(c, ctx)]
+        if rows:
+            return max(rows, key=lambda c: (fit(c, ctx), -c.order))
+    if not _PUT_ON.search(first.text):
         return None
     drug = first.drugs[0].lower()
     if ctx.intent is Intent.DOSING and ctx.which_drug:
@@ -998,7 +1027,10 @@ _GIVEN_DOSE = re.compile(
 _DOSE_CHANGE = re.compile(
     r"\b(?:higher|lower|extra|double|increased?|reduced?|halve)\b[^.;]{0,30}\bdoses?\b", re.I
 )
-_DOSE_VALUE = re.compile(r"\b\d+(?:\.\d+)?(?=\s*(?:mg|mcg|micrograms?|g|units?|ml)\b)", re.I)
+# "2.4 million units" too
+_DOSE_VALUE = re.compile(
+    r"\b\d+(?:\.\d+)?(?=\s*(?:(?:million|thousand)\s+)?(?:mg|mcg|micrograms?|g|units?|ml)\b)", re.I
+)
 
 
 _NUMBER = re.compile(r"(?<![A-Za-z\d.])\d+(?:\.\d+)?")

@@ -268,16 +268,31 @@ def denies_condition(text: str, case: CaseReading) -> bool:
         return False
     denied = False
     for part in re.split(r"\s+or\s+(?:when\s+|if\s+)?", m.group(1)):
-        words = {
-            case.aliases.get(s, s)
-            for s in tokenize(part)
-            if not s[0].isdigit() and s not in FILLER_STEMS and s not in _CONDITION_VERBS and len(s) > 2
-        }
-        if words and (words <= case.negated or _opposite(words, case.stems)):
+        # "for adults with penicillin allergy and early syphilis": a denied conjunct denies the part, unless
+        # another conjunct is stated ("anaphylaxis to penicillin", while the syphilis is not early)
+        conjuncts = [_condition_words(c, case) for c in _CONJUNCT.split(part)]
+        if any(_denied(w, case) for w in conjuncts) and not any(
+            w & case.stems for w in conjuncts if not _denied(w, case)
+        ):
             denied = True
-        elif words & case.stems:
+        elif _condition_words(part, case) & case.stems:
             return False  # an alternative the case does state: the sentence may be for this patient
     return denied
+
+
+_CONJUNCT = re.compile(r"\s+(?:with|and|who (?:have|has))\s+", re.I)
+
+
+def _condition_words(part: str, case: CaseReading) -> set[str]:
+    return {
+        case.aliases.get(s, s)
+        for s in tokenize(part)
+        if not s[0].isdigit() and s not in FILLER_STEMS and s not in _CONDITION_VERBS and len(s) > 2
+    }
+
+
+def _denied(words: set[str], case: CaseReading) -> bool:
+    return bool(words) and (words <= case.negated or _opposite(words, case.stems))
 
 
 # "no exacerbation history", "no history of seizures": an absence a condition names
@@ -302,9 +317,10 @@ def _absence_contradicted(text: str, case: CaseReading) -> bool:
 
 
 _GROUP = r"(?:(?:cisgender|cis|transgender|trans) )?(?:men|women)(?: who have sex with (?:men|women))?"
-# "for sexually active men who have sex with men and transgender women": groups named by sex
+# "for sexually active men who have sex with men and transgender women", "in postmenopausal women":
+# groups named by sex
 _SEX_GROUPS = re.compile(
-    rf"\bfor (?:sexually active |adult |older |younger )?"
+    rf"\b(?:for|in) (?:sexually active |adult |older |younger |postmenopausal |premenopausal |pregnant )?"
     rf"({_GROUP}(?:(?:,\s*|\s+and\s+|\s+or\s+){_GROUP})*)\b",
     re.I,
 )
@@ -314,11 +330,13 @@ def for_other_sex(text: str, case: CaseReading) -> bool:
     """The sentence is for groups named by sex or gender, none of which the case's patient is in."""
     if case.sex is None:
         return False
-    for m in _SEX_GROUPS.finditer(text):
-        groups = re.split(r",\s*|\s+and\s+|\s+or\s+", m.group(1).lower())
-        if not any(_in_group(g, case) for g in groups):
-            return True
-    return False
+    # "in women, and in men" names both: the patient's group anywhere in the sentence counts
+    groups = [
+        g
+        for m in _SEX_GROUPS.finditer(text)
+        for g in re.split(r",\s*|\s+and\s+|\s+or\s+", m.group(1).lower())
+    ]
+    return bool(groups) and not any(_in_group(g, case) for g in groups)
 
 
 def _in_group(group: str, case: CaseReading) -> bool:

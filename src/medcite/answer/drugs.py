@@ -143,6 +143,7 @@ BRANDS = {
     "oxycontin": "oxycodone",
     "actrapid": "insulin",
     "spiro": "spironolactone",  # ward shorthand
+    "pred": "prednisolone",  # ward shorthand ("pred 40 mg od")
     "norad": "norepinephrine",  # ICU shorthand
     "noradrenaline": "norepinephrine",  # the UK name; sources use the INN
     "rosuva": "rosuvastatin",

@@ -44,6 +44,11 @@ _LASTING = re.compile(
     re.I,
 )
 
+# "Now 14 weeks on, still ...", "6 weeks later and no better": time since the illness the case is about
+_LATER = re.compile(
+    rf"\b(?P<n>\d+(?:\.\d+)?)\s*{_UNIT}\s+(?:on|in|later)(?=\s*[,.;]|\s+(?:and|still|now|but)\b)", re.I
+)
+
 
 @dataclass(frozen=True)
 class Elapsed:
@@ -81,10 +86,12 @@ def stated_elapsed(question: str) -> list[Elapsed]:
         out.append(Elapsed(24.0 * (int(m.group("n")) - 1), "start"))
     for m in _LASTING.finditer(question):
         clause = re.split(r"[,;.]", question[: m.start()])[-1]
-        if m.group(0).lower().startswith("for") and find_drugs(clause):
-            continue  # "on prednisolone 5 mg for 3 days" is how long a treatment has run
+        if m.group(0).lower().lstrip().startswith(("for", "x")) and find_drugs(clause):
+            continue  # "on prednisolone 5 mg for 3 days", "pred 50 mg od x10 days": how long a treatment ran
         out.append(Elapsed(_hours(m.group("n"), m.group("unit")), "onset"))
-    return out
+    for m in _LATER.finditer(question):
+        out.append(Elapsed(_hours(m.group("n"), m.group("unit")), "onset"))
+    return list(dict.fromkeys(out))  # "6 weeks later and ..." reads as both a duration and a time since
 
 
 def windows(sentence: str) -> list[Window]:

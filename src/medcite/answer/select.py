@@ -84,7 +84,7 @@ _ROLE_PATTERNS: list[tuple[Role, re.Pattern[str]]] = [
             r"\bgive\b|\buse\b|\btreat\b|consider|preferred|\bprefer\b|first-line|\baim\b|\bconfirm\b|"
             r"is an option|"
             r"\bindicated\b|\bagree\b|can be (?:managed|treated|given|used|offered)|first[- ]choice|"
-            r"\badvis(?:e|es|ed)\b|\bsuggests?\b|\bsets? a (?:\w+ )?target\b|"
+            r"\badvis(?:e|es|ed)\b|\bsuggest(?:s|ed)?\b|\bsets? a (?:\w+ )?target\b|"
             r"treatment of choice|"
             r"(?:is|are) (?:a )?(?:suitable|reasonable|appropriate)|"
             # "High-risk patients need admission and intravenous empirical monotherapy with ..."
