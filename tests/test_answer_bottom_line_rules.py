@@ -811,3 +811,35 @@ def test_time_since_onset_written_as_weeks_on_meets_a_referral_window(service: A
         "can't close his eye fully. Keep waiting?"
     )
     assert re.search(r"refer\b[^.]*facial nerve", article.bottom_line[0].text, re.I), _bottom(article)
+
+
+def test_drop_the_dose_back_asks_about_the_one_drug_named_and_its_stop_rule_answers(
+    service: AnswerService,
+) -> None:
+    """ "The dose" is the ramipril's, the only drug the case names; adding finerenone answers another
+    question."""
+    article = service.ask(
+        "61M T2DM and CKD, eGFR 52, ACR 48 mg/mmol. Ramipril went from 2.5 to 5 mg a month ago; creatinine "
+        "104 -> 122 (+17%), K 4.9. Should I drop the dose back?"
+    )
+    assert "unless serum creatinine rises by more than 30%" in article.bottom_line[0].text, _bottom(article)
+
+
+def test_a_prescription_checked_for_a_change_is_a_dose_question(service: AnswerService) -> None:
+    """ "Should it be changed?" after a regimen asks about its dose; "from day 8" is a point in the
+    schedule, not a measurement that the row's "days 1-3" would miss."""
+    article = service.ask(
+        "Pharmacist: 68F, CrCl 22 mL/min, prescribed the usual Champix titration reaching 1 mg bd from "
+        "day 8. Should it be changed?"
+    )
+    assert "start 0.5 mg once daily, maximum 0.5 mg twice daily" in _bottom(article), _bottom(article)
+
+
+def test_another_diseases_flare_advice_does_not_rule_out_a_steroid(service: AnswerService) -> None:
+    """ "Flare" is every disease's word: the gout topic's "for flares when ... glucocorticoids are
+    inappropriate" says nothing about a third steroid course for colitis."""
+    article = service.ask(
+        "29M with left-sided UC on mesalazine 4.8 g daily and mesalazine enemas. This would be his third "
+        "pred course this year. Another pred taper?"
+    )
+    assert "Escalate maintenance therapy rather than giving repeated courses" in article.bottom_line[0].text

@@ -369,7 +369,7 @@ _CLASS_NAMES = frozenset(w.lower() for names in CLASS_WORDS.values() for w in na
 _UNSUITABLE = re.compile(
     r"\b(?:(?:don't|do not|doesn't|does not|wouldn't|would not) (?:want|like) (?:to (?:use|give|start) )?"
     r"|(?:can't|cannot|unable to|shouldn't|should not) (?:have|take|use|tolerate)|contraindications? to"
-    r"|allergic to|intolerant (?:of|to)|avoid(?:ing)?)\b",
+    r"|allergic to|intolerant (?:of|to)|avoid(?:ing)?|resistant to)\b",
     re.I,
 )
 _OUT_AFTER = re.compile(
@@ -427,6 +427,7 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
         - WEIGHTS["episode"] * (ctx.later_episode and bool(FIRST_EPISODE.search(c.text)))
         - WEIGHTS["other_drug"] * (_names_only_other_drugs(c, ctx.focus_drugs) and not ctx.wants_other)
         - WEIGHTS["other_drug"] * _silent_on_stopping(c, ctx)
+        - WEIGHTS["other_drug"] * _adds_when_stopping(c, ctx)
         - WEIGHTS["no_drug"] * (ctx.which_drug and not c.drugs)
         - WEIGHTS["age_group"] * _for_other_age_group(c, ctx)
         - WEIGHTS["no_dose"] * no_dose
@@ -638,7 +639,8 @@ def _for_other_age_group(c: Candidate, ctx: BottomLineContext) -> bool:
 # "when can she stop the tablets?": a drug named by its form
 _GENERIC_MEDICINE = re.compile(
     r"\b(?:the |her |his |their |these )?"
-    r"(?:tablets|pills|capsules|injections|medicines?|medication|treatment)\b",
+    # "drop the dose back?": the dose of the one drug the case names
+    r"(?:tablets|pills|capsules|injections|medicines?|medication|treatment|dose)\b",
     re.I,
 )
 # "Do I need to stop the ACEi?", "keep going with the metformin?": whether to go on with what is taken
@@ -685,6 +687,15 @@ def _silent_on_stopping(c: Candidate, ctx: BottomLineContext) -> bool:
     if not ctx.stopping:
         return False
     return not ({d.lower() for d in c.drugs} & ctx.stopping or ctx.stopping_stems & c.stems)
+
+
+_ADDING = re.compile(r"\b(?:add|adding)\b", re.I)
+
+
+def _adds_when_stopping(c: Candidate, ctx: BottomLineContext) -> bool:
+    """ "Drop the ramipril back?" asks whether to go on with it: "despite the maximum RAS inhibitor, add
+    finerenone" answers what to add, unless it also says when to stop or cut."""
+    return bool(ctx.stopping) and bool(_ADDING.search(c.text)) and not _WHEN_TO_STOP.search(c.text)
 
 
 def _names_only_other_drugs(c: Candidate, asked: frozenset[str]) -> bool:
@@ -744,7 +755,8 @@ def drug_stems(drugs: frozenset[str]) -> frozenset[str]:
 _GENERIC_TITLE = frozenset(
     tokenize(
         "acute chronic adult adults children child infants management treatment treatments prevention "
-        "initial therapy disease syndrome first line choosing step up emergency maintenance"
+        "initial therapy disease syndrome first line choosing step up emergency maintenance flares flare "
+        "relapse exacerbations"
     )
 )
 

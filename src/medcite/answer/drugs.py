@@ -221,7 +221,9 @@ BRANDS = {
     "cipro": "ciprofloxacin",
     "ciproxin": "ciprofloxacin",
     "bactrim": "trimethoprim-sulfamethoxazole",
-    "septrin": "co-trimoxazole",
+    "septrin": "trimethoprim-sulfamethoxazole",
+    "co-trimoxazole": "trimethoprim-sulfamethoxazole",  # the UK name of the same combination
+    "tmp-smx": "trimethoprim-sulfamethoxazole",
     "monurol": "fosfomycin",
     "flagyl": "metronidazole",
     "dificid": "fidaxomicin",

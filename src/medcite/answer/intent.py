@@ -80,6 +80,12 @@ _CUES: dict[Intent, list[tuple[str, float]]] = {
             r"|frequency of administration|loading",
             1.5,
         ),
+        # "script is the Champix starter pack ... Is that OK or should it be changed?": a dose checked
+        (
+            r"\bshould (?:it|that|this|the (?:dose|regimen|schedule)) be "
+            r"(?:changed|adjusted|altered|reduced|lowered|modified)\b",
+            2,
+        ),
     ],
     Intent.DIAGNOSIS: [
         # not "newly diagnosed", which tells the case

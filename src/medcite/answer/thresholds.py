@@ -257,6 +257,8 @@ def question_values(question: str) -> list[QuestionValue]:
     for m in _QUESTION_VALUE.finditer(question):
         if m.group(1).lower() in _UNIT_NAMES:
             continue  # "30 mg at 09:00": a dose's unit names no measurement
+        if m.group(1).lower() in _COUNTED:
+            continue  # "1 mg bd from day 8", "cycle 3": a point in a schedule (`elapsed` reads times)
         if stems := _name_stems(m.group(1)):
             # "BM 2.4, now 6.8", "creat 142 -> 171": the value now is the one the advice is for
             later = _LATER.match(question, m.end())
@@ -274,6 +276,9 @@ def question_values(question: str) -> list[QuestionValue]:
         if (stems := _name_stems(m.group(1))) and not stems & AGE_STEMS and before > 0:
             out.append(QuestionValue(stems, round(abs(after - before) / before * 100, 1), "%"))
     return out
+
+
+_COUNTED = frozenset({"day", "days", "week", "weeks", "cycle", "cycles", "step", "steps", "visit"})
 
 
 def _name_stems(name: str) -> frozenset[str]:

@@ -29,6 +29,7 @@ __all__ = [
     "dev_n_questions_path",
     "dev_o_questions_path",
     "dev_p_questions_path",
+    "dev_q_questions_path",
     "heldout_b_questions_path",
     "heldout_questions_path",
     "library_path",
@@ -138,7 +139,8 @@ def dev_m_questions_path() -> Path:
 
 def dev_o_questions_path() -> Path:
     """Development set O, written at the start of session 12 (point-of-care questions with current therapy
-    and a deciding number); measured blind at the start and the end of session 12, not read."""
+    and a deciding number); measured blind in session 12 and at the start of session 13, then read and tuned
+    on in session 13."""
     return _package_dir() / "questions_dev_o.yaml"
 
 
@@ -147,6 +149,13 @@ def dev_p_questions_path() -> Path:
     this patient, monitoring, combinations, when to stop or admit); measured once blind (totals only), then
     read and tuned on in that session."""
     return _package_dir() / "questions_dev_p.yaml"
+
+
+def dev_q_questions_path() -> Path:
+    """Development set Q, written at the start of session 13 (set P's rules, plus findings that imply the
+    condition, yes/no questions about a plan and special populations); measured blind (totals only) at the
+    start and the end of session 13, not read."""
+    return _package_dir() / "questions_dev_q.yaml"
 
 
 def shipped_questions_paths() -> list[Path]:
@@ -169,4 +178,5 @@ def shipped_questions_paths() -> list[Path]:
         dev_n_questions_path(),
         dev_o_questions_path(),
         dev_p_questions_path(),
+        dev_q_questions_path(),
     ]
