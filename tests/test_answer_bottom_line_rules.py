@@ -843,3 +843,23 @@ def test_another_diseases_flare_advice_does_not_rule_out_a_steroid(service: Answ
         "pred course this year. Another pred taper?"
     )
     assert "Escalate maintenance therapy rather than giving repeated courses" in article.bottom_line[0].text
+
+
+def test_a_positive_breath_test_after_pylera_is_persistent_h_pylori(service: AnswerService) -> None:
+    """Pylera is a drug (bismuth quadruple therapy in one capsule), not the condition, and a positive urea
+    breath test is the infection: the question is answered, with the line for infection persisting after
+    bismuth quadruple therapy (it used to be refused)."""
+    article = service.ask(
+        "UBT still positive 5 weeks after 14 days of Pylera plus lansoprazole, no penicillin allergy, no "
+        "culture available. What regimen now?"
+    )
+    assert not article.insufficient_evidence
+    assert "rifabutin triple therapy for 14 days" in _bottom(article), _bottom(article)
+
+
+def test_why_one_drug_and_not_another_is_answered_by_what_rules_the_other_out(service: AnswerService) -> None:
+    article = service.ask(
+        "Student: 71M, STEMI, stented today, had a stroke in 2019 with no residual deficit. Why did the team "
+        "choose ticagrelor rather than prasugrel?"
+    )
+    assert "must not be used in patients with a history of stroke or TIA" in article.bottom_line[0].text

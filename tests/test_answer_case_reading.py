@@ -441,6 +441,34 @@ def test_advice_for_groups_of_another_sex_misses() -> None:
     assert not for_other_sex(sentence, _context("Wants PrEP. Which tablet?").case)  # sex not stated
 
 
+def test_advice_in_women_only_misses_a_man_and_advice_naming_both_does_not() -> None:
+    man = _context("72M, hip T-score -3.0, eGFR 60. Which drug first?").case
+    assert for_other_sex("Use a bisphosphonate as initial drug treatment in postmenopausal women [r1].", man)
+    assert not for_other_sex(
+        "Use denosumab as second-line treatment in women, and in men, with OP [r1].", man
+    )
+
+
+def test_a_positive_h_pylori_test_is_the_infection() -> None:
+    assert "Helicobacter pylori infection" in derived_conditions("UBT still +ve after Pylera. Next?", [])
+    assert "Helicobacter pylori infection" not in derived_conditions("UBT negative. Stop the PPI?", [])
+
+
+def test_a_day_in_a_schedule_is_not_a_measurement() -> None:
+    values = question_values("Champix titration reaching 1 mg bd from day 8, CrCl 22 mL/min. Changed?")
+    assert [v.value for v in values if "day" in v.stems] == []
+    assert any(v.value == 22 for v in values)
+
+
+def test_a_regimen_checked_for_a_change_is_a_dose_question() -> None:
+    assert (
+        classify_intent(
+            "Script is the Champix starter pack up to 1 mg bd. Is that OK or should it be changed?"
+        )
+        is Intent.DOSING
+    )
+
+
 def test_an_adjective_before_the_people_is_part_of_the_condition() -> None:
     sentence = "Pregnant women with syphilis must be treated with penicillin [r1]."
     assert (
@@ -846,3 +874,21 @@ def test_a_word_after_a_value_is_not_its_unit_and_crcl_is_a_lab() -> None:
     assert (value.value, value.unit) == (48.0, "")
     labs = analyse_question("CrCl 48 from lupus nephritis. Which PrEP?").facts.labs
     assert [(lab.name, lab.value) for lab in labs] == [("CrCl", "48")]
+
+
+def test_co_trimoxazole_is_trimethoprim_sulfamethoxazole() -> None:
+    """The UK name, the brand and the abbreviation are one combination, as sources name it."""
+    names = {d.name for d in find_drugs("resistant to co-trimoxazole; Septrin; TMP-SMX; Bactrim")}
+    assert names == {"trimethoprim-sulfamethoxazole"}
+
+
+def test_a_count_of_episodes_is_read_against_a_count_not_the_age() -> None:
+    """ "People with 3-4 episodes a year" is a condition on the episodes ("third cellulitis this year"),
+    not on the 66-year-old's age, which "people" would otherwise name."""
+    values = question_values("66M, third cellulitis of the leg this year. Prevent more?")
+    assert (
+        threshold_fit("For people with 3-4 episodes a year, consider prophylactic antibiotics.", values) == 1
+    )
+    assert (
+        threshold_fit("For people with 5-6 episodes a year, consider prophylactic antibiotics.", values) == -1
+    )

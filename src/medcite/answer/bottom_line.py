@@ -8,7 +8,8 @@ section for the patient's stage of treatment, escalation when therapy is failing
 patient's stated values, negatives and findings meet the sentence's conditions (`conditions`,
 `thresholds`). For "can I give X?" a sentence ruling X out for a condition the case states leads
 (`ruling_out`). A second sentence joins when it answers part of the question the first does not, or
-fits nearly as well.
+fits at least `RUNNER_UP` (60%) as well: when the first reading of the case may be wrong, the reader sees
+the next best line too (a bottom line averages about 42 words).
 
 The weights and rules were tuned on the starter library's open question sets; the known questions'
 weight and share were chosen with the totals of a blind set. On blind questions nobody read, the bottom
@@ -769,13 +770,19 @@ def _about_the_case(title: str, ctx: BottomLineContext) -> bool:
     )
 
 
+_WHY_NOT = re.compile(r"\bwhy\b[^?]{0,120}?\b(?:and not|but not|rather than|instead of|not)\b", re.I)
+
+
 def ruling_out(pool: list[Candidate], ctx: BottomLineContext) -> Candidate | None:
     """For "can I give X?", the source's sentence that rules X (or its class) out for a condition
     the case states: "Triptans are contraindicated in ischaemic heart disease" for a patient who
     had an MI. Safety first: when the patient has the contraindication, that is the answer."""
     asked = ctx.focus_drugs or ctx.asked_drugs
-    when = bool(_WHEN_START.search(asked_part(ctx.question) or ctx.question))
-    if not (ctx.yes_no_drug or when) or not asked:
+    asked_text = asked_part(ctx.question) or ctx.question
+    when = bool(_WHEN_START.search(asked_text))
+    # "why did we go with ticagrelor and not Effient?": the reason is often what rules the other one out
+    why_not = bool(_WHY_NOT.search(ctx.question))
+    if not (ctx.yes_no_drug or when or why_not) or not asked:
         return None
     names = drug_stems(asked)
     case = ctx.case.stems - names - FILLER_STEMS
@@ -796,8 +803,21 @@ def ruling_out(pool: list[Candidate], ctx: BottomLineContext) -> Candidate | Non
         holds_back = when and bool(_UNTIL.search(c.text))
         inside = threshold_fit(c.text, ctx.values) >= 0 and elapsed_fit(c.text, ctx.elapsed) >= 0
         if (stated or meets_threshold or holds_back) and inside:
-            found.append((c.hit.source_id != ctx.lead_source, -len(stated), -fit(c, ctx), c.order, c))
-    return min(found, key=lambda f: f[:4])[-1] if found else None
+            # whether the clause that rules a drug out names the drug asked about (not only its class)
+            named = bool({d.name.lower() for d in find_drugs(clause)} & asked)
+            found.append(
+                (c.hit.source_id != ctx.lead_source, -len(stated), -fit(c, ctx), c.order, named, stated, c)
+            )
+    if not found:
+        return None
+    best = min(found, key=lambda f: f[:4])
+    if is_table_row(best[-1]):
+        # prose whose own clause rules the same drug out for the same stated condition says it in a
+        # sentence ("Prasugrel ... must not be used in patients with a history of stroke or TIA")
+        prose = [f for f in found if best[5] and f[5] == best[5] and f[4] and not is_table_row(f[-1])]
+        if prose:
+            return min(prose, key=lambda f: f[:4])[-1]
+    return best[-1]
 
 
 def _clause_at(text: str, at: int, separators: str = ";") -> str:
@@ -816,7 +836,7 @@ class BottomLine:
 
 def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> BottomLine:
     """One sentence, and a second when it answers part of the question the first does not, or when it
-    fits the question nearly as well (two readings of the case are then both shown)."""
+    fits the question well enough beside it (`RUNNER_UP`: two readings of the case are then both shown)."""
     eligible = [c for c in pool if section_fit(c, ctx.failing, ctx.intent) >= 0]
     # a dose question is answered with a dose when the lead source gives one for the drug asked about
     # ("which anticoagulant and what dose?" names none: the choice comes first)

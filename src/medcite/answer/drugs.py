@@ -224,6 +224,7 @@ BRANDS = {
     "septrin": "trimethoprim-sulfamethoxazole",
     "co-trimoxazole": "trimethoprim-sulfamethoxazole",  # the UK name of the same combination
     "tmp-smx": "trimethoprim-sulfamethoxazole",
+    "pylera": "bismuth",  # bismuth subcitrate potassium, metronidazole and tetracycline in one capsule
     "monurol": "fosfomycin",
     "flagyl": "metronidazole",
     "dificid": "fidaxomicin",

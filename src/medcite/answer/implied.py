@@ -380,6 +380,12 @@ _IMMUNE = re.compile(
     r"|\b(?:Hb|haemoglobin|hemoglobin) and (?:WCC|WBC|white (?:cells?|count))\s+(?:are\s+|were\s+)?normal\b",
     re.I,
 )
+# "UBT still +ve", "stool antigen positive": a positive test for H. pylori is the infection
+_PYLORI_TEST = re.compile(
+    r"\b(?:UBT|urea breath test|(?:H\.? ?pylori )?stool antigen(?: test)?|HpSA)\s*"
+    r"(?:is |was |still |came back )*(?:\+ve|positive|pos)\b",
+    re.I,
+)
 # a barking (seal-like) cough in a young child is croup
 _BARKING_COUGH = re.compile(r"\b(?:bark\w*|seal-?like|croupy)\s+cough\b", re.I)
 # a vasopressor running for an infection is septic shock (Sepsis-3: vasopressors needed to hold a MAP of 65)
@@ -785,6 +791,8 @@ def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
         out.append("focal seizures")
     if _BULGING_EARDRUM.search(_affirmed(question)):
         out.append("acute otitis media")
+    if _PYLORI_TEST.search(_affirmed(question)) and not re.search(r"\bpylori\b", question, re.I):
+        out.append("Helicobacter pylori infection")
     if _type_2_diabetes(question, labs) and not re.search(
         r"\bdiabet\w*|\bT2(?:DM)?\b|\bDM\b", question, re.I
     ):

@@ -98,6 +98,10 @@ _ORDINALS = {
     "5th": 5,
 }
 _ORDINAL_EPISODE = re.compile(rf"\b({'|'.join(_ORDINALS)})\s+(?:[\w-]+\s+){{0,2}}?({_EPISODE_WORDS})\b", re.I)
+# "4th lower-leg cellulitis this year", "third UTI since May": the illness itself counted
+_ORDINAL_ILLNESS = re.compile(
+    rf"\b({'|'.join(_ORDINALS)})\s+(?:[\w-]+\s+){{0,2}}?(\w+itis|UTIs?|infections?|pneumonias?)\b", re.I
+)
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _EPISODE_COUNT = re.compile(rf"\b(\d|{'|'.join(_NUMBER_WORDS)})\s+(?:[\w-]+\s+)?({_EPISODE_WORDS})\b", re.I)
 _COUNTED_AFTER = re.compile(
@@ -116,7 +120,8 @@ RECURRENCE_STEMS = frozenset(tokenize("recurrence recurrences relapse relapses")
 
 def _episode_values(question: str) -> list[QuestionValue]:
     """How many episodes (and so recurrences) the case counts."""
-    for m in (*_ORDINAL_EPISODE.finditer(question), *_EPISODE_COUNT.finditer(question)):
+    found = (*_ORDINAL_EPISODE.finditer(question), *_EPISODE_COUNT.finditer(question))
+    for m in (*found, *_ORDINAL_ILLNESS.finditer(question)):
         word = m.group(1).lower()
         n = _ORDINALS.get(word) or _count(word)
         # "second recurrence", "2 recurrences": 3 episodes; "third bout", "3 episodes": 2 recurrences
@@ -203,8 +208,9 @@ def _compares(value: QuestionValue, condition_unit: str) -> bool:
     """Whether a condition in this unit is about this value: an age is read in the condition's unit,
     and in years when the condition gives none."""
     if value.stems == AGE_STEMS:
-        if condition_unit in _MEASURE_UNITS:
-            return False  # "children over 12 kg" is a condition on weight
+        if condition_unit in _MEASURE_UNITS or (condition_unit and condition_unit not in _AGE_UNITS):
+            # "children over 12 kg" is a condition on weight, "people with 3-4 episodes" on a count
+            return False
         return value.unit == (condition_unit if condition_unit in _AGE_UNITS else "year")
     return same_unit(value.unit, condition_unit)
 
@@ -412,6 +418,10 @@ def threshold_fit(sentence: str, values: list[QuestionValue]) -> float:
         if counted:  # "at least 2 recurrences": what is counted follows the number
             stems = set(tokenize(counted.group(1)))
             nearest = {i: 0 for i, v in enumerate(values) if v.stems & stems and not v.unit}
+        if not nearest and condition.unit and not condition.age:
+            # "3-4 episodes a year": the unit is what is counted
+            unit_stems = set(tokenize(condition.unit))
+            nearest = {i: 0 for i, v in enumerate(values) if v.stems & unit_stems and not v.unit}
         if condition.age and not nearest:
             nearest = {
                 i: 0 for i, v in enumerate(values) if v.stems == AGE_STEMS and _compares(v, condition.unit)
