@@ -208,7 +208,7 @@ def _compares(value: QuestionValue, condition_unit: str) -> bool:
     """Whether a condition in this unit is about this value: an age is read in the condition's unit,
     and in years when the condition gives none."""
     if value.stems == AGE_STEMS:
-        if condition_unit in _MEASURE_UNITS or (condition_unit and condition_unit not in _AGE_UNITS):
+        if condition_unit in _MEASURE_UNITS or condition_unit in _COUNT_UNITS:
             # "children over 12 kg" is a condition on weight, "people with 3-4 episodes" on a count
             return False
         return value.unit == (condition_unit if condition_unit in _AGE_UNITS else "year")
@@ -217,6 +217,7 @@ def _compares(value: QuestionValue, condition_unit: str) -> bool:
 
 AGE_STEMS = frozenset(tokenize("age aged years adults older people children child infants babies"))
 _AGE_UNITS = ("year", "month", "week", "day")
+_COUNT_UNITS = frozenset({"episode", "recurrence", "relapse", "bout", "attack", "flare", "exacerbation"})
 _MEASURE_UNITS = frozenset(
     {"kg", "g", "mg", "mcg", "microgram", "ml", "l", "mmol", "cm", "m", "%", "unit", "iu"}
 )
