@@ -770,7 +770,8 @@ def _about_the_case(title: str, ctx: BottomLineContext) -> bool:
     )
 
 
-_WHY_NOT = re.compile(r"\bwhy\b[^?]{0,120}?\b(?:and not|but not|rather than|instead of|not)\b", re.I)
+# (not "why is her BP not controlled?", which asks about a failing treatment)
+_WHY_NOT = re.compile(r"\bwhy\b(?:[^?]{0,120}?\b(?:and not|but not|rather than|instead of)| not)\b", re.I)
 
 
 def ruling_out(pool: list[Candidate], ctx: BottomLineContext) -> Candidate | None:

@@ -264,7 +264,7 @@ def question_values(question: str) -> list[QuestionValue]:
     for m in _QUESTION_VALUE.finditer(question):
         if m.group(1).lower() in _UNIT_NAMES:
             continue  # "30 mg at 09:00": a dose's unit names no measurement
-        if m.group(1).lower() in _COUNTED:
+        if m.group(1).lower() in _SCHEDULE_POINTS:
             continue  # "1 mg bd from day 8", "cycle 3": a point in a schedule (`elapsed` reads times)
         if stems := _name_stems(m.group(1)):
             # "BM 2.4, now 6.8", "creat 142 -> 171": the value now is the one the advice is for
@@ -285,7 +285,7 @@ def question_values(question: str) -> list[QuestionValue]:
     return out
 
 
-_COUNTED = frozenset({"day", "days", "week", "weeks", "cycle", "cycles", "step", "steps", "visit"})
+_SCHEDULE_POINTS = frozenset({"day", "days", "week", "weeks", "cycle", "cycles", "step", "steps", "visit"})
 
 
 def _name_stems(name: str) -> frozenset[str]:
