@@ -863,3 +863,23 @@ def test_why_one_drug_and_not_another_is_answered_by_what_rules_the_other_out(se
         "choose ticagrelor rather than prasugrel?"
     )
     assert "must not be used in patients with a history of stroke or TIA" in article.bottom_line[0].text
+
+
+def test_a_relapse_after_a_full_course_is_answered_by_the_refractory_line(service: AnswerService) -> None:
+    """ "If hyperthyroidism relapses ..., definitive treatment ... is recommended" sits under refractory
+    disease (an alternative), yet says what is recommended: it may lead or join."""
+    article = service.ask(
+        "41F Graves', finished 18 months of carbimazole last year, now hyperthyroid again with FT4 35. What "
+        "treatment is recommended this time?"
+    )
+    assert "definitive treatment with radioactive iodine or thyroidectomy" in _bottom(article), _bottom(
+        article
+    )
+
+
+def test_how_fast_sodium_may_rise_is_answered_by_the_limit(service: AnswerService) -> None:
+    article = service.ask(
+        "57F with SIADH, Na 113 and confused; after 150 mL of 3% saline Na is 118. What is the most it "
+        "should rise in the first 24 hours?"
+    )
+    assert "Limit the rise in serum sodium to 10 mmol/L in the first 24 hours" in _bottom(article)

@@ -892,3 +892,21 @@ def test_a_count_of_episodes_is_read_against_a_count_not_the_age() -> None:
     assert (
         threshold_fit("For people with 5-6 episodes a year, consider prophylactic antibiotics.", values) == -1
     )
+
+
+def test_a_reactive_treponemal_test_written_before_its_name_counts() -> None:
+    implied = derived_conditions("45M reactive TPPA, RPR 1:8, no symptoms, no prior testing. Bicillin?", [])
+    assert "latent syphilis of unknown duration" in implied
+
+
+def test_limit_opening_advice_recommends_but_the_upper_limit_of_normal_does_not() -> None:
+    from medcite.answer.select import classify_role
+
+    _, roles = classify_role(
+        "Limit the rise in serum sodium to 10 mmol/L in the first 24 hours [r1].", ("T", "R")
+    )
+    assert Role.RECOMMENDATION in roles
+    _, roles = classify_role(
+        "Check ALT monthly; above 3 times the upper limit of normal, refer [r1].", ("T", "M")
+    )
+    assert Role.RECOMMENDATION not in roles

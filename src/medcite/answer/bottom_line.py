@@ -1121,14 +1121,24 @@ def _alternative_for_this_case(c: Candidate, ctx: BottomLineContext) -> bool:
     return _condition_verdict(c, ctx) > 0 or elapsed_fit(c.text, ctx.elapsed) > 0
 
 
+# "If hyperthyroidism relapses after a full course ..., definitive treatment ... is recommended": what is
+# recommended after failure (not "When an ARNI is not feasible ..., an ARB is recommended", for others)
+_IS_RECOMMENDED = re.compile(
+    r"^(?:if|when|for|after)\b[^,;]{0,100}\b(?:relaps|recur|fail|persist|inadequate|despite|not respond)"
+    r"[^;]*\b(?:is|are) (?:strongly |conditionally )?recommended\b",
+    re.I,
+)
+
+
 def main_roles(c: Candidate) -> set[Role]:
     """The roles a sentence can lead with: a dosed recommendation outside the dosing tables, and an
     instructing alternative, count as recommendations too; a caution that says to test before
     starting a drug counts as monitoring advice."""
     if c.role is Role.DOSING and Role.RECOMMENDATION in c.roles and not _DOSING_SECTION.search(c.section):
         return {Role.DOSING, Role.RECOMMENDATION}
-    if c.role is Role.ALTERNATIVE and IMPERATIVE.match(c.text):
-        return {Role.ALTERNATIVE, Role.RECOMMENDATION}  # "Give basal insulin before ..." instructs
+    if c.role is Role.ALTERNATIVE and (IMPERATIVE.match(c.text) or _IS_RECOMMENDED.search(c.text)):
+        # "Give basal insulin before ..." instructs; "if it relapses, definitive treatment ... is recommended"
+        return {Role.ALTERNATIVE, Role.RECOMMENDATION}
     if c.role is Role.CAUTION and _TEST_FIRST.match(c.text):
         return {Role.CAUTION, Role.MONITORING}  # "Test for HLA-B*5801 before starting allopurinol"
     if c.role is Role.RECOMMENDATION and Role.REFERRAL in c.roles:

@@ -552,7 +552,9 @@ _NONTREPONEMAL = re.compile(
 _TREPONEMAL = re.compile(
     r"\b(?:TP-?PA|TPHA|FTA-ABS|(?<!non-)(?<!non )treponemal(?: \w+)?"
     r"|syphilis (?:EIA|CIA|IgG|antibod\w*|serology))"
-    r"[^.;?]{0,20}?(?:reactive|positive|\+|detected)",
+    r"[^.;?]{0,20}?(?:reactive|positive|\+|detected)"
+    # "reactive TPPA": the result before the test
+    r"|\b(?:reactive|positive)\s+(?:TP-?PA|TPHA|FTA-ABS|treponemal)\b",
     re.I,
 )
 _NO_SIGNS = re.compile(

@@ -86,6 +86,8 @@ _ROLE_PATTERNS: list[tuple[Role, re.Pattern[str]]] = [
             r"\bindicated\b|\bagree\b|can be (?:managed|treated|given|used|offered)|first[- ]choice|"
             r"\badvis(?:e|es|ed)\b|\bsuggest(?:s|ed)?\b|\bsets? a (?:\w+ )?target\b|"
             r"treatment of choice|"
+            # "Limit the rise in serum sodium to 10 mmol/L ...": an imperative (not "upper limit of normal")
+            r"(?:^|[,;:]\s*)(?:limit|restrict)\b|"
             r"(?:is|are) (?:a )?(?:suitable|reasonable|appropriate)|"
             # "High-risk patients need admission and intravenous empirical monotherapy with ..."
             r"\bneeds? (?:admission|treatment|therapy|(?:intravenous|oral|empirical|urgent) \w+)",
