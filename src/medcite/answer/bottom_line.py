@@ -804,21 +804,38 @@ def ruling_out(pool: list[Candidate], ctx: BottomLineContext) -> Candidate | Non
         holds_back = when and bool(_UNTIL.search(c.text))
         inside = threshold_fit(c.text, ctx.values) >= 0 and elapsed_fit(c.text, ctx.elapsed) >= 0
         if (stated or meets_threshold or holds_back) and inside:
-            # whether the clause that rules a drug out names the drug asked about (not only its class)
-            named = bool({d.name.lower() for d in find_drugs(clause)} & asked)
+            # the clause names the drug asked about itself, not only its class
+            names_drug = bool({d.name.lower() for d in find_drugs(clause)} & asked)
             found.append(
-                (c.hit.source_id != ctx.lead_source, -len(stated), -fit(c, ctx), c.order, named, stated, c)
+                _Ruling(c, frozenset(stated), names_drug, -fit(c, ctx), c.hit.source_id != ctx.lead_source)
             )
     if not found:
         return None
-    best = min(found, key=lambda f: f[:4])
-    if is_table_row(best[-1]):
+    best = min(found, key=_Ruling.rank)
+    if is_table_row(best.candidate) and best.stated:
         # prose whose own clause rules the same drug out for the same stated condition says it in a
         # sentence ("Prasugrel ... must not be used in patients with a history of stroke or TIA")
-        prose = [f for f in found if best[5] and f[5] == best[5] and f[4] and not is_table_row(f[-1])]
+        prose = [
+            r for r in found if r.stated == best.stated and r.names_drug and not is_table_row(r.candidate)
+        ]
         if prose:
-            return min(prose, key=lambda f: f[:4])[-1]
-    return best[-1]
+            return min(prose, key=_Ruling.rank).candidate
+    return best.candidate
+
+
+@dataclass(frozen=True)
+class _Ruling:
+    """A sentence that rules the asked drug out, with what decides between such sentences."""
+
+    candidate: Candidate
+    stated: frozenset[str]  # the case's words in the clause that rules the drug out
+    names_drug: bool
+    misfit: float  # -fit
+    other_source: bool
+
+    def rank(self) -> tuple[bool, int, float, int]:
+        """The lead source's first, then the one naming most of the case, then the best fit."""
+        return (self.other_source, -len(self.stated), self.misfit, self.candidate.order)
 
 
 def _clause_at(text: str, at: int, separators: str = ";") -> str:
@@ -1053,17 +1070,14 @@ def _dose_for(first: Candidate, same_source: list[Candidate], ctx: BottomLineCon
 
 
 # an amount to give ("100 mg", "2.4 million units"), not a measurement ("LDL-C of 190 mg/dL")
-_GIVEN_DOSE = re.compile(
-    r"\b\d+(?:\.\d+)?\s*(?:million\s+)?(?:mg|mcg|micrograms?|g|units?|ml)\b(?!/(?:dl|l)\b)", re.I
-)
+_DOSE_UNIT = r"(?:(?:million|thousand)\s+)?(?:mg|mcg|micrograms?|g|units?|ml)\b"  # "2.4 million units" too
+_GIVEN_DOSE = re.compile(rf"\b\d+(?:\.\d+)?\s*{_DOSE_UNIT}(?!/(?:dl|l)\b)", re.I)
 # "need a higher levothyroxine dose", "reduce the dose by half": a dose answer without a number
 _DOSE_CHANGE = re.compile(
     r"\b(?:higher|lower|extra|double|increased?|reduced?|halve)\b[^.;]{0,30}\bdoses?\b", re.I
 )
-# "2.4 million units" too
-_DOSE_VALUE = re.compile(
-    r"\b\d+(?:\.\d+)?(?=\s*(?:(?:million|thousand)\s+)?(?:mg|mcg|micrograms?|g|units?|ml)\b)", re.I
-)
+# the number of a dose ("100" in "100 mg"), for comparing doses
+_DOSE_VALUE = re.compile(rf"\b\d+(?:\.\d+)?(?=\s*{_DOSE_UNIT})", re.I)
 
 
 _NUMBER = re.compile(r"(?<![A-Za-z\d.])\d+(?:\.\d+)?")
@@ -1123,7 +1137,7 @@ def _alternative_for_this_case(c: Candidate, ctx: BottomLineContext) -> bool:
 
 # "If hyperthyroidism relapses after a full course ..., definitive treatment ... is recommended": what is
 # recommended after failure (not "When an ARNI is not feasible ..., an ARB is recommended", for others)
-_IS_RECOMMENDED = re.compile(
+_RECOMMENDED_AFTER_FAILURE = re.compile(
     r"^(?:if|when|for|after)\b[^,;]{0,100}\b(?:relaps|recur|fail|persist|inadequate|despite|not respond)"
     r"[^;]*\b(?:is|are) (?:strongly |conditionally )?recommended\b",
     re.I,
@@ -1136,7 +1150,7 @@ def main_roles(c: Candidate) -> set[Role]:
     starting a drug counts as monitoring advice."""
     if c.role is Role.DOSING and Role.RECOMMENDATION in c.roles and not _DOSING_SECTION.search(c.section):
         return {Role.DOSING, Role.RECOMMENDATION}
-    if c.role is Role.ALTERNATIVE and (IMPERATIVE.match(c.text) or _IS_RECOMMENDED.search(c.text)):
+    if c.role is Role.ALTERNATIVE and (IMPERATIVE.match(c.text) or _RECOMMENDED_AFTER_FAILURE.search(c.text)):
         # "Give basal insulin before ..." instructs; "if it relapses, definitive treatment ... is recommended"
         return {Role.ALTERNATIVE, Role.RECOMMENDATION}
     if c.role is Role.CAUTION and _TEST_FIRST.match(c.text):

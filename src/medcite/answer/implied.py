@@ -549,12 +549,13 @@ def _sodium_rising_too_fast(text: str) -> bool:
 _NONTREPONEMAL = re.compile(
     r"\b(?:RPR|VDRL)\b[^.;?]{0,20}?(?:\b1\s*:\s*\d+|\breactive\b|\bpositive\b|\+)", re.I
 )
+_TREPONEMAL_TESTS = r"TP-?PA|TPHA|FTA-ABS"
 _TREPONEMAL = re.compile(
-    r"\b(?:TP-?PA|TPHA|FTA-ABS|(?<!non-)(?<!non )treponemal(?: \w+)?"
+    rf"\b(?:{_TREPONEMAL_TESTS}|(?<!non-)(?<!non )treponemal(?: \w+)?"
     r"|syphilis (?:EIA|CIA|IgG|antibod\w*|serology))"
     r"[^.;?]{0,20}?(?:reactive|positive|\+|detected)"
     # "reactive TPPA": the result before the test
-    r"|\b(?:reactive|positive)\s+(?:TP-?PA|TPHA|FTA-ABS|treponemal)\b",
+    rf"|\b(?:reactive|positive)\s+(?:{_TREPONEMAL_TESTS}|treponemal)\b",
     re.I,
 )
 _NO_SIGNS = re.compile(
