@@ -883,3 +883,113 @@ def test_how_fast_sodium_may_rise_is_answered_by_the_limit(service: AnswerServic
         "should rise in the first 24 hours?"
     )
     assert "Limit the rise in serum sodium to 10 mmol/L in the first 24 hours" in _bottom(article)
+
+
+# Session 14: rules read from set Q's misses, each checked with questions written for these tests.
+
+
+def test_an_exception_clause_is_no_ruling_out(service: AnswerService) -> None:
+    """ "Continue metformin ... unless they are contraindicated" names insulin but rules nothing out, so the
+    line preferring a GLP-1 receptor agonist to insulin answers "insulin now, or something else first?"."""
+    article = service.ask(
+        "58F, HbA1c 67 then 63 mmol/mol on metformin 1 g bd and empagliflozin 10 mg, no heart disease. "
+        "Needs an injectable: basal insulin or something else first?"
+    )
+    assert "prefer a GLP-1 receptor agonist or dual GIP/GLP-1 receptor agonist to insulin" in _bottom(article)
+
+
+def test_melaena_makes_a_transfusion_question_an_upper_gi_bleed(service: AnswerService) -> None:
+    article = service.ask(
+        "52F, melaena since yesterday, Hb 7.6 (13.1 in spring), HR 90, BP 120/74, no cardiac history. "
+        "Transfuse before the OGD?"
+    )
+    assert not article.insufficient_evidence
+    assert "restrictive red cell transfusion threshold" in _bottom(article), _bottom(article)
+
+
+def test_a_normal_film_beside_a_very_low_count_is_itp_and_a_reason_to_admit(service: AnswerService) -> None:
+    article = service.ask(
+        "Results from the GP surgery: 41F, platelets 12, rest of FBC normal, blood film normal, wet purpura "
+        "in the mouth. Can she be managed at home with steroids?"
+    )
+    assert "Admit adults with newly diagnosed ITP and a platelet count below 20" in _bottom(article)
+
+
+def test_a_fever_without_its_name_and_loin_pain_rule_out_a_cystitis_drug(service: AnswerService) -> None:
+    article = service.ask(
+        "31F, dysuria for 2 days, now 38.7 with left loin pain, not pregnant. Fine to treat at home with "
+        "nitrofurantoin?"
+    )
+    assert "Nitrofurantoin and fosfomycin are cystitis treatments and should be avoided" in _bottom(article)
+
+
+def test_a_drug_given_by_the_asker_is_followed_by_what_comes_next(service: AnswerService) -> None:
+    article = service.ask(
+        "Ward nurse: K 6.2, I just pushed Actrapid 10 units with 50 ml of 50% glucose, his BM was 5.1 "
+        "before. Anything to run afterwards?"
+    )
+    assert "follow with 10% glucose at 50 mL per hour for 5 hours" in _bottom(article), _bottom(article)
+
+
+def test_a_creatinine_rise_after_titration_is_answered_by_when_to_cut_back(service: AnswerService) -> None:
+    article = service.ask(
+        "CKD with ACR 55, lisinopril went up from 5 to 20 mg. Creatinine 120 before, 150 at 2 weeks, K 4.9. "
+        "Should I reduce the dose?"
+    )
+    assert "unless serum creatinine rises by more than 30% within 4 weeks" in _bottom(article)
+
+
+def test_ergometrine_is_ruled_out_by_pre_eclampsia_read_from_bp_and_proteinuria(
+    service: AnswerService,
+) -> None:
+    article = service.ask(
+        "PPH after delivery, 1 L lost, oxytocin 10 units given and uterine massage done. On labetalol "
+        "antenatally, BP 162/106, PCR 70. Give Syntometrine now?"
+    )
+    assert "contraindicated in women with hypertensive disorders" in article.bottom_line[0].text
+    # nothing after it offers an ergometrine-containing drug again
+    assert all("ergometrine" not in s.text.lower() for s in article.bottom_line[1:])
+
+
+def test_a_dose_asked_for_a_drug_the_case_rules_out_is_answered_by_the_ruling(service: AnswerService) -> None:
+    article = service.ask(
+        "Hospice: metastatic lung cancer, eGFR 19, pain not controlled on regular co-codamol. What dose of "
+        "MST should I start?"
+    )
+    assert "Seek specialist advice before prescribing strong opioids" in article.bottom_line[0].text
+
+
+def test_fluoroquinolone_prophylaxis_rules_out_going_home_on_ciprofloxacin(service: AnswerService) -> None:
+    article = service.ask(
+        "On levofloxacin prophylaxis during chemo, now T 38.6, neutrophils 0.2, MASCC 23, well, lives with "
+        "family. First dose of pip-taz given. Can she go home on oral ciprofloxacin + co-amoxiclav?"
+    )
+    assert "Do not use a fluoroquinolone for empirical outpatient therapy" in article.bottom_line[0].text
+
+
+def test_daily_heroin_use_in_pregnancy_is_answered_from_opioid_use_disorder(service: AnswerService) -> None:
+    article = service.ask(
+        "Booking visit at 12 weeks: injecting heroin every day, wants to be off everything before the birth. "
+        "Should we arrange an inpatient detox?"
+    )
+    assert not article.insufficient_evidence
+    assert "methadone or buprenorphine rather than withdrawal management" in _bottom(article)
+
+
+def test_podagra_and_a_thiazide_point_to_the_gout_topics_blood_pressure_advice(
+    service: AnswerService,
+) -> None:
+    article = service.ask(
+        "66M, podagra twice this year, BP tablets are HCTZ 25 mg and amlodipine 5 mg, BP 138/86. Should any "
+        "of them be changed?"
+    )
+    assert "prefer losartan when choosing an antihypertensive" in _bottom(article), _bottom(article)
+
+
+def test_severe_symptoms_shown_by_a_sign_in_the_brackets_are_met(service: AnswerService) -> None:
+    """ "severe symptoms (such as vomiting, seizures ...)": a patient who vomited and had a seizure has them,
+    and "moderately severe symptoms (such as nausea without vomiting ...)" are not hers."""
+    article = service.ask(
+        "80M on bendroflumethiazide, sodium 109, vomiting and then a seizure. How much hypertonic saline?"
+    )
+    assert "For hyponatraemia with severe symptoms" in article.bottom_line[0].text

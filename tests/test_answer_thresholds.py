@@ -119,7 +119,7 @@ def test_threshold_fit_branches_units_and_nearest_name(question: str, sentence: 
 
 
 def test_values_name_the_findings_sources_use() -> None:
-    assert "renal impairment kidney disease" in derived_findings(question_values("eGFR 22, pain"))
+    assert "renal impairment kidney disease CKD" in derived_findings(question_values("eGFR 22, pain"))
     assert "severe renal impairment" in derived_findings(question_values("CrCl 25 mL/min"))
     assert derived_findings(question_values("eGFR 75")) == []
 

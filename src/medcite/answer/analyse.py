@@ -124,6 +124,17 @@ _INADEQUATE = re.compile(
 
 # Cues before a drug name: (pattern ending just before the drug list, status, response)
 _CUES: list[tuple[re.Pattern[str], str, str]] = [
+    # "her friend got Descovy": someone else's drug, not the patient's (status "other": not recorded)
+    (
+        re.compile(
+            r"\b(?:friend|partner|husband|wife|boyfriend|girlfriend|mum|mother|dad|father|brother|sister|"
+            r"son|daughter|colleague|flatmate|roommate|neighbou?r)(?:'s)?\s+(?:\w+\s+)?"
+            r"(?:got|gets|takes|took|is on|was on|was given|uses|used|has|had|was prescribed)\s+$",
+            re.I,
+        ),
+        "other",
+        "unknown",
+    ),
     (re.compile(r"(?:responded|responds|response)(?:\s+\w+){0,2}\s+to\s+$", re.I), "previous", "responded"),
     (
         re.compile(
@@ -165,12 +176,18 @@ _CUES: list[tuple[re.Pattern[str], str, str]] = [
         re.compile(
             r"(?:\bon|taking|receiving|treated with|using|currently on|maintained on|started on|"
             r"already on|now on|prescribed|stable on|gave|given|was given|has been given|received|got|giving|"
+            # "just pushed actrapid 10 units", "bolused 500 ml": given by the person asking
+            r"pushed|bolused|injected|"
+            # "BP tablets are HCTZ 25 mg and amlodipine 5 mg", "meds: ramipril, atorvastatin"
+            r"(?:tablets|meds|medications|medicines|drugs|regimen)\s*(?:are|is|include|includes|:)|"
             # "about to run 10 u Actrapid": given in a moment
             # "glucose 5.4 before the Actrapid": the drug given just after
             r"administered|had|about to (?:give|run|start|put up|hang)|before the"
             # "I uptitrated ramipril 5 -> 10 mg", "upped his sertraline": a dose changed is a drug taken
             r"|(?:up-?)?titrated(?: up)?(?: (?:the|his|her|their))?|(?:increased|upped|doubled|bumped up)"
             r" (?:the|his|her|their))\s+"
+            # "on a thiazide", "on her usual levothyroxine"
+            r"(?:(?:a|an|the|his|her|their)\s+)?(?:usual\s+|regular\s+)?"
             r"(?:maximal\s+|maximum\s+|high-dose\s+|low-dose\s+)?"
             # "given 10 u Actrapid": the dose may come before the drug ("had 10 units of Actrapid" is a dose
             # given; "had insulin", with no dose, is read as past treatment above)
@@ -543,7 +560,7 @@ def _treatments(text: str, drugs: list[DrugMention]) -> list[TreatmentFact]:
         elif state is None or not _LIST_JOINER.match(gap):
             state = None
         previous_end = d.end
-        if state is None:
+        if state is None or state[0] == "other":
             continue
         status, response = state
         if d.name not in out:

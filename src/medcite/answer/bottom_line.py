@@ -132,7 +132,9 @@ _DOSING_SECTION = re.compile(r"dos(?:e|ing|age)", re.I)
 # "Can I use ciprofloxacin ...?", "Should we start apixaban?": the answer is about that drug
 _YES_NO_DRUG = re.compile(
     r"^(?:can|could|should|may|is it (?:ok|okay|safe|reasonable) to)\s+(?:(?:i|we|you|she|he|they)\s+)?"
-    r"(?:just\s+)?(?:use|give|start|prescribe|continue|add|switch to|try|take|have)\b|"
+    r"(?:just\s+)?(?:use|give|start|prescribe|continue|add|switch to|try|take|have"
+    # "can he go home on oral cipro + co-amoxiclav?": a plan with a drug, asked yes or no
+    r"|go home on|be discharged on|be sent home on)\b|"
     r"^(?:is|are)\b.{0,60}\b(?:ok|okay|safe|appropriate|suitable|fine|contraindicated|allowed)\b|"
     # a pharmacist checking a prescription in the case: "OK to dispense or do I flag it?"
     r"^(?:(?:is it|is this|is that)\s+)?(?:ok|okay|safe|fine|alright) to (?:dispense|supply|issue|give it)\b",
@@ -169,11 +171,17 @@ _WHICH_DRUG = re.compile(
 # a sentence that rules a drug out for some patients
 _CONTRAINDICATION = re.compile(
     r"contraindicat|\bprefer (?:a|an)\b|\binstead of\b|"
-    r"\bdo not (?:routinely )?(?:use|give|offer|prescribe|start|combine)|\bavoid\b|\bnot recommended\b|"
-    r"\b(?:should|must) not be\b|\b(?:should|must) be avoided\b|\bseek specialist advice before\b|"
+    # (not a double negative that keeps the drug going: "avoid missed doses", "should not be omitted")
+    r"\bdo not (?:routinely )?(?:use|give|offer|prescribe|start|combine)"
+    r"|\bavoid\b(?! (?:missed|missing|omitting))"
+    r"|\bnot recommended\b|\b(?:should|must) not be\b(?! (?:omitted|missed|delayed|stopped))"
+    r"|\b(?:should|must) be avoided\b|\bseek specialist advice before\b|"
     r"\b(?:hold|withhold)\b|\bstop (?:it|them|treatment|the drug) if\b",
     re.I,
 )
+
+# "continue metformin ... unless they are contraindicated": an exception to advice, not a ruling-out
+_UNLESS_CUE = re.compile(r"\bunless\b[^,;.]{0,30}$", re.I)
 
 
 @dataclass
@@ -225,6 +233,10 @@ class BottomLineContext:
 
     def __post_init__(self) -> None:
         self.roles = list(dict.fromkeys([*focus_roles(self.question), *BOTTOM_ROLES[self.intent]]))
+        if self.failing and Role.ALTERNATIVE not in self.roles:
+            # what to do when treatment has not worked is often written as the alternative or referral
+            # ("refer ... with incomplete facial recovery 3 months after onset")
+            self.roles.insert(1, Role.ALTERNATIVE)
         asked = asked_part(self.question)
         asked_text = asked or self.question
         self.yes_no_drug = bool(_YES_NO_DRUG.match(asked_text)) or bool(
@@ -408,7 +420,10 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
     """How well the sentence answers the question; `without`: stems already answered."""
     roles = ctx.roles
     main = min((roles.index(r) for r in main_roles(c) if r in roles), default=len(roles))
-    no_dose = ctx.intent is Intent.DOSING and not (_DOSE_VALUE.search(c.text) or _DOSE_CHANGE.search(c.text))
+    # ("back off the dose?" of a drug taken is answered by when to cut or stop it)
+    no_dose = ctx.intent is Intent.DOSING and not (
+        _DOSE_VALUE.search(c.text) or _DOSE_CHANGE.search(c.text) or _gives_stop_rule(c, ctx)
+    )
     if no_dose:
         main = len(roles)  # a dose question is answered with a dose
     return (
@@ -420,6 +435,7 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
         - WEIGHTS["escalation"] * (ctx.failing and bool(c.drugs) and set(c.drugs) <= ctx.tried_drugs)
         - WEIGHTS["escalation"] * (ctx.failing and bool(_FIRST_LINE_TEXT.search(c.text)))
         - WEIGHTS["taken"] * _starts_what_is_taken(c, ctx)
+        - WEIGHTS["taken"] * _repeats_what_was_not_given(c, ctx)
         + WEIGHTS["threshold"] * _condition_verdict(c, ctx)
         + WEIGHTS["threshold"] * elapsed_fit(c.text, ctx.elapsed)
         + WEIGHTS["negation"] * negation_fit(c.text, ctx.negated)
@@ -547,6 +563,13 @@ def _starts_what_is_taken(c: Candidate, ctx: BottomLineContext) -> bool:
     # the treatment started is the first one named: "Start methotrexate ..., in preference to
     # sulfasalazine"; "adding a calcium channel blocker" for a patient on amlodipine
     return bool(_first_named_is_taken(advice, c.drugs, ctx.taken))
+
+
+def _repeats_what_was_not_given(c: Candidate, ctx: BottomLineContext) -> bool:
+    """ "Give a second 1 g dose of tranexamic acid if bleeding continues" for a patient who has had none:
+    the first dose is the answer."""
+    named = {d.lower() for d in c.drugs}
+    return bool(named) and bool(_REPEAT_DOSE.search(c.text)) and not named & ctx.taken
 
 
 _DOSE_LIMIT = re.compile(
@@ -742,7 +765,9 @@ def _about_other_drug(c: Candidate, ctx: BottomLineContext) -> bool:
 
 _NOT_A_CONDITION = frozenset(
     tokenize(
-        "hour hours day days week weeks month months year years time after before birth age aged old dose"
+        "hour hours day days week weeks month months year years time after before birth age aged old dose "
+        # what is done, not who it is done for ("tremor now stopping her writing" against "do not stop ...")
+        "stop stopping start starting give giving use using continue avoid omit omitted switch change"
     )
 )
 
@@ -783,7 +808,15 @@ def ruling_out(pool: list[Candidate], ctx: BottomLineContext) -> Candidate | Non
     when = bool(_WHEN_START.search(asked_text))
     # "why did we go with ticagrelor and not Effient?": the reason is often what rules the other one out
     why_not = bool(_WHY_NOT.search(ctx.question))
-    if not (ctx.yes_no_drug or when or why_not) or not asked:
+    # "what MST dose to start?" at eGFR 22: a drug ruled out for this patient has no dose to give
+    dose_asked = ctx.intent is Intent.DOSING
+    # (the drug whose dose is asked for must be named in the asked part: "How much Kcentra?" on warfarin is
+    # not about warfarin)
+    only_dose_asked = dose_asked and not (ctx.yes_no_drug or when or why_not)
+    if only_dose_asked:
+        last = re.split(r"(?<=[.!?])\s+", ctx.question.strip())[-1]
+        asked = frozenset(d.name.lower() for d in find_drugs(last)) & asked
+    if not (ctx.yes_no_drug or when or why_not or dose_asked) or not asked:
         return None
     names = drug_stems(asked)
     case = ctx.case.stems - names - FILLER_STEMS
@@ -792,17 +825,22 @@ def ruling_out(pool: list[Candidate], ctx: BottomLineContext) -> Candidate | Non
         if c.hit.source_id != ctx.lead_source and not _about_the_case(c.hit.source_title, ctx):
             continue  # another topic's contraindication (HIT's for a warfarin question) is not this one's
         cue = _CONTRAINDICATION.search(c.text)
-        if not cue or not c.stems & names:
+        if not cue or not c.stems & names or _UNLESS_CUE.search(c.text, 0, cue.start()):
             continue
         # the condition is read from the clause (or table cell) that rules the drug out: a dosing row's
         # "then 90 mg ... if continued beyond 1 year" says nothing about its "avoid with CYP3A inhibitors"
         clause = _clause_at(c.text, cue.start())
-        words = {ctx.selection.aliases.get(s, s) for s in tokenize(clause)} - names - _NOT_A_CONDITION
+        # (the drug's own name is no condition, nor the brand it stands for: "ticagrelor" for "Brilinta")
+        words = {ctx.selection.aliases.get(s, s) for s in tokenize(clause) if s not in names} - names
+        words -= _NOT_A_CONDITION
         stated = {s for s in words & case if not s[0].isdigit() and s not in UNIT_STEMS}
         meets_threshold = threshold_fit(clause, ctx.values) > 0  # "CrCl below 60 mL/min" at CrCl 42
         # "when can I start warfarin?" is answered by "not until the platelet count has recovered"
         holds_back = when and bool(_UNTIL.search(c.text))
         inside = threshold_fit(c.text, ctx.values) >= 0 and elapsed_fit(c.text, ctx.elapsed) >= 0
+        verdict = _condition_verdict(c, ctx)
+        if only_dose_asked and not (verdict > 0 or (meets_threshold and not _case_misses(c, ctx))):
+            continue  # a dose question is answered with a dose unless the case plainly meets the ruling
         if (stated or meets_threshold or holds_back) and inside:
             # the clause names the drug asked about itself, not only its class
             names_drug = bool({d.name.lower() for d in find_drugs(clause)} & asked)
@@ -876,6 +914,9 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> BottomL
             dose_first and (not _gives_dose(c, ctx) or _case_misses(c, ctx)),
             # "what starting rate?" asks for a number, not "reduce the starting dose"
             dose_first and ctx.asks_amount and not _DOSE_VALUE.search(c.text),
+            # "for moderately severe symptoms (such as nausea without vomiting ...)" is no dose for a patient
+            # who vomited and had a seizure, however alike its known questions are
+            ctx.intent is Intent.DOSING and _case_misses(c, ctx),
             # "start methotrexate" for a patient on methotrexate answers an earlier question, however
             # alike the known questions are
             _starts_what_is_taken(c, ctx),
@@ -914,7 +955,12 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> BottomL
     if ruled is None:
         first = _prose_for_row(first, ranked, ctx)
     else:  # the row that rules the drug out stays, and no second sentence gives its dose
-        ruled_drugs = {d.lower() for d in ruled.drugs} & (ctx.focus_drugs or ctx.asked_drugs)
+        asked = ctx.focus_drugs or ctx.asked_drugs
+        # (named in the sentence's words too: "Ergometrine-containing drugs are contraindicated ...")
+        # (or by its class: "Do not use a fluoroquinolone ..." rules out ciprofloxacin)
+        ruled_drugs = {d.lower() for d in ruled.drugs} & asked | {
+            d for d in asked if any(set(tokenize(w)) <= ruled.stems for w in (d, *class_words(d)))
+        }
         ranked = [c for c in ranked if not {d.lower() for d in c.drugs} & ruled_drugs]
     return BottomLine(_with_second(first, ranked, ctx), rules_out=ruled is not None and first is ruled)
 
@@ -1001,10 +1047,10 @@ def _with_second(first: Candidate, ranked: list[Candidate], ctx: BottomLineConte
     ]
     if ctx.failing:  # after failure, a first-line sentence ("start methotrexate first") is not the answer
         options = [c for c in options if stage_fits(c, True) or not stage_fits(c, False)]
-    if ctx.selection.focus - answered:
+    if ctx.selection.focus - answered - _ASKING_NOUNS:
         # a two-part question ("what should I start and what is the target?"): the second sentence
-        # answers a part of what was asked that the first did not
-        options = [c for c in options if ctx.selection.answers_focus(c, answered)]
+        # answers a part of what was asked that the first did not ("what regimen?" names no such part)
+        options = [c for c in options if ctx.selection.answers_focus(c, answered | _ASKING_NOUNS)]
     second = max(
         options,
         key=lambda c: (
@@ -1018,12 +1064,21 @@ def _with_second(first: Candidate, ranked: list[Candidate], ctx: BottomLineConte
     dose = _dose_for(first, same_source, ctx)
     if dose is not None:
         return [first, dose]
+    # (a table row never joins as the runner-up: the next sentence that fits may)
     runner = next(
-        (c for c in same_source if main_roles(c) & set(ctx.roles) and not _other_drug_dose(c, ctx)), None
+        (
+            c
+            for c in same_source
+            if main_roles(c) & set(ctx.roles) and not _other_drug_dose(c, ctx) and not is_table_row(c)
+        ),
+        None,
     )
-    if runner is not None and fit(runner, ctx) >= RUNNER_UP * fit(first, ctx) and not is_table_row(runner):
+    if runner is not None and fit(runner, ctx) >= RUNNER_UP * fit(first, ctx):
         return [first, runner]
     return [first]
+
+
+_ASKING_NOUNS = frozenset(tokenize("regimen regimens plan option options approach"))
 
 
 def _other_branch(c: Candidate, first: Candidate, ctx: BottomLineContext) -> bool:
@@ -1071,13 +1126,15 @@ def _dose_for(first: Candidate, same_source: list[Candidate], ctx: BottomLineCon
 
 # an amount to give ("100 mg", "2.4 million units"), not a measurement ("LDL-C of 190 mg/dL")
 _DOSE_UNIT = r"(?:(?:million|thousand)\s+)?(?:mg|mcg|micrograms?|g|units?|ml)\b"  # "2.4 million units" too
-_GIVEN_DOSE = re.compile(rf"\b\d+(?:\.\d+)?\s*{_DOSE_UNIT}(?!/(?:dl|l)\b)", re.I)
+# (not a concentration, ratio or clearance: "albuminuria of 30 mg/g", "glucose 180 mg/dL", "20 mL/min")
+_NOT_A_DOSE = r"(?!/(?:dl|l|g|mmol)\b)(?!(?<=ml)/min\b)"  # ("1 mg/min" is a dose rate)
+_GIVEN_DOSE = re.compile(rf"\b\d+(?:\.\d+)?\s*{_DOSE_UNIT}{_NOT_A_DOSE}", re.I)
 # "need a higher levothyroxine dose", "reduce the dose by half": a dose answer without a number
 _DOSE_CHANGE = re.compile(
     r"\b(?:higher|lower|extra|double|increased?|reduced?|halve)\b[^.;]{0,30}\bdoses?\b", re.I
 )
 # the number of a dose ("100" in "100 mg"), for comparing doses
-_DOSE_VALUE = re.compile(rf"\b\d+(?:\.\d+)?(?=\s*{_DOSE_UNIT})", re.I)
+_DOSE_VALUE = re.compile(rf"\b\d+(?:\.\d+)?(?=\s*{_DOSE_UNIT}{_NOT_A_DOSE})", re.I)
 
 
 _NUMBER = re.compile(r"(?<![A-Za-z\d.])\d+(?:\.\d+)?")

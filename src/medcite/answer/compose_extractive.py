@@ -25,6 +25,7 @@ from medcite.answer.bottom_line import (
     stage_fits,
 )
 from medcite.answer.drugs import find_drugs
+from medcite.answer.implied import condition_from_labs
 from medcite.answer.schema import (
     AnswerArticle,
     Assessment,
@@ -60,6 +61,9 @@ _EVALUATE = re.compile(
 OTHER_AGE_GROUP = 3.0  # a source for children, for an adult patient, or the reverse
 NO_ASKED_DRUG = 2.0  # a source that never names the drug asked about, when another does
 OTHER_DIABETES_TYPE = 2.0  # a source on type 2 diabetes for a patient with type 1, or the reverse
+# a source whose title names the condition the case implies ("Acute pyelonephritis" for dysuria, a
+# temperature of 38.4 and loin pain), beside one on what the question's words are most like (cystitis)
+IMPLIED_TITLE = 1.0
 _DIABETES_TYPE = re.compile(
     r"\b(?:type\s?|T)([12])(?:\s?(?:DM|diabetes|diabetic)|\b(?!\s*respiratory))", re.I
 )
@@ -349,9 +353,13 @@ def compose_extractive(
         analysis.age_group,
         # the drugs asked about, not those taken for something else ("on metformin, now a UTI"), unless
         # the question asks about going on with what is taken ("on Priadel ... can she just stop?")
-        frozenset(d.lower() for d in facts.drugs_mentioned)
-        - (set() if asks_to_stop(analysis.question) else {d.lower() for d in facts.current_treatments}),
+        # (nor for a dose question about the only drug named, taken or not: "prescribed the usual Champix
+        # titration ... should it be changed?")
+        _asked_drugs(analysis, asks_to_stop(analysis.question)),
         dose_question=intent is Intent.DOSING,
+        # (not a state, "pregnancy", nor what one lab value names, "hyponatraemia" from Na 128 in a woman
+        # vomiting in pregnancy: often a finding beside what is asked about)
+        derived=tuple(c for c in derived if c not in ("pregnancy", condition_from_labs(facts.labs))),
     )
     pool_keys = {c.key for c in pool}
     bottom_pool = pool + [
@@ -522,6 +530,17 @@ def compose_extractive(
     return finish_article(article, warnings + conflicts, b)
 
 
+def _asked_drugs(analysis: Analysis, stopping: bool) -> frozenset[str]:
+    """The drugs a question asks about, for the lead source: those named and not taken, unless it asks
+    about stopping what is taken, or asks a dose and names no other drug."""
+    facts = analysis.facts
+    named = frozenset(d.lower() for d in facts.drugs_mentioned) - NON_DRUG_THERAPIES
+    other = named - {d.lower() for d in facts.current_treatments}
+    if stopping or (analysis.intent is Intent.DOSING and not other):
+        return named
+    return other
+
+
 def _lead_source(
     candidates: list[Candidate],
     question: str,
@@ -529,6 +548,7 @@ def _lead_source(
     age_group: str | None = None,
     asked_drugs: frozenset[str] = frozenset(),
     dose_question: bool = False,
+    derived: tuple[str, ...] = (),
 ) -> int:
     """The source most about the question: its passages rank high and its sentences, section
     headings and title together cover most of the question's own words (rare words weigh most).
@@ -543,7 +563,10 @@ def _lead_source(
     competes with a handicap (`OTHER_AGE_GROUP`), and so does one that never names a drug the question
     asks about when another source does ("varenicline, CrCl 24: dose?" is not about anticoagulants,
     however alike its renal-dosing words are: `NO_ASKED_DRUG`). For a dose question (`dose_question`) only
-    the sources naming the drug asked about compete, when any does: no other source can give its dose."""
+    the sources naming the drug asked about compete, when any does: no other source can give its dose.
+    A source whose title names a condition the case implies without naming it (`derived`: "pyelonephritis"
+    from dysuria, a temperature of 38.4 and loin pain) competes with a bonus (`IMPLIED_TITLE`), unless its
+    title is for the other age group."""
     votes: dict[int, float] = defaultdict(float)
     seen: set[int] = set()
     stems: dict[int, set[str]] = defaultdict(set)
@@ -577,6 +600,11 @@ def _lead_source(
         title_type = _DIABETES_TYPE.search(titles[sid])
         if stated_type and title_type and title_type.group(1) != stated_type.group(1):
             cover[sid] -= OTHER_DIABETES_TYPE  # "Type 2 diabetes - ..." for a man with type 1
+    for sid in votes:
+        title_stems = set(tokenize(titles[sid]))
+        other_age = age_group is not None and named_age_group(titles[sid]) not in (None, age_group)
+        if not other_age and any(set(tokenize(condition)) <= title_stems for condition in derived):
+            cover[sid] += IMPLIED_TITLE
     question_drugs = {d.name.lower() for d in find_drugs(question)}
     for sid in votes:
         if _cause_unstated(titles[sid], asked_stems, question_drugs & drugs_by_source[sid]):
@@ -593,6 +621,10 @@ def _lead_source(
     )
 
 
+# therapies the drug lexicon names that are no medicine, so cause no drug-induced disorder
+NON_DRUG_THERAPIES = frozenset(
+    {"physiotherapy", "cbt", "psychotherapy", "dialysis", "radiotherapy", "surgery", "oxygen"}
+)
 _INDUCED = re.compile(r"\b([A-Za-z]+)-induced\b", re.I)
 
 
@@ -601,7 +633,7 @@ def _cause_unstated(title: str, question_stems: set[str], shared_drugs: set[str]
     neither that drug nor any drug the topic names: a platelet count of 14 with no heparin is another
     disorder's question."""
     cause = _INDUCED.search(title)
-    if cause is None or shared_drugs:
+    if cause is None or shared_drugs - NON_DRUG_THERAPIES:  # "bloods from (the GP) surgery" names no drug
         return False
     return not set(tokenize(cause.group(1))) <= question_stems
 

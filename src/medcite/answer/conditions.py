@@ -38,7 +38,7 @@ class CaseReading:
 
 
 # "If there are ECG changes of hyperkalaemia, give ...", "For a second or later recurrence, ..."
-_LEADING_CONDITION = re.compile(r"(?:if|when|where|once|for|in)\b([^,;:]{3,100})[,:]", re.I)
+_LEADING_CONDITION = re.compile(r"(?:if|when|where|once|for|in|with)\b([^,;:]{3,100})[,:]", re.I)
 # "Women with hypothyroidism who become pregnant need ...": the people a sentence is about
 _SUBJECT_CONDITION = re.compile(
     r"(?:women|men|patients|people|adults|children|infants|those)\b([^,;:]{3,100}?)\s+"
@@ -47,6 +47,11 @@ _SUBJECT_CONDITION = re.compile(
 )
 # "Pregnant women with syphilis must ...": the adjective is part of who the sentence is about
 _ADJECTIVE_AFTER = re.compile(r"^([A-Za-z-]{4,}) (women|men|patients|people|adults|children|infants)\b")
+# "Treat pregnant women with methadone ...", "Offer high-risk patients rasburicase": whom the advice is for
+_TREAT_WHOM = re.compile(
+    r"^(?:treat|offer|give|advise|prescribe)\s+([A-Za-z-]{4,})\s+(?:women|men|patients|people|adults|children|infants)\b",
+    re.I,
+)
 _NEGATION = re.compile(r"\b(?:not|no|never|without|unless|neither|nor)\b|n't", re.I)
 _COUNTS = {"two": 2, "three": 3, "four": 4, "2": 2, "3": 3, "4": 4}
 # "no or limited response to at least two previous antidepressants", "two or more DMARDs"
@@ -60,9 +65,13 @@ _PRIOR_COUNT = re.compile(
 _ANY_DRUG = frozenset(tokenize("drugs medicines medications treatments agents preventives therapies"))
 _NOT_WORKING = re.compile(
     r"\b(?:there is |there has been )?(?:no (?:or (?:a )?(?:limited|partial) )?response|"
+    r"(?:an? )?(?:suboptimal|inadequate|insufficient|partial|poor|incomplete) response|"
     r"(?:is |are |was |has |have )?not (?:controlled|responding|improving|working|helped|improved)|"
     r"(?:does|do|did) not (?:respond|improve|work))\b",
     re.I,
+)
+_DOSE_LEVEL = re.compile(
+    r"\b(?:standard|usual|low|high|maximum|maximal|maximally tolerated|optimi[sz]ed|full)[- ]doses?\b", re.I
 )
 _NOT_TOLERATED = re.compile(
     r"\b(?:is |are |was |were )?not tolerated|(?:cannot|can't|unable to) tolerate", re.I
@@ -85,7 +94,10 @@ _TRAILING_CONDITION = re.compile(
 )
 # "Warfarin ... is the anticoagulant for patients with a mechanical valve or rheumatic mitral stenosis"
 _FOR_WHOM = re.compile(
-    r"\bfor (?:patients|people|adults|women|men|children|those) (?:with|who)\b([^,;:.\[]{3,100})", re.I
+    # ("..., including in patients with moderate-to-severe CKD")
+    r"\b(?:for|in|including(?: in)?) (?:patients|people|adults|women|men|children|those) (?:with|who)\b"
+    r"([^,;:.\[]{3,100})",
+    re.I,
 )
 # "Amoxicillin-clavulanate: 90 mg/kg ...; Oral; In 2 divided doses; For recent amoxicillin, conjunctivitis or
 # amoxicillin failure": the patients a dosing row's last cell names (any one of them)
@@ -129,6 +141,28 @@ _HIGH_SEVERITY = frozenset(tokenize("severe life-threatening fulminant critical"
 _SEVERITY = frozenset(tokenize("mild moderate severe life-threatening fulminant critical complicated"))
 
 
+# "moderate to severe renal impairment": either severity meets it
+_SEVERITY_RANGE = re.compile(r"\b(mild|moderate)(?:\s+to\s+|-to-|\s*-\s*)(moderate|severe)\b", re.I)
+
+
+def _severity_in_range(m: re.Match[str], stated: frozenset[str]) -> str:
+    """The severity of the range that the case states ("severe" from eGFR 22), else the range as written."""
+    return next((word for word in (m.group(2), m.group(1)) if set(tokenize(word)) <= stated), m.group(0))
+
+
+_SHOWN_BY_SIGNS = _SEVERITY | frozenset(tokenize("symptoms features signs"))
+
+
+def _shows_severity(condition: str, case: CaseReading) -> bool:
+    """A "such as" list in brackets names a sign the case states ("(such as vomiting, seizures ...)")."""
+    for inside in re.findall(r"\(\s*(?:such as|e\.g\.?|for example|including)\s+([^)]*)\)", condition, re.I):
+        for item in re.split(r",\s*|\s+or\s+|\s+and\s+", inside):
+            stems = {case.aliases.get(s, s) for s in tokenize(item)} - FILLER_STEMS
+            if stems and stems <= case.stems:
+                return True
+    return False
+
+
 def condition_fit(text: str, source_title: str, case: CaseReading) -> float:
     """+1 when the patient meets the sentence's condition, -1 when not, 0 when it states none: the
     values are compared with its thresholds (`threshold_fit`); a condition in words ("if there are
@@ -163,6 +197,7 @@ def condition_fit(text: str, source_title: str, case: CaseReading) -> float:
         or _SUBJECT_CONDITION.match(_ADJECTIVE_AFTER.sub(r"\2 \1", text, count=1))
         or _TRAILING_CONDITION.search(text)
         or _FOR_WHOM.search(text)
+        or _TREAT_WHOM.match(text)
         or _ROW_POPULATION.match(text)
         or _OF_CONCERN.match(text)
         or _CAUSED_BY.match(text)
@@ -177,6 +212,8 @@ def condition_fit(text: str, source_title: str, case: CaseReading) -> float:
         # "if there is no response after ...", "if BP is not controlled on step 1": the case says so
         # (not "if treatment C has not helped" when C is not what is failing)
         clause = _NOT_WORKING.sub(" ", clause)
+        # "... to standard-dose mesalamine": the dose tried qualifies the drug, it is no further condition
+        clause = _DOSE_LEVEL.sub(" ", clause)
     if _NEGATION.search(clause):
         return 0  # "if treatment C has not helped": the words alone cannot tell who meets it
     # the source's own topic ("hypothyroidism" in its title) is what every question sent to it is about
@@ -186,9 +223,12 @@ def condition_fit(text: str, source_title: str, case: CaseReading) -> float:
     # "for penicillin allergy or when flucloxacillin is unsuitable": meeting one alternative is enough
     verdict = 0.0
     severity = _SEVERITY & set(tokenize(clause))
-    if severity and severity <= _HIGH_SEVERITY and not severity & case.stems:
+    # "severe symptoms (such as vomiting, seizures ...)": a sign the brackets list makes the case that severe
+    shown = _shows_severity(m.string[m.start(1) :], case)
+    if severity and severity <= _HIGH_SEVERITY and not severity & case.stems and not shown:
         verdict = -0.5  # "for fulminant CDI" when the case describes no fulminant (or severe) disease
     alternatives = r",\s*|\s+or\s+" if m.re is _ROW_LAST_CELL else r"\s+or\s+(?:when\s+|if\s+)?"
+    clause = _SEVERITY_RANGE.sub(lambda r: _severity_in_range(r, case.stems), clause)
     for part in re.split(alternatives, clause):
         words = {
             case.aliases.get(s, s)
@@ -201,6 +241,8 @@ def condition_fit(text: str, source_title: str, case: CaseReading) -> float:
             and s not in _CONDITION_VERBS
         }
         stated = words & (case.question_terms | case.stems | topic)  # implied and derived findings too
+        if shown:  # "severe symptoms (such as vomiting ...)" for a vomiting patient
+            stated |= words & _SHOWN_BY_SIGNS
         if (words & _ALLERGY and not (case.stems | case.question_terms) & _ALLERGY) or (
             words & _UNAVAILABLE and not case.stems & _UNAVAILABLE
         ):
@@ -209,11 +251,11 @@ def condition_fit(text: str, source_title: str, case: CaseReading) -> float:
             # says nothing of supply
             verdict = min(verdict, -0.5)
             continue
-        unstated_severity = (_SEVERITY & words) - stated
+        unstated_severity = set() if shown else (_SEVERITY & words) - stated
         if not stated or len(stated) / len(words) < CONDITION_MET_SHARE or unstated_severity:
             continue
         # the case must state it: "when antibiotics are prescribed" only repeats what is asked
-        if stated & case.stems - topic:
+        if stated & case.stems - topic or (shown and stated & _SHOWN_BY_SIGNS):
             return 1
     return verdict
 

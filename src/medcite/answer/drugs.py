@@ -144,6 +144,10 @@ BRANDS = {
     "actrapid": "insulin",
     "spiro": "spironolactone",  # ward shorthand
     "pred": "prednisolone",  # ward shorthand ("pred 40 mg od")
+    "hctz": "hydrochlorothiazide",  # US shorthand
+    "vanc": "vancomycin",  # ward shorthand ("oral vanc 125 mg qds")
+    "vanco": "vancomycin",
+    "dex": "dexamethasone",  # ward shorthand ("dex dose for croup?"; dexmedetomidine is not in the library)
     "norad": "norepinephrine",  # ICU shorthand
     "noradrenaline": "norepinephrine",  # the UK name; sources use the INN
     "rosuva": "rosuvastatin",

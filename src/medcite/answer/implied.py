@@ -133,11 +133,21 @@ def status_epilepticus(text: str) -> bool:
 _LOIN_PAIN = re.compile(
     r"\b(?:loin|flank|renal angle|costovertebral angle)\b[^.?]{0,20}?\b(?:pain|tender\w*)", re.I
 )
-_FEVER_WORDS = re.compile(r"\b(?:rigou?rs|fever\w*|febrile|pyrexi\w*|temperature of 3[89])\b", re.I)
+# "now 38.4", "spiking 39", "38.5 C": a temperature given without its name
+_FEVER_WORDS = re.compile(
+    r"\b(?:rigou?rs|fever\w*|febrile|pyrexi\w*|temperature of 3[89])\b"
+    r"|\b3[89](?:\.\d)?\s*(?:°\s*C?|degrees\b|C\b)"
+    r"|\b(?:now|spiking|spiked|spikes|up to)\s+(?:to\s+)?(?:3[89]|4[01])\.\d\b"
+    r"(?!\s*(?:kg|g\b|mg|mcg|mmol|micromol|%|/|weeks?|wks|years?|yrs|yo\b|y\b|units?|ml|min|hours?|h\b|days?|\d))",
+    re.I,
+)
 
 
 # "no fever", "not confused", "denies loin pain": findings the case rules out
-_NEGATED_FINDING = re.compile(r"\b(?:no|not|without|denies|denied|nil)\s+(?:[\w-]+\s+){0,2}?[\w-]+", re.I)
+# ("no melaena or haematemesis": every finding of the list)
+_NEGATED_FINDING = re.compile(
+    r"\b(?:no|not|without|denies|denied|nil)\s+(?:[\w-]+\s+){0,2}?[\w-]+(?:\s+(?:or|nor)\s+[\w-]+)*", re.I
+)
 
 
 def _affirmed(text: str) -> str:
@@ -220,6 +230,39 @@ def _adrenal_crisis(text: str, labs: list[LabFact]) -> bool:
 # (NICE NG136; ACC/AHA 2017 calls it a hypertensive crisis)
 SEVERE_BP_PREGNANCY = (160, 110)
 SEVERE_BP = (180, 120)
+
+
+# NICE NG133: pre-eclampsia is hypertension (140/90 or more) in pregnancy with significant proteinuria, a
+# urine protein:creatinine ratio above 30 mg/mmol (or 2+ on a dipstick as a prompt to quantify); the case
+# may be antenatal or just delivered ("atonic bleed ... on labetalol antenatally, PCR 80, BP 158/104")
+HYPERTENSION_BP = (140, 90)
+PROTEINURIA_PCR = 30  # mg/mmol
+_OBSTETRIC = re.compile(
+    r"\bantenatal\w*|\bpost-?partum\b|\bpost-?natal\w*|\bPPH\b|\bdeliver(?:y|ed)\b|\batonic\b|\bcaesarean\b"
+    r"|\bLSCS\b|\bsynto(?:cinon|metrine)?\b|\bplacenta\w*|\blabou?r\b|\b\d{1,2}/40\b",
+    re.I,
+)
+_PCR_VALUE = re.compile(
+    r"\b(?:u?PCR|protein[: ]creatinine ratio)\s*(?:of\s*|=\s*|:\s*)?(\d+(?:\.\d+)?)", re.I
+)
+_PROTEINURIA = re.compile(r"\bproteinuria\b|\bprotein\s*(?:\+\+|2\+|3\+|\+\+\+)", re.I)
+_PRE_ECLAMPSIA_NAMED = re.compile(r"\bpre-?eclampsia\b|\bPET\b|\bHELLP\b", re.I)
+
+
+def _pre_eclampsia(text: str, labs: list[LabFact]) -> bool:
+    if _PRE_ECLAMPSIA_NAMED.search(text):
+        return False
+    if not (states_pregnancy(text) or PREGNANT.search(text) or _OBSTETRIC.search(text)):
+        return False
+    systolic, diastolic = _lab_value(labs, r"blood pressure|bp"), _lab_value(labs, r"blood pressure|bp", 1)
+    hypertensive = (systolic is not None and systolic >= HYPERTENSION_BP[0]) or (
+        diastolic is not None and diastolic >= HYPERTENSION_BP[1]
+    )
+    pcr = _PCR_VALUE.search(text)
+    affirmed = _affirmed(text)
+    return hypertensive and (
+        (pcr is not None and float(pcr.group(1)) > PROTEINURIA_PCR) or bool(_PROTEINURIA.search(affirmed))
+    )
 
 
 def _severe_hypertension(text: str, labs: list[LabFact]) -> bool:
@@ -380,6 +423,14 @@ _IMMUNE = re.compile(
     r"|\b(?:Hb|haemoglobin|hemoglobin) and (?:WCC|WBC|white (?:cells?|count))\s+(?:are\s+|were\s+)?normal\b",
     re.I,
 )
+# "rest of FBC and film normal": the same, unless heparin (a cause of its own, HIT) is named
+_OTHERWISE_NORMAL_COUNT = re.compile(
+    r"\b(?:rest of (?:the |her |his )?(?:FBC|CBC|full blood count|blood count)|other (?:cell lines|counts))\b"
+    r"[^.;?]{0,25}\bnormal\b|\b(?:blood )?film\s+(?:is\s+|was\s+)?(?:normal|unremarkable)\b"
+    r"|\bnormal (?:blood )?film\b",
+    re.I,
+)
+_HEPARIN = re.compile(r"\b(?:\w*heparin|enoxaparin|dalteparin|tinzaparin|LMWH|UFH|clexane|fragmin)\b", re.I)
 # "UBT still +ve", "stool antigen positive": a positive test for H. pylori is the infection
 _PYLORI_TEST = re.compile(
     r"\b(?:UBT|urea breath test|(?:H\.? ?pylori )?stool antigen(?: test)?|HpSA)\s*"
@@ -406,6 +457,25 @@ _CANCER_WORD = re.compile(
     rf"|\b(?:{CANCER_ORGANS})\s+ca\b"
     r"|\blymphoma\b|\bmyeloma\b|\bon chemo\w*",
     re.I,
+)
+# regular use of heroin or street opioids ("injecting heroin daily", "smoking heroin for 3 years") is
+# opioid use disorder for the questions a clinician asks about it (DSM-5 diagnoses it from its harms)
+_REGULAR_OPIOID_USE = re.compile(
+    r"\b(?:injecting|injects|smoking|smokes|using|uses|taking|takes|on)\s+(?:street\s+)?"
+    r"(?:heroin|illicit opioids?)\b"
+    r"|\bheroin\b[^.;?]{0,30}\b(?:daily|every day|habit|use|user|dependen\w*|addict\w*)\b"
+    r"|\b(?:IVDU|PWID)\b",
+    re.I,
+)
+_OUD_NAMED = re.compile(r"\bopioid (?:use disorder|dependen\w*|addiction)\b|\bOUD\b", re.I)
+# podagra (acute arthritis of the first MTP joint) and tophi are gout's own signs
+_GOUT_SIGN = re.compile(r"\bpodagra\b|\btoph(?:i|us|aceous)\b", re.I)
+# overt upper GI bleeding presents as haematemesis (or coffee-ground vomit) or melaena (ACG 2021 scope)
+_UPPER_GI_BLEEDING_SIGN = re.compile(
+    r"\bmela?ena\b|\bmelaenic\b|\bha?ematemesis\b|\bcoffee[- ]grounds?\b", re.I
+)
+_GI_BLEED_NAMED = re.compile(
+    r"\b(?:upper )?(?:GI|gastrointestinal) (?:bleed\w*|haemorrhage|hemorrhage)\b|\bUGIB\b", re.I
 )
 _VTE_WORD = re.compile(r"\bDVT\b|\bPE\b|\bVTE\b|\bthrombos[ie]s\b|\bpulmonary embol\w*|\bclot\b", re.I)
 # the luminal gut: where the DOAC bleeding risk in cancer-associated thrombosis is higher
@@ -751,7 +821,9 @@ def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
     positive temporal artery ultrasound or biopsy is giant cell arteritis; C. difficile infection with
     hypotension, ileus or megacolon is fulminant; "24/40" or "primip" is a pregnancy;
     inflammation limited to the rectum is ulcerative proctitis; a reactive RPR with a positive TPPA is
-    syphilis, latent when there are no signs).
+    syphilis, latent when there are no signs; melaena or haematemesis is upper GI bleeding;
+    regular heroin use is opioid use disorder; podagra or tophi are gout;
+    a blood pressure of 140/90 with proteinuria in pregnancy or after delivery is pre-eclampsia).
     Unlike the condition the question names, which is often a comorbidity ("in a patient with CKD"),
     these are what the question is about, so retrieval, the topic choice and the case the bottom line
     is read against take them too."""
@@ -766,6 +838,8 @@ def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
         out.append("adrenal crisis")
     if _severe_hypertension(question, labs):
         out.append("severe hypertension")
+    if _pre_eclampsia(question, labs):
+        out.append("pre-eclampsia")
     if _giant_cell_arteritis(question, labs):
         out.append("giant cell arteritis")
     if _sodium_rising_too_fast(question):
@@ -800,6 +874,12 @@ def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
         r"\bdiabet\w*|\bT2(?:DM)?\b|\bDM\b", question, re.I
     ):
         out.append("type 2 diabetes")
+    if _GOUT_SIGN.search(_affirmed(question)) and not re.search(r"\bgout\w*", question, re.I):
+        out.append("gout")
+    if _REGULAR_OPIOID_USE.search(_affirmed(question)) and not _OUD_NAMED.search(question):
+        out.append("opioid use disorder")
+    if _UPPER_GI_BLEEDING_SIGN.search(_affirmed(question)) and not _GI_BLEED_NAMED.search(question):
+        out.append("upper gastrointestinal bleeding")
     if _cancer_thrombosis(question):
         out.append("cancer-associated thrombosis")
     if _RECTUM_ONLY.search(_affirmed(question)):
@@ -808,7 +888,10 @@ def derived_conditions(question: str, labs: list[LabFact]) -> list[str]:
         out.append("pregnancy")
     out += _syphilis(question)
     from_labs = condition_from_labs(labs)
-    if from_labs == "thrombocytopenia" and _IMMUNE.search(question):
+    if from_labs == "thrombocytopenia" and (
+        _IMMUNE.search(question)
+        or (_OTHERWISE_NORMAL_COUNT.search(question) and not _HEPARIN.search(question))
+    ):
         out.append("immune thrombocytopenia")
     if from_labs:
         return [*out, from_labs]

@@ -199,7 +199,12 @@ _FOCUS: list[tuple[Role, str]] = [
         r"|\b(?:go|send (?:\w+ )?|take (?:\w+ )?|or) home\b",
     ),
     (Role.STUDY_RESULT, r"\btrials?\b|\bevidence\b|\bstud(?:y|ies)\b|efficacy"),
-    (Role.ALTERNATIVE, r"\bfails?\b|\bfailed\b|not tolerated|alternative"),
+    # "what's the empiric 3rd-line?", "salvage regimen?": what follows a line that failed
+    (
+        Role.ALTERNATIVE,
+        r"\bfails?\b|\bfailed\b|not tolerated|alternative|\b(?:2nd|3rd|4th|second|third|fourth)[- ]line\b"
+        r"|\bsalvage\b|\bwhat (?:\w+ )?instead\b",
+    ),
     (
         Role.MONITORING,
         r"monitor|screen(?:ing)?\b|how often|\bcheck(?:ed|ing|s)?\b|measured?|\b(?:repeat|recheck)\b"
@@ -212,6 +217,8 @@ _FOCUS: list[tuple[Role, str]] = [
         Role.CAUTION,
         r"\bsafe\b|risks?\b|combined? with|contraindicat|interact|pregnan|side[- ]effect"
         r"|\b(?:sensible|advisable|wise|a good idea)\b"
+        # "5% dextrose 1L 8-hourly - ok to hang?": a plan to check is asked about its cautions too
+        r"|\b(?:ok|okay|fine|alright|all right) to (?:hang|run|give|start|use|put up|prescribe|go ahead)\b"
         r"|anything to (?:watch|look out|worry)|\bwatch (?:out )?(?:for|with)\b|look out for",
     ),
     (Role.DOSING, r"\bdos(?:e|es|ing|age)\b|how much"),

@@ -168,6 +168,9 @@ class Selection:
     # IDF x focus weight of each of the question's own stems: what `cover` adds up
     question_terms: dict[str, float] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)  # synonym stem -> the question's own stem
+    # of those, the generic names standing for a brand the question uses (`name_aliases`): they answer the
+    # question's words, but the known questions that say "insulin" are not thereby more like "Actrapid"
+    name_aliases: frozenset[str] = frozenset()
     focus: frozenset[str] = frozenset()  # stems of the asked part (a question with a stated case)
     # candidate key -> 0-1, closeness of the question to those the candidate's line answers (`answerable`)
     asked_like: dict[tuple[int, int, int], float] = field(default_factory=dict)
@@ -358,7 +361,10 @@ def select_evidence(
         kept.append(c)
     terms = {s: idf[s] * w for s, w in weights.items()}
     focus = frozenset(s for s, w in weights.items() if w >= FOCUS_WEIGHT)
-    return Selection(kept, query_stems, key_stems, question_terms=terms, aliases=aliases, focus=focus)
+    names = frozenset(name_aliases(question, weights)) if question else frozenset()
+    return Selection(
+        kept, query_stems, key_stems, question_terms=terms, aliases=aliases, focus=focus, name_aliases=names
+    )
 
 
 FOCUS_WEIGHT = 2.0
@@ -441,6 +447,18 @@ def asked_part(question: str) -> str:
     return parts[last]
 
 
+def name_aliases(question: str, weights: dict[str, float]) -> dict[str, str]:
+    """Generic-name stems -> the brand or short name the question uses ("buprenorphin" -> "subutex"): a
+    source sentence naming buprenorphine answers the question's "Subutex"."""
+    aliases: dict[str, str] = {}
+    for drug in find_drugs(question):
+        said = [s for s in tokenize(question[drug.start : drug.end]) if s in weights and len(s) > 2]
+        for i, stem in enumerate(tokenize(drug.name) if said else ()):
+            if stem not in weights and not stem.isdigit():
+                aliases.setdefault(stem, said[min(i, len(said) - 1)])
+    return aliases
+
+
 def question_weights(question: str, implied: tuple[str, ...] = ()) -> tuple[dict[str, float], dict[str, str]]:
     """Stems of the question's own words, the words of what it asks weighing double, and the
     synonyms that stand for them.
@@ -464,13 +482,14 @@ def question_weights(question: str, implied: tuple[str, ...] = ()) -> tuple[dict
             else:
                 weight_here = weight
             weights[stem] = max(weights.get(stem, 0.0), weight_here)
-    aliases: dict[str, str] = {}
+    aliases: dict[str, str] = dict(name_aliases(question, weights))
     for drug in find_drugs(question):
         own = tokenize(drug.name)
+        said = [s for s in tokenize(question[drug.start : drug.end]) if s in weights and len(s) > 2]
         for word in class_words(drug.name) if len(own) == 1 else ():
             for stem in tokenize(word):
                 if stem not in weights and not stem.isdigit():
-                    aliases.setdefault(stem, own[0])
+                    aliases.setdefault(stem, (said or own)[0])
     lowered = question.lower()
     for phrase, synonyms in synonym_table().items():
         own = tokenize(phrase)

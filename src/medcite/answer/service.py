@@ -204,7 +204,8 @@ class AnswerService:
         if not lines:
             return AskedLike({}, {})
         vectors = self.router.vectors if query_vector is not None else None
-        asked = AskedQuestion(selection.question_terms, selection.aliases, query_vector, vectors)
+        aliases = {k: v for k, v in selection.aliases.items() if k not in selection.name_aliases}
+        asked = AskedQuestion(selection.question_terms, aliases, query_vector, vectors)
         return asked_like(selection.candidates, lines, asked)
 
     def _sources(self, ids: set[int]) -> dict[int, SourceInfo]:

@@ -300,7 +300,7 @@ def _name_stems(name: str) -> frozenset[str]:
 
 # (measurement stems, below or above, limit, what the value means): the words sources use for it
 _FINDINGS: list[tuple[frozenset[str], str, float, str]] = [
-    (frozenset(tokenize("egfr crcl creatinine clearance")), "<", 60, "renal impairment kidney disease"),
+    (frozenset(tokenize("egfr crcl creatinine clearance")), "<", 60, "renal impairment kidney disease CKD"),
     (frozenset(tokenize("egfr crcl creatinine clearance")), "<", 30, "severe renal impairment"),
     (frozenset(tokenize("bp systolic")), "<", 90, "hypotension shock"),
     (frozenset(tokenize("platelets platelet")), "<", 50, "thrombocytopenia"),

@@ -30,6 +30,7 @@ __all__ = [
     "dev_o_questions_path",
     "dev_p_questions_path",
     "dev_q_questions_path",
+    "dev_r_questions_path",
     "heldout_b_questions_path",
     "heldout_questions_path",
     "library_path",
@@ -154,8 +155,15 @@ def dev_p_questions_path() -> Path:
 def dev_q_questions_path() -> Path:
     """Development set Q, written at the start of session 13 (set P's rules, plus findings that imply the
     condition, yes/no questions about a plan and special populations); measured blind (totals only) at the
-    start and the end of session 13, not read."""
+    start and the end of session 13, then read and tuned on in session 14."""
     return _package_dir() / "questions_dev_q.yaml"
+
+
+def dev_r_questions_path() -> Path:
+    """Development set R, written at the start of session 14 (set Q's rules, plus distractors, terse
+    questions, brand names and US wording); measured blind (totals only) at the start and the end of
+    session 14, not read."""
+    return _package_dir() / "questions_dev_r.yaml"
 
 
 def shipped_questions_paths() -> list[Path]:
@@ -179,4 +187,5 @@ def shipped_questions_paths() -> list[Path]:
         dev_o_questions_path(),
         dev_p_questions_path(),
         dev_q_questions_path(),
+        dev_r_questions_path(),
     ]
