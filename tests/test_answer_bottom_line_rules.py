@@ -993,3 +993,31 @@ def test_severe_symptoms_shown_by_a_sign_in_the_brackets_are_met(service: Answer
         "80M on bendroflumethiazide, sodium 109, vomiting and then a seizure. How much hypertonic saline?"
     )
     assert "For hyponatraemia with severe symptoms" in article.bottom_line[0].text
+
+
+def test_the_alternative_for_a_drug_the_case_rules_out_leads(service: AnswerService) -> None:
+    """Haemolysis after primaquine is G6PD deficiency, which rules rasburicase out: the line for when
+    rasburicase cannot be used answers, not the usual advice to offer it."""
+    article = service.ask(
+        "High-risk TLS, induction for AML tomorrow. He had haemolysis after primaquine in the past. Which "
+        "uric acid prophylaxis?"
+    )
+    assert "manage with hydration and allopurinol under close monitoring" in article.bottom_line[0].text
+
+
+def test_adding_a_second_drug_of_a_class_taken_is_no_next_step(service: AnswerService) -> None:
+    """On empagliflozin, "add dapagliflozin or empagliflozin" is done already; ivabradine ("can be useful",
+    a recommendation) is the next step at a heart rate of 80 on the maximum tolerated beta-blocker."""
+    article = service.ask(
+        "HFrEF, EF 25%, NYHA II, on sacubitril/valsartan 97/103 bid, bisoprolol 7.5 mg (max tolerated), "
+        "spironolactone 25 mg and empagliflozin 10 mg. Sinus rhythm, HR 80. Anything else to add?"
+    )
+    assert "Ivabradine can be useful" in _bottom(article), _bottom(article)
+
+
+def test_a_transient_deficit_in_the_history_rules_prasugrel_out(service: AnswerService) -> None:
+    article = service.ask(
+        "58F, STEMI, stented this morning. Three years ago: 10 minutes of slurred speech and right hand "
+        "weakness that fully resolved. OK to load prasugrel?"
+    )
+    assert "stroke or TIA" in article.bottom_line[0].text, _bottom(article)

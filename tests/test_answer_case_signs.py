@@ -112,3 +112,51 @@ def test_what_is_asked_for_may_be_followed_by_when() -> None:
 def test_a_concentration_or_clearance_is_not_a_dose(text: str, dose: bool) -> None:
     assert bool(_DOSE_VALUE.search(text)) is dose
     assert bool(_GIVEN_DOSE.search(text)) is dose
+
+
+def test_a_transient_focal_deficit_is_a_tia_and_oxidant_haemolysis_is_g6pd_deficiency() -> None:
+    from medcite.answer.implied import derived_states, ruled_out_drugs
+
+    tia = "Two years ago she had 15 minutes of left face droop and arm numbness that fully resolved."
+    assert "TIA transient ischaemic attack" in derived_states(tia)
+    assert "TIA transient ischaemic attack" not in derived_states("Left arm weakness since 2 hours, NIHSS 5.")
+    g6pd = "As a child he had haemolysis after fava beans."
+    assert "G6PD deficiency" in derived_states(g6pd)
+    assert "rasburicase" in ruled_out_drugs(g6pd)
+    assert "rasburicase" in ruled_out_drugs("Known G6PD deficiency, high TLS risk.")
+
+
+def test_cva_tenderness_is_loin_tenderness_and_neb_epi_is_adrenaline() -> None:
+    assert "pyelonephritis" in _implied("Dysuria, temp 38.6 and right CVA tenderness. Outpatient options?")
+    drugs = analyse_question("Croup, neb epi given 40 minutes ago, now settled. Home?").facts.drugs_mentioned
+    assert "epinephrine" in drugs
+
+
+def test_a_combination_and_us_dose_times_keep_a_drug_list_going() -> None:
+    facts = analyse_question(
+        "On sacubitril/valsartan 49/51 bid, carvedilol 25 mg bid and dapagliflozin 10 mg. Another drug I "
+        "could add?"
+    ).facts
+    assert {"sacubitril", "valsartan", "carvedilol", "dapagliflozin"} <= set(facts.current_treatments)
+    # "drug I could add": the asker, not a placeholder drug
+    assert not any(d.startswith("drug ") for d in facts.drugs_mentioned)
+
+
+def test_the_gp_surgery_is_no_operation() -> None:
+    assert (
+        "surgery" not in analyse_question("Bloods back from the surgery: Hb 9.1. Iron?").facts.drugs_mentioned
+    )
+    assert (
+        "surgery" in analyse_question("Needs surgery for a hip fracture on apixaban.").facts.drugs_mentioned
+    )
+
+
+def test_where_a_child_is_cared_for_asks_about_referral() -> None:
+    assert Role.REFERRAL in focus_roles("Can I start antibiotics in the surgery and review tomorrow?")
+
+
+def test_class_2a_wording_is_an_option() -> None:
+    from medcite.answer.select import classify_role
+
+    role, _ = classify_role("Drug X can be useful in NYHA class II with a heart rate of 70 or more [r1].", ())
+    assert role is Role.ALTERNATIVE  # a weaker recommendation: an option beside the first-line one

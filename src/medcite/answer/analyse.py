@@ -201,14 +201,16 @@ _CUES: list[tuple[re.Pattern[str], str, str]] = [
 _LIST_JOINER = re.compile(
     # "dexamethasone and nebulised adrenaline": a route or form word may come between
     # "gave calcium gluconate and 10 units Actrapid": a salt, and a dose before the next drug
-    r"^\s*(?:(?:gluconate|chloride|carbonate|sulfate|sulphate|phosphate)\s*)?(?:,|and|plus|with|\+|&|or)\s*"
+    # ("sacubitril/valsartan": a combination)
+    r"^\s*(?:(?:gluconate|chloride|carbonate|sulfate|sulphate|phosphate)\s*)?(?:,|and|plus|with|\+|&|or|/)\s*"
     r"(?:,|and)?\s*(?:(?:nebuli[sz]ed|oral|IV|intravenous|IM|intramuscular|"
     r"inhaled|topical|subcutaneous|SC|PO|high-dose|low-dose|an?)\s+)*"
     r"(?:\d[\d.]*\s*(?:mg|mcg|micrograms?|g|units?|u|iu)\s+(?:of\s+)?)?$|^\s*\d[\d.\s]*\s*(?:mg|mcg|g|"
     r"units?)\b[^,.;]{0,20}(?:,|and|plus)?\s*$"
     # "amlodipine 10, ramipril 10, indapamide 2.5": a dose without its unit
     # "Entresto 49/51 bd, bisoprolol 5": a combination's doses too
-    r"|^\s*\d+(?:[./]\d+)?(?:\s+(?:od|bd|tds|qds|daily|nocte|mane))?\s*(?:,|and|plus|\+|&)\s*(?:and\s*)?$",
+    r"|^\s*\d+(?:[./]\d+)?(?:\s+(?:od|bd|tds|qds|bid|tid|qid|daily|nocte|mane))?\s*(?:,|and|plus|\+|&)\s*"
+    r"(?:and\s*)?$",
     re.I,
 )
 

@@ -144,7 +144,7 @@ _WH_WORD = re.compile(r"\b(?:what|which|how|when|why|who|where|whom|whose)\b", r
 # any yes/no question: "Should I stop the dapagliflozin now?", "Needed?", "Worth trying?"
 _YES_NO = re.compile(
     r"^(?:should|can|could|do|does|is|are|may|will|would|shall)\b|"
-    r"\b(?:needed|necessary|worth (?:it|trying)|ok|okay|reasonable|fine|safe)\s*\?\s*$",
+    r"\b(?:needed|necessary|worth (?:it|trying)|ok|okay|reasonable|fine|safe|enough)\s*\?\s*$",
     re.I,
 )
 _WHEN_START = re.compile(
@@ -341,6 +341,9 @@ class BottomLineContext:
             before = re.split(r"(?<=[.!?])\s+", self.question[: self.question.rfind(asked)].strip())[-1]
             if _GOING_ON.search(before):
                 self.focus_drugs = frozenset(d.name.lower() for d in find_drugs(before))
+        if (self.unsuitable or self.unavailable) and Role.ALTERNATIVE not in self.roles:
+            # "he had a haemolytic crisis after primaquine": what to use instead of the drug ruled out
+            self.roles.insert(1, Role.ALTERNATIVE)
         self.case = CaseReading(
             values=self.values,
             stems=stated - {s for stems in self.negated for s in stems},  # not "no comorbidities"
@@ -393,13 +396,14 @@ _OUT_AFTER = re.compile(
 # a sentence for the patient who cannot have the drug ("if they are allergic, desensitise and then treat with
 # penicillin"): not advice the case rules out
 _NOT_SUITABLE = re.compile(
-    r"\bnot suitable\b|\bunsuitable\b|\bcontraindicated\b|\bnot tolerated\b|\bcannot (?:take|use|have)\b"
+    r"\bnot suitable\b|\bunsuitable\b|\bcontraindicated\b|\bnot tolerated\b"
+    r"|\bcannot (?:take|use|have|be used)\b"
     r"|\ballerg\w*|\bdesensiti[sz]\w*|\bintoleran\w*",
     re.I,
 )
 _IF_NOT_SUITABLE = re.compile(
-    r"\b(?:if|when|where)\s+([\w -]{3,40}?)\s+(?:is|are)\s+"
-    r"(?:not suitable|unsuitable|contraindicated|not tolerated)",
+    r"\b(?:if|when|where)\s+([\w -]{3,40}?)\s+(?:is|are|cannot be)\s+"
+    r"(?:not suitable|unsuitable|contraindicated|not tolerated|used)",
     re.I,
 )
 _ASKS_AFTER = re.compile(
@@ -442,7 +446,8 @@ def fit(c: Candidate, ctx: BottomLineContext, without: frozenset[str] = frozense
         + WEIGHTS["asked_like"] * ctx.selection.asked_like.get(c.key, 0.0)
         - WEIGHTS["definition"] * (ctx.intent is not Intent.DIAGNOSIS and bool(DEFINITION.match(c.text)))
         - WEIGHTS["episode"] * (ctx.later_episode and bool(FIRST_EPISODE.search(c.text)))
-        - WEIGHTS["other_drug"] * (_names_only_other_drugs(c, ctx.focus_drugs) and not ctx.wants_other)
+        - WEIGHTS["other_drug"]
+        * (_names_only_other_drugs(c, _drugs_asked_about(ctx)) and not ctx.wants_other)
         - WEIGHTS["other_drug"] * _silent_on_stopping(c, ctx)
         - WEIGHTS["other_drug"] * _adds_when_stopping(c, ctx)
         - WEIGHTS["no_drug"] * (ctx.which_drug and not c.drugs)
@@ -545,7 +550,7 @@ def _starts_what_is_taken(c: Candidate, ctx: BottomLineContext) -> bool:
     work: answers to an earlier question."""
     # "how much hydrocortisone now?" asks for a new dose of what is taken (`after_dose` when it does not
     # name it)
-    if not ctx.taken or (ctx.intent is Intent.DOSING and not ctx.after_dose):
+    if not ctx.taken or (ctx.intent is Intent.DOSING and not (ctx.after_dose or ctx.follow_on)):
         return False
     # the advice may follow an opening condition: "If BP is not controlled on step 1, add a CCB ..."
     # (or two: "In very high-risk ASCVD, if LDL-C stays at 70 or higher on a statin, adding ezetimibe ...")
@@ -605,8 +610,13 @@ def _first_named_is_taken(advice: str, drugs: tuple[str, ...], taken: frozenset[
             members = {d for d in named if word in {w.lower() for w in class_words(d)}}
             return not members or bool(members & taken)
         if word in named:
-            return False
+            # "Add dapagliflozin or empagliflozin" for a patient on empagliflozin adds the class taken
+            # (switching within it, "switch to the other one", is a step of its own)
+            return bool(_ADD_VERB.match(advice)) and bool({w.lower() for w in class_words(word)} & classes)
     return None
+
+
+_ADD_VERB = re.compile(r"\s*(?:add|adding|start|starting|begin|initiate)\b", re.I)
 
 
 def _misses_age(c: Candidate, ctx: BottomLineContext) -> bool:
@@ -720,6 +730,14 @@ def _adds_when_stopping(c: Candidate, ctx: BottomLineContext) -> bool:
     """ "Drop the ramipril back?" asks whether to go on with it: "despite the maximum RAS inhibitor, add
     finerenone" answers what to add, unless it also says when to stop or cut."""
     return bool(ctx.stopping) and bool(_ADDING.search(c.text)) and not _WHEN_TO_STOP.search(c.text)
+
+
+def _drugs_asked_about(ctx: BottomLineContext) -> frozenset[str]:
+    """The drugs the asked part names; for a monitoring question that names none, the drugs taken ("on
+    lithium ... checks his level 6-monthly. Often enough?" is about lithium, not calcium)."""
+    if ctx.focus_drugs or ctx.intent is not Intent.MONITORING:
+        return ctx.focus_drugs
+    return ctx.taken
 
 
 def _names_only_other_drugs(c: Candidate, asked: frozenset[str]) -> bool:
@@ -922,6 +940,8 @@ def choose_bottom_line(pool: list[Candidate], ctx: BottomLineContext) -> BottomL
             _starts_what_is_taken(c, ctx),
             _misses_age(c, ctx),  # "for children 3 months or older" for a 7-week-old
             _for_other_sex(c, ctx),  # "in postmenopausal women" for a man
+            # "offer rasburicase" when the case rules rasburicase out (or it is not available)
+            _uses_unavailable(c, ctx),
             # "when taken with strong CYP3A4 inhibitors such as ketoconazole" for a patient on nothing else
             interaction_fit(c.text, ctx.case) < 0,
             # "for penicillin allergy, use ..." when the case says "no penicillin allergy"

@@ -66,12 +66,16 @@ _ANY_DRUG = frozenset(tokenize("drugs medicines medications treatments agents pr
 _NOT_WORKING = re.compile(
     r"\b(?:there is |there has been )?(?:no (?:or (?:a )?(?:limited|partial) )?response|"
     r"(?:an? )?(?:suboptimal|inadequate|insufficient|partial|poor|incomplete) response|"
+    # "if the target is not reached on the maximum tolerated dose of ...": treatment that has not worked
+    r"(?:the )?target (?:is |has )?not (?:been )?(?:reached|achieved|met)|"
     r"(?:is |are |was |has |have )?not (?:controlled|responding|improving|working|helped|improved)|"
     r"(?:does|do|did) not (?:respond|improve|work))\b",
     re.I,
 )
 _DOSE_LEVEL = re.compile(
-    r"\b(?:standard|usual|low|high|maximum|maximal|maximally tolerated|optimi[sz]ed|full)[- ]doses?\b", re.I
+    r"\b(?:standard|usual|low|high|maximum|maximal|maximally tolerated|maximum tolerated|optimi[sz]ed|full)"
+    r"[- ]doses?\b",
+    re.I,
 )
 _NOT_TOLERATED = re.compile(
     r"\b(?:is |are |was |were )?not tolerated|(?:cannot|can't|unable to) tolerate", re.I

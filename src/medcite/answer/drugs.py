@@ -145,6 +145,7 @@ BRANDS = {
     "spiro": "spironolactone",  # ward shorthand
     "pred": "prednisolone",  # ward shorthand ("pred 40 mg od")
     "hctz": "hydrochlorothiazide",  # US shorthand
+    "epi": "epinephrine",  # "neb epi", "IM epi"
     "vanc": "vancomycin",  # ward shorthand ("oral vanc 125 mg qds")
     "vanco": "vancomycin",
     "dex": "dexamethasone",  # ward shorthand ("dex dose for croup?"; dexmedetomidine is not in the library)
@@ -376,7 +377,10 @@ _NOT_DRUGS = frozenset(
     cholesterol concept intercept except accept peptide polypeptide intercept
     """.split()
 )
-_PLACEHOLDER = re.compile(r"\b(?:drug|treatment|agent|medication|medicine|therapy)\s+[A-Z]\b")
+# "drug A", "treatment B" (not "another drug I can add", where I is the asker)
+_PLACEHOLDER = re.compile(
+    r"\b(?:drug|treatment|agent|medication|medicine|therapy)\s+(?:[A-HJ-Z]|I(?!\s+[a-z]))\b"
+)
 _WORD = re.compile(r"\b[A-Za-z][A-Za-z\-]{2,}\b")
 _MULTI = re.compile(r"\b(?:" + "|".join(re.escape(m) for m in MULTIWORD) + r")\b", re.I)
 
@@ -485,11 +489,14 @@ def _find_drugs(text: str) -> tuple[DrugMention, ...]:
     for m in _WORD.finditer(text):
         if taken and any(s <= m.start() < e for s, e in taken):
             continue
+        if _PRACTICE.search(text, 0, m.start()) and m.group(0).lower() == "surgery":
+            continue  # "bloods from the GP surgery": the practice, not an operation
         if is_drug_word(m.group(0)) and not _MEASURED.search(text, 0, m.start()):
             found.append(DrugMention(_canonical(m.group(0)), m.start(), m.end()))
     return tuple(sorted(found, key=lambda d: d.start))
 
 
+_PRACTICE = re.compile(r"\b(?:the|GP|our|from|at)\s+$", re.I)
 # "raised calcium", "low magnesium", "serum potassium": a level measured, not a drug given
 _MEASURED = re.compile(r"\b(?:raised|high|low|elevated|serum|plasma|corrected|ionised|ionized)\s+$", re.I)
 

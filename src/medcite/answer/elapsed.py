@@ -22,11 +22,13 @@ _UNIT = r"(?P<unit>hours?|hrs?|h|days?|d|minutes?|mins?|min|weeks?|wks?|months?|
 _EVENTS = {
     "onset": frozenset(tokenize("onset symptom symptoms illness history recognition")),
     "birth": frozenset(tokenize("birth delivery delivered born NVD SVD LSCS caesarean postpartum")),
-    "start": frozenset(tokenize("starting started start day course")),
+    # ("after at least 3 months of GDMT": of the treatment begun)
+    "start": frozenset(tokenize("starting started start day course GDMT therapy treatment")),
 }
 # "within 72 hours of onset"; "incomplete recovery 3 months after onset" (no word before: from then on)
 _WINDOW = re.compile(
-    r"\b(?:(?P<op>within|more than|beyond|later than|after|up to|in the first)\s+)?(?P<a>\d+(?:\.\d+)?)"
+    r"\b(?:(?P<op>within|more than|beyond|later than|after|up to|in the first)\s+(?:at least\s+)?)?"
+    r"(?P<a>\d+(?:\.\d+)?)"
     rf"(?:\s*-\s*(?P<b>\d+(?:\.\d+)?))?\s*{_UNIT}\s+(?P<conn>of|after|from|since)\s+"
     r"(?P<event>[A-Za-z][A-Za-z -]{2,40})",
     re.I,
@@ -44,6 +46,10 @@ _LASTING = re.compile(
     re.I,
 )
 
+# "After 4 months on Entresto ...", "3 weeks into sertraline": time since a treatment was started
+_ON_TREATMENT = re.compile(
+    rf"\b(?P<n>\d+(?:\.\d+)?)\s*{_UNIT}\s+(?:on|into|of treatment with)\s+(?P<rest>.{{0,40}})", re.I
+)
 # "Now 14 weeks on, still ...", "6 weeks later and no better": time since the illness the case is about
 _LATER = re.compile(
     rf"\b(?P<n>\d+(?:\.\d+)?)\s*{_UNIT}\s+(?:on|in|later)(?=\s*[,.;]|\s+(?:and|still|now|but)\b)", re.I
@@ -89,6 +95,10 @@ def stated_elapsed(question: str) -> list[Elapsed]:
         if m.group(0).lower().lstrip().startswith(("for", "x")) and find_drugs(clause):
             continue  # "on prednisolone 5 mg for 3 days", "pred 50 mg od x10 days": how long a treatment ran
         out.append(Elapsed(_hours(m.group("n"), m.group("unit")), "onset"))
+    for m in _ON_TREATMENT.finditer(question):
+        drugs = find_drugs(m.group("rest"))
+        if drugs and drugs[0].start <= 2:  # the drug right after "on"
+            out.append(Elapsed(_hours(m.group("n"), m.group("unit")), "start"))
     for m in _LATER.finditer(question):
         out.append(Elapsed(_hours(m.group("n"), m.group("unit")), "onset"))
     return list(dict.fromkeys(out))  # "6 weeks later and ..." reads as both a duration and a time since

@@ -131,7 +131,7 @@ def status_epilepticus(text: str) -> bool:
 
 # fever or rigors with loin (flank) pain: an upper urinary tract infection until shown otherwise
 _LOIN_PAIN = re.compile(
-    r"\b(?:loin|flank|renal angle|costovertebral angle)\b[^.?]{0,20}?\b(?:pain|tender\w*)", re.I
+    r"\b(?:loin|flank|renal angle|costovertebral angle|CVA)\b[^.?]{0,20}?\b(?:pain|tender\w*)", re.I
 )
 # "now 38.4", "spiking 39", "38.5 C": a temperature given without its name
 _FEVER_WORDS = re.compile(
@@ -155,6 +155,15 @@ def _affirmed(text: str) -> str:
     return _NEGATED_FINDING.sub(" ", text)
 
 
+# haemolysis after an oxidant drug or fava beans ("a haemolytic crisis after primaquine") is G6PD deficiency
+G6PD_DEFICIENCY = "G6PD deficiency"
+_OXIDANTS = r"(?:primaquine|tafenoquine|dapsone|fava|broad beans?|rasburicase|methylene blue)"
+_OXIDANT_HAEMOLYSIS = re.compile(
+    rf"\bha?emoly\w*[^.;?]{{0,60}}?\b{_OXIDANTS}\b|\b{_OXIDANTS}\b[^.;?]{{0,60}}?\bha?emoly\w*|\bfavism\b",
+    re.I,
+)
+
+
 # drugs a stated disease rules out, as their labels put it: the non-selective beta-blockers are
 # contraindicated in asthma (bronchospasm). Cardioselective ones are left to the source's own advice.
 _RULED_OUT_BY = [
@@ -162,6 +171,9 @@ _RULED_OUT_BY = [
         re.compile(r"\basthma(?:tic)?s?\b", re.I),
         frozenset({"labetalol", "propranolol", "carvedilol", "nadolol", "sotalol", "timolol"}),
     ),
+    # rasburicase is contraindicated in G6PD deficiency (haemolysis; boxed warning in its US label), and so
+    # is any patient who had oxidant haemolysis
+    (re.compile(rf"\bG6PD[- ]deficien\w*|{_OXIDANT_HAEMOLYSIS.pattern}", re.I), frozenset({"rasburicase"})),
 ]
 
 
@@ -705,6 +717,10 @@ def derived_states(question: str, cis_woman: bool = False) -> list[str]:
         states.append(LIVER_DISEASE)
     if cis_woman and _SEXUAL_EXPOSURE.search(question):
         states.append(VAGINAL_EXPOSURE)
+    if _TRANSIENT_DEFICIT.search(_affirmed(question)):
+        states.append(TRANSIENT_ISCHAEMIC_ATTACK)
+    if _OXIDANT_HAEMOLYSIS.search(_affirmed(question)):
+        states.append(G6PD_DEFICIENCY)
     states += [
         f"intolerant cannot tolerate {drug} {' '.join(class_words(drug))}" for drug in not_tolerated(question)
     ]
@@ -712,6 +728,19 @@ def derived_states(question: str, cis_woman: bool = False) -> list[str]:
     return states
 
 
+# "20 minutes of right arm weakness and slurred speech that fully resolved": a transient focal deficit is a
+# TIA (NICE NG128: symptoms resolved within 24 hours), so advice "after stroke or TIA" is this patient's
+TRANSIENT_ISCHAEMIC_ATTACK = "TIA transient ischaemic attack"
+_FOCAL_SYMPTOM = (
+    r"(?:weakness|numbness|slurred speech|speech disturbance|dysphasia|aphasia|facial droop|face droop\w*|"
+    r"drooping of (?:the|her|his) face|loss of vision in one eye)"
+)
+_TRANSIENT_DEFICIT = re.compile(
+    rf"\b{_FOCAL_SYMPTOM}\b[^.;?]{{0,80}}?\b(?:fully |completely |all )?"
+    r"(?:resolved|settled|recovered|went away)\b"
+    rf"|\b(?:transient|brief|\d+ ?(?:min|minutes?|mins)(?: of)?)\b[^.;?]{{0,40}}?\b{_FOCAL_SYMPTOM}\b",
+    re.I,
+)
 # "a curtain came down over her left eye for 10 minutes": transient monocular visual loss (amaurosis fugax)
 VISUAL_LOSS = "visual loss amaurosis fugax"
 _VISUAL_LOSS = re.compile(

@@ -196,7 +196,10 @@ _FOCUS: list[tuple[Role, str]] = [
         r"\brefer(?:red|ral)?\b|specialist|follow(?:ed)? (?:\w+ )?up\b|\bfollow-up\b"
         # "admit or home on pred?", "can I manage her in the community?", "take him home tonight?"
         r"|\badmit\b|\bmanage (?:\w+ ){0,2}(?:in the community|at home|as an outpatient|in primary care)\b"
-        r"|\b(?:go|send (?:\w+ )?|take (?:\w+ )?|or) home\b",
+        r"|\b(?:go|send (?:\w+ )?|take (?:\w+ )?|or) home\b"
+        # "start oral antibiotics in the surgery and review tomorrow?": where the patient is cared for
+        r"|\bin (?:the )?(?:GP )?(?:surgery|practice|primary care)\b"
+        r"|\breview (?:\w+ )?(?:tomorrow|in the morning)\b",
     ),
     (Role.STUDY_RESULT, r"\btrials?\b|\bevidence\b|\bstud(?:y|ies)\b|efficacy"),
     # "what's the empiric 3rd-line?", "salvage regimen?": what follows a line that failed

@@ -74,9 +74,10 @@ def topic_terms(analysis: Analysis) -> list[str]:
 
 
 _ASKED_OBJECT = re.compile(
-    r"\b(?:what|which)\s+(?P<object>[A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*){0,2}?)\s+"
-    # ("what antiemetic cover on the day of chemo?": what is asked for, then when or for whom)
-    r"(?:do|does|did|should|shall|would|could|can|will|is|are|to|for|I|we|on|in|at|after|before)\b",
+    r"\b(?:what|which)\s+(?P<object>[A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*){0,2}?)"
+    # ("what antiemetic cover on the day of chemo?": what is asked for, then when or for whom; "which uric
+    # acid prophylaxis?": the question ends with it)
+    r"(?:\s+(?:do|does|did|should|shall|would|could|can|will|is|are|to|for|I|we|on|in|at|after|before)\b|\s*\?)",
     re.I,
 )
 

@@ -73,7 +73,11 @@ _ROLE_PATTERNS: list[tuple[Role, re.Pattern[str]]] = [
         Role.ALTERNATIVE,
         re.compile(
             r"alternative|\bfails?\b|not tolerated|\bswitch\b|\binstead\b|another (?:drug|agent|biologic)|"
-            r"second-line|keeps falling|has not helped|clinical trial",
+            r"second-line|keeps falling|has not helped|clinical trial|"
+            # the ACC/AHA wording of a weaker (class 2a or 2b) recommendation, an add-on option: "Ivabradine
+            # can be useful in ...", "vericiguat may be considered"
+            # (its main clause, not an aside in brackets: "(a JAK inhibitor may be considered after ...)")
+            r"^[^(]{0,120}?\b(?:can be (?:useful|beneficial)|(?:may|might) be (?:considered|reasonable))\b",
             re.I,
         ),
     ),
