@@ -27,6 +27,7 @@ from medcite.library import (
     dev_p_questions_path,
     dev_q_questions_path,
     dev_r_questions_path,
+    dev_s_questions_path,
     heldout_b_questions_path,
     library_path,
     questions_path,
@@ -226,6 +227,7 @@ def test_shipped_library_passes_the_check() -> None:
     assert dev_p_questions_path() in paths
     assert dev_q_questions_path() in paths
     assert dev_r_questions_path() in paths
+    assert dev_s_questions_path() in paths
     report = check_library(library_path(), paths)
     assert report.errors == [], "\n".join(str(p) for p in report.errors)
     assert report.topics >= 20

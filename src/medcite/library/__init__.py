@@ -31,6 +31,7 @@ __all__ = [
     "dev_p_questions_path",
     "dev_q_questions_path",
     "dev_r_questions_path",
+    "dev_s_questions_path",
     "heldout_b_questions_path",
     "heldout_questions_path",
     "library_path",
@@ -161,9 +162,16 @@ def dev_q_questions_path() -> Path:
 
 def dev_r_questions_path() -> Path:
     """Development set R, written at the start of session 14 (set Q's rules, plus distractors, terse
-    questions, brand names and US wording); measured blind (totals only) at the start and the end of
-    session 14, not read."""
+    questions, brand names and US wording); measured blind (totals only) at the start of session 14 and once
+    during it, then read and tuned on in session 14."""
     return _package_dir() / "questions_dev_r.yaml"
+
+
+def dev_s_questions_path() -> Path:
+    """Development set S, written during session 14 (plans written by someone else to check, two-part and
+    "no" answers, bare asks after a case, US units); measured blind once (totals only) on session 14's final
+    code, not read."""
+    return _package_dir() / "questions_dev_s.yaml"
 
 
 def shipped_questions_paths() -> list[Path]:
@@ -188,4 +196,5 @@ def shipped_questions_paths() -> list[Path]:
         dev_p_questions_path(),
         dev_q_questions_path(),
         dev_r_questions_path(),
+        dev_s_questions_path(),
     ]
