@@ -820,7 +820,9 @@ _WHY_NOT = re.compile(r"\bwhy\b(?:[^?]{0,120}?\b(?:and not|but not|rather than|i
 def ruling_out(pool: list[Candidate], ctx: BottomLineContext) -> Candidate | None:
     """For "can I give X?", the source's sentence that rules X (or its class) out for a condition
     the case states: "Triptans are contraindicated in ischaemic heart disease" for a patient who
-    had an MI. Safety first: when the patient has the contraindication, that is the answer."""
+    had an MI. Safety first: when the patient has the contraindication, that is the answer. A dose question
+    about a drug its last sentence names ("what MST dose to start?" at eGFR 22) is ruled out only when the
+    case plainly meets the sentence's condition; "continue X ... unless contraindicated" rules nothing out."""
     asked = ctx.focus_drugs or ctx.asked_drugs
     asked_text = asked_part(ctx.question) or ctx.question
     when = bool(_WHEN_START.search(asked_text))
@@ -856,8 +858,9 @@ def ruling_out(pool: list[Candidate], ctx: BottomLineContext) -> Candidate | Non
         # "when can I start warfarin?" is answered by "not until the platelet count has recovered"
         holds_back = when and bool(_UNTIL.search(c.text))
         inside = threshold_fit(c.text, ctx.values) >= 0 and elapsed_fit(c.text, ctx.elapsed) >= 0
-        verdict = _condition_verdict(c, ctx)
-        if only_dose_asked and not (verdict > 0 or (meets_threshold and not _case_misses(c, ctx))):
+        if only_dose_asked and not (
+            _condition_verdict(c, ctx) > 0 or (meets_threshold and not _case_misses(c, ctx))
+        ):
             continue  # a dose question is answered with a dose unless the case plainly meets the ruling
         if (stated or meets_threshold or holds_back) and inside:
             # the clause names the drug asked about itself, not only its class
