@@ -1021,3 +1021,13 @@ def test_a_transient_deficit_in_the_history_rules_prasugrel_out(service: AnswerS
         "weakness that fully resolved. OK to load prasugrel?"
     )
     assert "stroke or TIA" in article.bottom_line[0].text, _bottom(article)
+
+
+def test_a_minimum_dose_the_patient_already_takes_does_not_join(service: AnswerService) -> None:
+    """On methotrexate 22.5 mg weekly, "aim for a dose of at least 15 mg per week" asks nothing new (it used
+    to join the bottom line as its second sentence)."""
+    article = service.ask(
+        "Rheumatoid arthritis on methotrexate 22.5 mg weekly and hydroxychloroquine whose DAS28 went from 3.0 "
+        "to 4.4 in 3 months: next step?"
+    )
+    assert "at least 15 mg per week" not in _bottom(article), _bottom(article)

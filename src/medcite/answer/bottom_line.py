@@ -1041,6 +1041,7 @@ def _with_second(first: Candidate, ranked: list[Candidate], ctx: BottomLineConte
         and not denies_condition(c.text, ctx.case)
         and not excluded_state(c.text, ctx.case)  # "Doxycycline: ...; non-pregnant adults", a pregnant woman
         and not _for_other_sex(c, ctx)
+        and not _minimum_dose_reached(c, ctx)  # "aim for at least 15 mg per week" for one on 20 mg
     ]
     if ctx.escalating:
         # after failure, the step and the drug to add can sit in two sentences
@@ -1158,6 +1159,21 @@ _DOSE_CHANGE = re.compile(
 )
 # the number of a dose ("100" in "100 mg"), for comparing doses
 _DOSE_VALUE = re.compile(rf"\b\d+(?:\.\d+)?(?=\s*{_DOSE_UNIT}{_NOT_A_DOSE})", re.I)
+# "Aim for a dose of at least 15 mg per week ... of methotrexate": a minimum dose
+_MINIMUM_DOSE = re.compile(rf"\bat least (\d+(?:\.\d+)?)\s*{_DOSE_UNIT}", re.I)
+
+
+def _minimum_dose_reached(c: Candidate, ctx: BottomLineContext) -> bool:
+    """The sentence sets a minimum dose of a drug the case already takes at that dose or more
+    ("aim for at least 15 mg per week" for a patient on methotrexate 20 mg weekly): nothing to do."""
+    m = _MINIMUM_DOSE.search(c.text)
+    if m is None:
+        return False
+    for drug in {d.lower() for d in c.drugs} & ctx.taken:
+        stated = re.search(rf"\b{re.escape(drug)}\s+(\d+(?:\.\d+)?)\s*{_DOSE_UNIT}", ctx.question, re.I)
+        if stated and float(stated.group(1)) >= float(m.group(1)):
+            return True
+    return False
 
 
 _NUMBER = re.compile(r"(?<![A-Za-z\d.])\d+(?:\.\d+)?")
