@@ -169,8 +169,8 @@ def dev_r_questions_path() -> Path:
 
 def dev_s_questions_path() -> Path:
     """Development set S, written during session 14 (plans written by someone else to check, two-part and
-    "no" answers, bare asks after a case, US units); measured blind once (totals only) on session 14's final
-    code, not read."""
+    "no" answers, bare asks after a case, US units); measured blind (totals only) on session 14's last two
+    commits, not read."""
     return _package_dir() / "questions_dev_s.yaml"
 
 
