@@ -1027,7 +1027,7 @@ def test_a_minimum_dose_the_patient_already_takes_does_not_join(service: AnswerS
     """On methotrexate 22.5 mg weekly, "aim for a dose of at least 15 mg per week" asks nothing new (it used
     to join the bottom line as its second sentence)."""
     article = service.ask(
-        "Rheumatoid arthritis on methotrexate 22.5 mg weekly and hydroxychloroquine whose DAS28 went from 3.0 "
-        "to 4.4 in 3 months: next step?"
+        "Rheumatoid arthritis on methotrexate 22.5 mg weekly and hydroxychloroquine whose DAS28 went from "
+        "3.0 to 4.4 in 3 months: next step?"
     )
     assert "at least 15 mg per week" not in _bottom(article), _bottom(article)
