@@ -24,7 +24,7 @@ from medcite.answer.bottom_line import (
     drug_stems,
     stage_fits,
 )
-from medcite.answer.drugs import find_drugs
+from medcite.answer.drugs import NON_DRUG_THERAPIES, find_drugs
 from medcite.answer.implied import condition_from_labs
 from medcite.answer.schema import (
     AnswerArticle,
@@ -621,10 +621,6 @@ def _lead_source(
     )
 
 
-# therapies the drug lexicon names that are no medicine, so cause no drug-induced disorder
-NON_DRUG_THERAPIES = frozenset(
-    {"physiotherapy", "cbt", "psychotherapy", "dialysis", "radiotherapy", "surgery", "oxygen"}
-)
 _INDUCED = re.compile(r"\b([A-Za-z]+)-induced\b", re.I)
 
 

@@ -135,6 +135,11 @@ LEXICON = frozenset(
     """.split()
 )
 # Brand names clinicians type, as the generic the sources use (UK and US brands; facts, not advice)
+# therapies the lexicon names that are no medicine: they are asked about as no drug is, and cause no
+# drug-induced disorder
+NON_DRUG_THERAPIES = frozenset(
+    {"physiotherapy", "cbt", "psychotherapy", "dialysis", "radiotherapy", "surgery", "oxygen"}
+)
 BRANDS = {
     "txa": "tranexamic",  # the abbreviation every obstetric and trauma team uses
     "mst": "morphine",
